@@ -1,0 +1,78 @@
+// The validated configuration (interface.md "Config"). Loading reports every problem at once.
+#pragma once
+
+#include "config_tree.hpp"
+#include "paths.hpp"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace alimi {
+
+enum class SourceKind { cgv, cgv_legacy };
+
+const char* source_name(SourceKind kind);
+
+struct HttpSettings {
+    double timeout = 10;          // seconds per request, connect included
+    int max_per_host = 2;         // concurrent requests to one host
+    double min_gap = 1.0;         // seconds between request starts to one host
+    std::string user_agent;       // empty: the built-in descriptive one
+    int retries = 2;              // extra attempts per request for 5xx, resets and timeouts
+    double cooldown_429 = 600;    // seconds of silence after a 429 without Retry-After
+    double cooldown_block = 1800; // seconds of silence after a 403 or HTML block page
+    long long max_body = 8 << 20; // bytes; larger answers are cut off and reported
+};
+
+struct NotifierConfig {
+    std::string name;
+    std::string where;
+    std::string type = "ntfy";
+    std::string server = "https://ntfy.sh";
+    std::string topic;
+    std::string token; // resolved from token or token_env; never printed
+};
+
+struct TargetConfig {
+    std::string name;
+    std::string where;
+    SourceKind source = SourceKind::cgv;
+    std::string theater; // 4-character CGV code
+    std::string screen;  // "", imax, 4dx, screenx, dolby
+    std::string movie;   // "" = every movie of the screen
+    std::string api;     // cgv: API base, already defaulted from [cgv] api
+    std::string url;     // cgv-legacy: endpoint
+    std::vector<std::pair<std::string, std::string>> params; // cgv-legacy: captured values
+    std::vector<std::string> notify;                          // notifier names, resolved
+};
+
+struct StatusConfig {
+    std::string html;
+    std::string prometheus;
+};
+
+struct Config {
+    std::string path;
+    std::optional<std::string> state;
+    std::string cgv_api = "https://cgv.co.kr/api/v1";
+    HttpSettings http;
+    StatusConfig status;
+    std::vector<NotifierConfig> notifiers;
+    std::vector<TargetConfig> targets;
+
+    const NotifierConfig* notifier(std::string_view name) const;
+    const TargetConfig* target(std::string_view name) const;
+};
+
+inline constexpr const char* k_default_legacy_url =
+    "http://ticket.cgv.co.kr/CGV2011/RIA/CJ000.aspx/CJ_TICKET_SCHEDULE_TOTAL_PLAY_YMD";
+
+// Validates a parsed tree; throws ConfigError listing every problem.
+Config config_from_tree(const ConfigNode& root, const std::string& path, const EnvLookup& env);
+
+// Reads, parses and validates PATH.
+Config load_config(const std::string& path, const EnvLookup& env);
+
+} // namespace alimi

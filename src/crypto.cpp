@@ -1,0 +1,41 @@
+#include "crypto.hpp"
+
+#include "text.hpp"
+
+#include <openssl/evp.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace alimi {
+
+namespace {
+
+constexpr std::string_view k_key = "VBA1NUS6T8UID2I6OBF7158899CT4F3C";
+
+struct CipherCtxFree {
+    void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+};
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
+
+const unsigned char* bytes(std::string_view s) {
+    return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+} // namespace
+
+std::string cgv_legacy_encrypt(std::string_view plain) {
+    CipherCtx ctx(EVP_CIPHER_CTX_new());
+    std::string out(plain.size() + 16, '\0'); // PKCS7 adds at most one block
+    int len1 = 0, len2 = 0;
+    auto* dst = reinterpret_cast<unsigned char*>(out.data());
+    // The IV is the key's first 16 bytes.
+    if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, bytes(k_key), bytes(k_key)) != 1 ||
+        EVP_EncryptUpdate(ctx.get(), dst, &len1, bytes(plain), static_cast<int>(plain.size())) != 1 ||
+        EVP_EncryptFinal_ex(ctx.get(), dst + len1, &len2) != 1)
+        throw std::runtime_error("AES encryption failed (OpenSSL)");
+    out.resize(static_cast<std::size_t>(len1 + len2));
+    return base64_encode(out);
+}
+
+} // namespace alimi

@@ -1,0 +1,27 @@
+// Diagnostics on stderr. Quiet by default: cron mails whatever a job prints, so a healthy run
+// prints nothing; -v adds progress, -q silences even errors (the exit status still tells).
+#pragma once
+
+#include <fmt/format.h>
+
+#include <string_view>
+
+namespace alimi::log {
+
+enum class Level { quiet = -1, error = 0, info = 1, debug = 2 };
+
+void set_level(Level level);
+Level level();
+void write(Level level, std::string_view message);
+
+template <typename... Args> void error(fmt::format_string<Args...> f, Args&&... args) {
+    write(Level::error, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args> void info(fmt::format_string<Args...> f, Args&&... args) {
+    if (level() >= Level::info) write(Level::info, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args> void debug(fmt::format_string<Args...> f, Args&&... args) {
+    if (level() >= Level::debug) write(Level::debug, fmt::format(f, std::forward<Args>(args)...));
+}
+
+} // namespace alimi::log

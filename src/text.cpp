@@ -1,0 +1,127 @@
+#include "text.hpp"
+
+#include <array>
+#include <cctype>
+
+namespace alimi {
+
+namespace {
+
+// Length of the UTF-8 sequence starting at s[i], or 0 when it is malformed.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) return 1;
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF; // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) len = 3, lo = 0xA0;
+    else if (c == 0xED) len = 3, hi = 0x9F; // no UTF-16 surrogates
+    else if (c >= 0xE1 && c <= 0xEF) len = 3;
+    else if (c == 0xF0) len = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) len = 4, hi = 0x8F;
+    else return 0;
+    if (i + len > s.size()) return 0;
+    const auto c1 = static_cast<unsigned char>(s[i + 1]);
+    if (c1 < lo || c1 > hi) return 0;
+    for (std::size_t k = 2; k < len; ++k)
+        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+    return len;
+}
+
+} // namespace
+
+bool is_valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto len = utf8_sequence_length(s, i);
+        if (len == 0) return false;
+        i += len;
+    }
+    return true;
+}
+
+std::string_view strip_bom(std::string_view s) {
+    return s.starts_with("\xEF\xBB\xBF") ? s.substr(3) : s;
+}
+
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
+    if (s.size() <= max_bytes) return s;
+    std::size_t end = max_bytes;
+    // Back up over continuation bytes so the cut never splits a code point.
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    return s.substr(0, end);
+}
+
+std::string base64_encode(std::string_view bytes) {
+    static constexpr char k_alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
+        if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+        if (i + 2 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 2]);
+        out += k_alphabet[(n >> 18) & 63];
+        out += k_alphabet[(n >> 12) & 63];
+        out += i + 1 < bytes.size() ? k_alphabet[(n >> 6) & 63] : '=';
+        out += i + 2 < bytes.size() ? k_alphabet[n & 63] : '=';
+    }
+    return out;
+}
+
+std::string url_encode(std::string_view s) {
+    static constexpr char k_hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += ch;
+        } else {
+            out += '%';
+            out += k_hex[c >> 4];
+            out += k_hex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::string header_value(std::string_view s) {
+    bool ascii = true;
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x80 || c < 0x20) ascii = false;
+    }
+    if (ascii) return std::string(s);
+    return "=?UTF-8?B?" + base64_encode(s) + "?=";
+}
+
+bool looks_like_html(std::string_view body) {
+    auto head = trim(strip_bom(body)).substr(0, 512);
+    std::string lower;
+    for (const char ch : head) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return lower.starts_with("<!doctype html") || lower.starts_with("<html") ||
+           lower.find("<head>") != std::string::npos || lower.find("<body") != std::string::npos;
+}
+
+std::string_view trim(std::string_view s) {
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+std::string one_line(std::string_view s, std::size_t max_bytes) {
+    std::string out;
+    for (const char ch : utf8_prefix(trim(s), max_bytes)) {
+        const auto c = static_cast<unsigned char>(ch);
+        out += (c < 0x20 || c == 0x7F) ? ' ' : ch;
+    }
+    if (!is_valid_utf8(out)) {
+        std::string ascii;
+        for (const char ch : out) ascii += static_cast<unsigned char>(ch) < 0x80 ? ch : '?';
+        out = ascii;
+    }
+    return s.size() > max_bytes ? out + "..." : out;
+}
+
+} // namespace alimi

@@ -1,0 +1,35 @@
+// Byte- and text-level helpers shared by parsers, messages and the HTTP layer. All pure.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace alimi {
+
+// True when s is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
+bool is_valid_utf8(std::string_view s);
+
+// s without a leading UTF-8 byte-order mark; CGV's legacy answers sometimes begin with one.
+std::string_view strip_bom(std::string_view s);
+
+// The longest prefix of s that is at most max_bytes long and ends on a code point boundary.
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
+
+std::string base64_encode(std::string_view bytes);
+
+// Percent-encoding for query values (RFC 3986 unreserved characters stay as they are).
+std::string url_encode(std::string_view s);
+
+// An HTTP header value: ASCII as is, anything else as an RFC 2047 encoded word.
+std::string header_value(std::string_view s);
+
+// True when a body that should be JSON or XML is an HTML page (block pages, login walls).
+bool looks_like_html(std::string_view body);
+
+std::string_view trim(std::string_view s);
+
+// s with control characters replaced, cut to max_bytes: safe to put in a one-line message.
+std::string one_line(std::string_view s, std::size_t max_bytes = 200);
+
+} // namespace alimi

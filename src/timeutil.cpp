@@ -1,0 +1,84 @@
+#include "timeutil.hpp"
+
+#include <fmt/format.h>
+
+namespace alimi {
+
+namespace {
+constexpr auto k_kst_offset = std::chrono::hours(9);
+constexpr const char* k_weekdays_ko[] = {"일", "월", "화", "수", "목", "금", "토"};
+
+unsigned month_of(Date d) { return static_cast<unsigned>(d.month()); }
+unsigned day_of(Date d) { return static_cast<unsigned>(d.day()); }
+
+struct Clock {
+    Date date;
+    long long seconds_of_day;
+};
+
+Clock split(TimePoint t) {
+    const auto day = std::chrono::floor<std::chrono::days>(t);
+    return {Date{day}, (t - day).count()};
+}
+} // namespace
+
+TimePoint now_utc() {
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+TimePoint from_unix(long long seconds) { return TimePoint{std::chrono::seconds{seconds}}; }
+
+long long to_unix(TimePoint t) { return t.time_since_epoch().count(); }
+
+Date kst_date(TimePoint t) { return split(t + k_kst_offset).date; }
+
+std::optional<Date> parse_yyyymmdd(std::string_view s) {
+    if (s.size() != 8) return std::nullopt;
+    for (const char c : s)
+        if (c < '0' || c > '9') return std::nullopt;
+    const int y = std::stoi(std::string(s.substr(0, 4)));
+    const unsigned m = std::stoul(std::string(s.substr(4, 2)));
+    const unsigned d = std::stoul(std::string(s.substr(6, 2)));
+    const Date date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+    if (!date.ok()) return std::nullopt;
+    return date;
+}
+
+std::string iso_date(Date d) {
+    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()), month_of(d), day_of(d));
+}
+
+std::string compact_date(Date d) {
+    return fmt::format("{:04}{:02}{:02}", static_cast<int>(d.year()), month_of(d), day_of(d));
+}
+
+std::string korean_date(Date d) {
+    const std::chrono::weekday wd{std::chrono::sys_days{d}};
+    return fmt::format("{}월 {}일({})", month_of(d), day_of(d), k_weekdays_ko[wd.c_encoding()]);
+}
+
+std::string iso_timestamp(TimePoint t) {
+    const auto c = split(t);
+    return fmt::format("{}T{:02}:{:02}:{:02}Z", iso_date(c.date), c.seconds_of_day / 3600,
+                       c.seconds_of_day / 60 % 60, c.seconds_of_day % 60);
+}
+
+std::string kst_clock(TimePoint t) {
+    const auto c = split(t + k_kst_offset);
+    return fmt::format("{:02}:{:02}", c.seconds_of_day / 3600, c.seconds_of_day / 60 % 60);
+}
+
+std::string kst_timestamp(TimePoint t) {
+    return fmt::format("{} {} KST", iso_date(kst_date(t)), kst_clock(t));
+}
+
+std::string ago(TimePoint then, TimePoint now) {
+    const auto s = (now - then).count();
+    if (s < 0) return "in the future";
+    if (s < 60) return fmt::format("{} s ago", s);
+    if (s < 3600) return fmt::format("{} min ago", s / 60);
+    if (s < 86400 * 2) return fmt::format("{} h ago", s / 3600);
+    return fmt::format("{} days ago", s / 86400);
+}
+
+} // namespace alimi

@@ -1,0 +1,33 @@
+// Time as values: every function takes `now` explicitly so the core is testable with a fixed clock.
+// "Today" for CGV is Korea time (UTC+9, no DST) whatever the host's zone.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace alimi {
+
+using TimePoint = std::chrono::sys_seconds;
+using Date = std::chrono::year_month_day;
+
+TimePoint now_utc();
+TimePoint from_unix(long long seconds);
+long long to_unix(TimePoint t);
+
+// The calendar date in Korea at instant t.
+Date kst_date(TimePoint t);
+
+// "20261224" -> 2026-12-24; nullopt for anything else (wrong length, not a real date).
+std::optional<Date> parse_yyyymmdd(std::string_view s);
+
+std::string iso_date(Date d);              // 2026-12-24
+std::string compact_date(Date d);          // 20261224
+std::string korean_date(Date d);           // 12월 24일(목)
+std::string iso_timestamp(TimePoint t);    // 2026-11-24T21:36:00Z
+std::string kst_clock(TimePoint t);        // 06:36 (Korea time)
+std::string kst_timestamp(TimePoint t);    // 2026-11-25 06:36 KST
+std::string ago(TimePoint then, TimePoint now); // "3 min ago"
+
+} // namespace alimi
