@@ -1,0 +1,279 @@
+#include "http.hpp"
+
+#include "alimi_version.h"
+#include "log.hpp"
+#include "text.hpp"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <deque>
+#include <random>
+#include <thread>
+
+namespace alimi {
+
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+double seconds_between(Steady::time_point a, Steady::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+}
+
+// Thin RAII owners of what we call of libcurl.
+struct EasyDelete {
+    void operator()(CURL* h) const { curl_easy_cleanup(h); }
+};
+struct SlistDelete {
+    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+struct MultiDelete {
+    void operator()(CURLM* m) const { curl_multi_cleanup(m); }
+};
+using Easy = std::unique_ptr<CURL, EasyDelete>;
+using Slist = std::unique_ptr<curl_slist, SlistDelete>;
+using Multi = std::unique_ptr<CURLM, MultiDelete>;
+
+struct GlobalInit {
+    GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+    ~GlobalInit() { curl_global_cleanup(); }
+};
+
+// One request in flight or waiting, with everything libcurl writes into.
+struct Job {
+    std::size_t index;
+    std::string host;
+    int failures = 0;
+    Steady::time_point ready_at;
+    Easy easy;
+    Slist headers;
+    std::string body;
+    std::string retry_after;
+    std::string error_buffer = std::string(CURL_ERROR_SIZE, '\0');
+    long long max_body = 0;
+    bool too_large = false;
+};
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+    auto* job = static_cast<Job*>(user);
+    const auto len = size * n;
+    if (static_cast<long long>(job->body.size() + len) > job->max_body) {
+        job->too_large = true;
+        return 0; // makes curl stop with CURLE_WRITE_ERROR
+    }
+    job->body.append(data, len);
+    return len;
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+    auto* job = static_cast<Job*>(user);
+    const std::string_view line(data, size * n);
+    if (line.starts_with("HTTP/")) job->retry_after.clear(); // a new response after a redirect
+    constexpr std::string_view k_name = "retry-after:";
+    if (line.size() > k_name.size() && curl_strnequal(line.data(), k_name.data(), k_name.size()))
+        job->retry_after = std::string(trim(line.substr(k_name.size())));
+    return size * n;
+}
+
+struct HostState {
+    int active = 0;
+    Steady::time_point last_start{};
+    bool stopped = false; // answered 429 or a block page: send nothing more this run
+};
+
+} // namespace
+
+struct HttpClient::Impl {
+    Multi multi{curl_multi_init()};
+    std::mt19937 rng{std::random_device{}()};
+};
+
+std::string default_user_agent() {
+    return fmt::format("alimi/{} (booking-open notifier; one request per target per run)", ALIMI_VERSION);
+}
+
+HttpClient::HttpClient(const HttpSettings& settings)
+    : m_impl(std::make_unique<Impl>()), m_settings(settings),
+      m_user_agent(settings.user_agent.empty() ? default_user_agent() : settings.user_agent) {
+    static GlobalInit init;
+    if (!m_impl->multi) throw std::runtime_error("libcurl: cannot create a multi handle");
+}
+
+HttpClient::~HttpClient() = default;
+
+namespace {
+
+void configure(Job& job, const HttpRequest& req, const HttpSettings& s, const std::string& ua) {
+    job.easy.reset(curl_easy_init());
+    CURL* h = job.easy.get();
+    if (!h) throw std::runtime_error("libcurl: cannot create an easy handle");
+    const auto timeout_ms = static_cast<long>(s.timeout * 1000);
+    curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
+    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1); // CGV refused curl's HTTP/2
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");                 // every encoding curl decodes
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_USERAGENT, ua.c_str());
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(s.max_body));
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &job);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &job);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, job.error_buffer.data());
+    curl_easy_setopt(h, CURLOPT_PRIVATE, &job);
+    for (const auto& header : req.headers) job.headers.reset(curl_slist_append(job.headers.release(), header.c_str()));
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, job.headers.get());
+    if (req.method == "POST") {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+        curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, req.body.c_str());
+    }
+    job.max_body = s.max_body;
+    job.body.clear();
+    job.retry_after.clear();
+    job.too_large = false;
+}
+
+HttpResult transport_failure(const Job& job, CURLcode code) {
+    HttpResult r;
+    const std::string detail = job.error_buffer.c_str()[0] ? job.error_buffer.c_str() : curl_easy_strerror(code);
+    switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+        r.outcome = Outcome::timeout;
+        r.error = "no answer in time (timeout)";
+        break;
+    case CURLE_COULDNT_CONNECT: case CURLE_RECV_ERROR: case CURLE_SEND_ERROR: case CURLE_GOT_NOTHING:
+    case CURLE_COULDNT_RESOLVE_HOST: case CURLE_HTTP2: case CURLE_HTTP2_STREAM:
+        r.outcome = Outcome::retryable;
+        r.error = one_line(detail);
+        break;
+    case CURLE_PARTIAL_FILE:
+        r.outcome = Outcome::retryable;
+        r.error = "answer cut short (truncated body)";
+        break;
+    case CURLE_FILESIZE_EXCEEDED: case CURLE_WRITE_ERROR:
+        r.outcome = Outcome::permanent;
+        r.error = fmt::format("answer larger than {} bytes", job.max_body);
+        break;
+    default:
+        r.outcome = Outcome::permanent;
+        r.error = one_line(detail);
+    }
+    return r;
+}
+
+HttpResult finished(Job& job, CURLcode code, Expect expect, TimePoint now) {
+    if (code != CURLE_OK) return transport_failure(job, job.too_large ? CURLE_FILESIZE_EXCEEDED : code);
+    HttpResult r;
+    curl_easy_getinfo(job.easy.get(), CURLINFO_RESPONSE_CODE, &r.status);
+    const char* ct = nullptr;
+    curl_easy_getinfo(job.easy.get(), CURLINFO_CONTENT_TYPE, &ct);
+    r.content_type = ct ? ct : "";
+    r.body = std::move(job.body);
+    r.retry_after = parse_retry_after(job.retry_after, now);
+    classify_response(r, expect);
+    return r;
+}
+
+} // namespace
+
+std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest>& requests) {
+    std::vector<HttpResult> results(requests.size());
+    std::deque<std::unique_ptr<Job>> waiting;
+    std::map<std::string, HostState> hosts;
+    const auto start = Steady::now();
+    RetryPolicy policy;
+    policy.max_retries = m_settings.retries;
+    policy.deadline = std::max(30.0, m_settings.timeout * 3);
+    int budget = policy.run_budget;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        auto job = std::make_unique<Job>();
+        job->index = i;
+        job->host = host_of(requests[i].url);
+        job->ready_at = start;
+        waiting.push_back(std::move(job));
+    }
+    std::map<CURL*, std::unique_ptr<Job>> running;
+    const auto gap = std::chrono::duration<double>(m_settings.min_gap);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+
+    while (!waiting.empty() || !running.empty()) {
+        const auto now = Steady::now();
+        auto next_wake = now + std::chrono::milliseconds(1000);
+        // Start what may start now, in order; a host's later jobs wait behind its earlier ones.
+        for (auto it = waiting.begin(); it != waiting.end();) {
+            auto& job = **it;
+            auto& host = hosts[job.host];
+            if (host.stopped) {
+                auto& r = results[job.index];
+                r.outcome = Outcome::not_sent;
+                r.error = "not sent: the host asked us to back off earlier in this run";
+                it = waiting.erase(it);
+                continue;
+            }
+            const auto gap_ok = host.last_start + std::chrono::duration_cast<Steady::duration>(gap);
+            const auto earliest = std::max(job.ready_at, gap_ok);
+            if (host.active >= m_settings.max_per_host || earliest > now) {
+                if (host.active < m_settings.max_per_host) next_wake = std::min(next_wake, earliest);
+                ++it;
+                continue;
+            }
+            configure(job, requests[job.index], m_settings, m_user_agent);
+            curl_multi_add_handle(m_impl->multi.get(), job.easy.get());
+            ++host.active;
+            host.last_start = now;
+            log::debug("{} {} (attempt {})", requests[job.index].method, printable_url(requests[job.index].url),
+                       job.failures + 1);
+            running.emplace(job.easy.get(), std::move(*it));
+            it = waiting.erase(it);
+        }
+        int still = 0;
+        curl_multi_perform(m_impl->multi.get(), &still);
+        int queued = 0;
+        while (CURLMsg* msg = curl_multi_info_read(m_impl->multi.get(), &queued)) {
+            if (msg->msg != CURLMSG_DONE) continue;
+            auto node = running.extract(msg->easy_handle);
+            auto job = std::move(node.mapped());
+            curl_multi_remove_handle(m_impl->multi.get(), job->easy.get());
+            auto& host = hosts[job->host];
+            --host.active;
+            const auto& req = requests[job->index];
+            auto r = finished(*job, msg->data.result, req.expect, now_utc());
+            r.attempts = job->failures + 1;
+            ++m_counts[fmt::format("{} {}", job->host, outcome_name(r.outcome))];
+            if (r.outcome == Outcome::rate_limited || r.outcome == Outcome::blocked) {
+                host.stopped = true;
+                m_troubled[job->host] = {r.outcome, r.retry_after};
+            }
+            ++job->failures;
+            const auto delay = retry_delay(policy, r, job->failures, budget,
+                                           seconds_between(start, Steady::now()), uniform(m_impl->rng));
+            if (delay) {
+                --budget;
+                log::debug("{}: {}; retrying in {:.1f} s", printable_url(req.url), r.error, *delay);
+                job->ready_at = Steady::now() + std::chrono::duration_cast<Steady::duration>(
+                                                    std::chrono::duration<double>(*delay));
+                job->headers.reset();
+                job->easy.reset();
+                waiting.push_back(std::move(job));
+            } else {
+                results[job->index] = std::move(r);
+            }
+        }
+        if (running.empty() && waiting.empty()) break;
+        const auto wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(next_wake - Steady::now()).count();
+        if (running.empty())
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::max<long long>(1, wait_ms)));
+        else
+            curl_multi_poll(m_impl->multi.get(), nullptr, 0, static_cast<int>(std::clamp<long long>(wait_ms, 1, 1000)), nullptr);
+    }
+    return results;
+}
+
+} // namespace alimi

@@ -1,0 +1,50 @@
+// The one place that talks HTTP. A batch of requests runs concurrently over one libcurl multi
+// handle (keep-alive reuse within a run), politely: at most max_per_host at once per host, a
+// minimum gap between request starts to one host, retries with jittered backoff for transient
+// failures, and after a 429 or a block no further request to that host in this run.
+#pragma once
+
+#include "config.hpp"
+#include "http_policy.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace alimi {
+
+class HttpClient {
+  public:
+    explicit HttpClient(const HttpSettings& settings);
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    // Results in the order of the requests. Never throws for network or server trouble.
+    std::vector<HttpResult> perform(const std::vector<HttpRequest>& requests);
+
+    // Hosts that answered 429 or a block page during this client's life, with the advised wait.
+    struct HostTrouble {
+        Outcome outcome;
+        std::optional<double> retry_after;
+    };
+    const std::map<std::string, HostTrouble>& troubled_hosts() const { return m_troubled; }
+
+    // Requests actually sent per host and outcome ("host outcome" -> count), for metrics.
+    const std::map<std::string, int>& request_counts() const { return m_counts; }
+
+    const std::string& user_agent() const { return m_user_agent; }
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+    HttpSettings m_settings;
+    std::string m_user_agent;
+    std::map<std::string, HostTrouble> m_troubled;
+    std::map<std::string, int> m_counts;
+};
+
+std::string default_user_agent();
+
+} // namespace alimi

@@ -1,0 +1,71 @@
+// What an HTTP answer means and what to do next: pure functions over values, no libcurl.
+#pragma once
+
+#include "timeutil.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace alimi {
+
+// The body we need; an HTML page where JSON or XML was expected is a block page, not data.
+enum class Expect { any, json, xml };
+
+enum class Outcome {
+    ok,           // 2xx with a usable body
+    retryable,    // 5xx, reset, truncated: worth another try
+    timeout,      // no answer in time: not retried within a run, it would only multiply the wait
+    rate_limited, // 429: stop talking to the host for Retry-After or a default cool-down
+    blocked,      // 403 or an HTML page: a firewall said no; back off hard
+    permanent,    // other 4xx, bad URL, TLS failure, oversized answer: retrying will not help
+    not_sent,     // the host is cooling down; nothing was sent
+};
+
+const char* outcome_name(Outcome o);
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;
+    std::vector<std::string> headers; // "Name: value"
+    std::string body;
+    Expect expect = Expect::json;
+};
+
+struct HttpResult {
+    Outcome outcome = Outcome::permanent;
+    long status = 0;
+    std::string body;
+    std::string content_type;
+    std::optional<double> retry_after; // seconds, from the Retry-After header
+    std::string error;                 // what went wrong, one line, no secrets
+    int attempts = 0;
+};
+
+// Classifies a completed exchange. Sets outcome and, when not ok, error.
+void classify_response(HttpResult& r, Expect expect);
+
+// Retry-After as delay-seconds or HTTP-date (RFC 9110); nullopt when unusable.
+std::optional<double> parse_retry_after(std::string_view value, TimePoint now);
+
+// "host[:port]" of an http(s) URL, lowercased; "" when it is not one.
+std::string host_of(std::string_view url);
+
+// The URL without query and userinfo: safe to print, even if a query carried a secret.
+std::string printable_url(std::string_view url);
+
+struct RetryPolicy {
+    int max_retries = 2;       // extra attempts per request
+    double base = 1.0;         // seconds; doubled each failure
+    double cap = 20.0;         // longest wait between attempts
+    int run_budget = 20;       // retries shared by every request of one run
+    double deadline = 60.0;    // seconds after the run started: no retry starts later
+};
+
+// Seconds to wait before the next attempt of a request that failed `failures` times, or nullopt
+// when it must not be retried. Full jitter (random01 in [0,1)) spreads retries of many targets.
+std::optional<double> retry_delay(const RetryPolicy& policy, const HttpResult& last, int failures,
+                                  int budget_left, double elapsed, double random01);
+
+} // namespace alimi

@@ -1,0 +1,120 @@
+#include "message.hpp"
+
+#include "text.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace alimi {
+
+namespace {
+
+std::string seats(const Opening& o) {
+    if (o.seats_free < 0) return "";
+    if (o.seats_total < 0) return fmt::format(" {}", o.seats_free);
+    return fmt::format(" {}/{}", o.seats_free, o.seats_total);
+}
+
+std::string date_label(const std::string& iso) {
+    const auto d = parse_yyyymmdd(iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2));
+    return d ? korean_date(*d) : iso;
+}
+
+// Showings: one header line per (movie, date) and one line of times under it.
+void showing_lines(const std::vector<Opening>& fresh, std::vector<std::string>& lines, std::vector<int>& counts) {
+    std::string group;
+    for (const auto& o : fresh) {
+        const auto head = fmt::format("{} · {}", o.movie.empty() ? "?" : o.movie, date_label(o.date));
+        if (head != group) {
+            lines.push_back(head);
+            counts.push_back(0);
+            lines.emplace_back();
+            counts.push_back(0);
+            group = head;
+        }
+        lines.back() += fmt::format("{}{}{}", lines.back().empty() ? "  " : " · ", display_time(o.time), seats(o));
+        ++counts.back();
+    }
+}
+
+// Play dates: the movie once, then one line per date.
+void date_lines(const Snapshot& snapshot, const std::vector<Opening>& fresh, std::vector<std::string>& lines,
+                std::vector<int>& counts) {
+    if (!snapshot.movie_name.empty()) {
+        lines.push_back(snapshot.movie_name);
+        counts.push_back(0);
+    }
+    for (const auto& o : fresh) {
+        lines.push_back("• " + date_label(o.date));
+        counts.push_back(1);
+    }
+}
+
+} // namespace
+
+std::string screen_label(const std::string& screen) {
+    static const std::map<std::string, std::string> k_labels = {
+        {"imax", "IMAX"}, {"4dx", "4DX"}, {"screenx", "SCREENX"}, {"dolby", "DOLBY ATMOS"}};
+    const auto it = k_labels.find(screen);
+    return it == k_labels.end() ? screen : it->second;
+}
+
+std::string display_time(const std::string& hhmm) {
+    if (hhmm.size() != 5 || hhmm[2] != ':') return hhmm;
+    const int hour = std::atoi(hhmm.substr(0, 2).c_str());
+    if (hour < 24) return hhmm;
+    return fmt::format("{} ({:02}:{})", hhmm, hour - 24, hhmm.substr(3));
+}
+
+std::string booking_url(const std::string& theater, const std::string& theater_name,
+                        const std::string& iso_date, const std::string& movie_code) {
+    std::string ymd = iso_date;
+    std::erase(ymd, '-');
+    auto url = fmt::format("https://cgv.co.kr/cnm/movieBook/cinema?siteNo={}&siteNm={}&scnYmd={}",
+                           url_encode(theater), url_encode(theater_name), ymd);
+    if (!movie_code.empty()) url += "&movNo=" + url_encode(movie_code);
+    return url;
+}
+
+std::string fit_lines(const std::vector<std::string>& lines, const std::vector<int>& counts,
+                      std::size_t max_bytes) {
+    std::string out;
+    int total = 0;
+    for (const int c : counts) total += c;
+    int shown = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const auto rest = total - shown - counts[i];
+        // Room for this line and, if more must follow, the "... and N more" line.
+        const auto tail = rest > 0 ? fmt::format("\n... and {} more", total - shown).size() : 0;
+        if (out.size() + 1 + lines[i].size() + tail > max_bytes) {
+            auto more = fmt::format("... and {} more", total - shown);
+            return std::string(utf8_prefix(out + (out.empty() ? "" : "\n") + more, max_bytes));
+        }
+        out += (out.empty() ? "" : "\n") + lines[i];
+        shown += counts[i];
+    }
+    return out;
+}
+
+PushMessage opening_message(const TargetConfig& target, const Snapshot& snapshot,
+                            const std::vector<Opening>& fresh) {
+    PushMessage m;
+    const auto theater = snapshot.theater_name.empty() ? "CGV " + target.theater : snapshot.theater_name;
+    const auto screen = target.screen.empty() ? snapshot.screen_name : screen_label(target.screen);
+    m.title = fmt::format("{}{}{} 예매 오픈 ({})", theater, screen.empty() ? "" : " ", screen, target.name);
+    std::vector<std::string> lines;
+    std::vector<int> counts;
+    if (!fresh.empty() && !fresh.front().time.empty()) showing_lines(fresh, lines, counts);
+    else date_lines(snapshot, fresh, lines, counts);
+    m.body = fit_lines(lines, counts, k_max_body_bytes);
+    m.priority = 4;
+    m.tags = {"tada", "movie_camera"};
+    if (!fresh.empty() && !target.theater.empty()) {
+        m.click = booking_url(target.theater, snapshot.theater_name, fresh.front().date, fresh.front().movie_code);
+        m.actions.push_back({"예매하기", m.click});
+    }
+    return m;
+}
+
+} // namespace alimi

@@ -1,0 +1,47 @@
+// What a push says. Pure: built from the target, the snapshot and the fresh openings.
+#pragma once
+
+#include "config.hpp"
+#include "source/source.hpp"
+
+#include <string>
+#include <vector>
+
+namespace alimi {
+
+struct PushAction {
+    std::string label;
+    std::string url;
+};
+
+struct PushMessage {
+    std::string title;
+    std::string body;
+    std::string click; // opened on tap
+    std::vector<std::string> tags;
+    int priority = 3; // ntfy 1..5
+    std::vector<PushAction> actions;
+};
+
+inline constexpr std::size_t k_max_body_bytes = 4096; // ntfy turns longer bodies into attachments
+
+// ONE message for all fresh openings of one target in one run, sorted, grouped by movie and date.
+PushMessage opening_message(const TargetConfig& target, const Snapshot& snapshot,
+                            const std::vector<Opening>& fresh);
+
+// "IMAX", "4DX", ... for a configured screen name; "" for none.
+std::string screen_label(const std::string& screen);
+
+// "10:00", or "25:30 (01:30)" for showings after midnight that belong to the previous business day.
+std::string display_time(const std::string& hhmm);
+
+// The current site's booking page for a theater and date (and movie when known).
+std::string booking_url(const std::string& theater, const std::string& theater_name,
+                        const std::string& iso_date, const std::string& movie_code);
+
+// Joins lines into at most max_bytes, ending with "... and N more" when lines had to go.
+// counts[i] says how many openings line i stands for.
+std::string fit_lines(const std::vector<std::string>& lines, const std::vector<int>& counts,
+                      std::size_t max_bytes);
+
+} // namespace alimi

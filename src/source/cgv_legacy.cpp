@@ -1,0 +1,154 @@
+#include "source/cgv_legacy.hpp"
+
+#include "crypto.hpp"
+#include "text.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include <set>
+
+namespace alimi {
+
+namespace {
+
+std::string legacy_screen_code(const std::string& screen) {
+    if (screen == "imax") return "02";
+    if (screen == "4dx") return "11";
+    if (screen == "screenx") return "23";
+    return "";
+}
+
+SourceError bad_answer(std::string message) {
+    return SourceError{Outcome::permanent, "bad answer: " + std::move(message)};
+}
+
+// The XML string inside the JSON envelope, wherever this method put it.
+tl::expected<std::string, SourceError> envelope_data(std::string_view body) {
+    const auto j = nlohmann::json::parse(strip_bom(body), nullptr, false);
+    if (j.is_discarded()) return tl::unexpected(bad_answer("not JSON"));
+    if (!j.is_object() || !j.contains("d") || !j["d"].is_object())
+        return tl::unexpected(bad_answer("JSON without the \"d\" envelope"));
+    const auto& d = j["d"];
+    const nlohmann::json* data = nullptr;
+    if (d.contains("DATA")) data = &d["DATA"];
+    else if (d.contains("data") && d["data"].is_object() && d["data"].contains("DATA")) data = &d["data"]["DATA"];
+    if (!data || !data->is_string()) return tl::unexpected(bad_answer("envelope has no DATA string"));
+    return data->get<std::string>();
+}
+
+std::string first_text(const pugi::xml_node& root, const char* list, const char* item, const char* field) {
+    return trim(root.child(list).child(item).child(field).text().as_string()).data();
+}
+
+std::string movie_names(const pugi::xml_node& root) {
+    std::set<std::string> seen;
+    std::string out;
+    for (const auto& m : root.child("Movies").children("CMovie")) {
+        const std::string name(trim(m.child("GROUP_NM").text().as_string()));
+        if (!name.empty() && seen.insert(name).second) out += (out.empty() ? "" : ", ") + name;
+    }
+    return out;
+}
+
+class LegacyPlan final : public SourcePlan {
+  public:
+    explicit LegacyPlan(const TargetConfig& target) : m_request(cgv_legacy_request(target)) {}
+
+    std::vector<HttpRequest> next(const std::vector<HttpResult>& answers) override {
+        if (!m_sent) {
+            m_sent = true;
+            return {m_request};
+        }
+        if (auto failure = first_failure({m_request}, answers)) {
+            m_result = tl::unexpected(*failure);
+        } else {
+            m_result = parse_cgv_legacy(answers.at(0).body);
+            if (!m_result) m_result.error().message = printable_url(m_request.url) + ": " + m_result.error().message;
+        }
+        return {};
+    }
+
+    SnapshotResult result() const override { return m_result; }
+
+  private:
+    HttpRequest m_request;
+    bool m_sent = false;
+    SnapshotResult m_result = tl::unexpected(SourceError{Outcome::permanent, "not fetched"});
+};
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> cgv_legacy_fields(const TargetConfig& t) {
+    if (!t.params.empty()) return t.params;
+    const bool one_movie = !t.movie.empty();
+    const std::vector<std::pair<std::string, std::string>> plain = {
+        {"REQSITE", "CJSYSTEMS"},
+        {"TheaterCd", t.theater},
+        {"ISNormal", one_movie ? "Y" : "N"},
+        {"MovieGroupCd", t.movie},
+        {"ScreenRatingCd", legacy_screen_code(t.screen)},
+        // Per-movie IMAX queries were seen with movie type 05; everything else leaves it empty.
+        {"MovieTypeCd", one_movie && t.screen == "imax" ? "05" : ""},
+        {"Subtitle_CD", ""},
+        {"SOUNDX_YN", ""},
+        {"Third_Attr_CD", ""},
+        {"Language", "kor"},
+    };
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [k, v] : plain) out.emplace_back(k, cgv_legacy_encrypt(v));
+    return out;
+}
+
+HttpRequest cgv_legacy_request(const TargetConfig& t) {
+    nlohmann::ordered_json body = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : cgv_legacy_fields(t)) body[k] = v;
+    const auto scheme_end = t.url.find("://");
+    const auto origin = t.url.substr(0, t.url.find('/', scheme_end + 3));
+    HttpRequest r;
+    r.method = "POST";
+    r.url = t.url;
+    r.body = body.dump();
+    r.expect = Expect::json;
+    r.headers = {"Content-Type: application/json; charset=utf-8",
+                 "Accept: application/json, text/javascript, */*; q=0.01",
+                 "X-Requested-With: XMLHttpRequest",
+                 "Origin: " + origin,
+                 "Referer: " + origin + "/Reservation/Reservation.aspx"};
+    return r;
+}
+
+SnapshotResult parse_cgv_legacy(std::string_view body) {
+    auto xml = envelope_data(body);
+    if (!xml) return tl::unexpected(xml.error());
+    pugi::xml_document doc;
+    // Default options: no DOCTYPE processing and no custom entity expansion, so no entity tricks.
+    const auto parsed = doc.load_buffer(xml->data(), xml->size(), pugi::parse_default, pugi::encoding_utf8);
+    if (!parsed) return tl::unexpected(bad_answer(fmt::format("XML {} at offset {}", parsed.description(), parsed.offset)));
+    const auto root = doc.child("CSchedule");
+    if (!root) return tl::unexpected(bad_answer("XML without CSchedule"));
+    const auto days = root.child("PlayDays");
+    if (!days) return tl::unexpected(bad_answer("XML without PlayDays"));
+    Snapshot snap;
+    snap.theater_name = first_text(root, "STheaters", "CSTheater", "THEATER_NM");
+    snap.screen_name = first_text(root, "Screen", "CScreen", "RATING_NM");
+    snap.movie_name = movie_names(root);
+    for (const auto& day : days.children("CPlayDay")) {
+        const std::string ymd(trim(day.child("PLAY_YMD").text().as_string()));
+        const auto date = parse_yyyymmdd(ymd);
+        if (!date) return tl::unexpected(bad_answer(fmt::format("PLAY_YMD '{}' is not a date", one_line(ymd, 40))));
+        Opening o;
+        o.key = ymd;
+        o.date = iso_date(*date);
+        o.movie = snap.movie_name;
+        snap.openings.push_back(std::move(o));
+    }
+    return snap;
+}
+
+std::unique_ptr<SourcePlan> make_cgv_legacy_plan(const TargetConfig& target, const PlanContext&) {
+    return std::make_unique<LegacyPlan>(target);
+}
+
+} // namespace alimi

@@ -1,0 +1,24 @@
+// Source "cgv-legacy": the original ticket.cgv.co.kr RIA endpoint (cgv-api.md section 1).
+// POST of AES-encrypted JSON fields; the answer wraps an XML schedule whose PlayDays are openings.
+#pragma once
+
+#include "source/source.hpp"
+
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace alimi {
+
+// The request fields in CGV's order: captured params as given, or plain codes encrypted.
+std::vector<std::pair<std::string, std::string>> cgv_legacy_fields(const TargetConfig& target);
+
+HttpRequest cgv_legacy_request(const TargetConfig& target);
+
+// Parses {"d":{"DATA":"<xml>"}} (or d.data.DATA, optionally behind a BOM). A missing PlayDays
+// element is an error: only a well-formed, complete schedule may say "no dates yet".
+SnapshotResult parse_cgv_legacy(std::string_view body);
+
+std::unique_ptr<SourcePlan> make_cgv_legacy_plan(const TargetConfig& target, const PlanContext& ctx);
+
+} // namespace alimi

@@ -1,0 +1,65 @@
+// The seam between CGV and everything else. A source adapter turns a target into HTTP requests
+// and the answers into a normalized Snapshot; nothing outside src/source/ knows a CGV field name.
+// Adapters are pure: they never do I/O, so they are tested with fixed answers and a fixed `now`.
+#pragma once
+
+#include "config.hpp"
+#include "http_policy.hpp"
+#include "timeutil.hpp"
+
+#include <tl/expected.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace alimi {
+
+// Something that can be booked now and was not bookable before: a play date or a showing.
+struct Opening {
+    std::string key;     // identity within a target: "20261224" or "0013|20261224|018|3"
+    std::string date;    // ISO business date, 2026-12-24
+    std::string time;    // "HH:MM" for showings; "" for date-level openings
+    std::string movie;   // title, as CGV writes it
+    std::string movie_code;
+    std::string screen;  // hall or screen type name for display
+    int seats_free = -1; // -1 when unknown
+    int seats_total = -1;
+};
+
+struct Snapshot {
+    std::vector<Opening> openings;
+    std::string theater_name; // "CGV 용산아이파크몰" when the answer says so
+    std::string screen_name;  // "아이맥스"
+    std::string movie_name;   // for single-movie targets
+};
+
+struct SourceError {
+    Outcome outcome = Outcome::permanent;
+    std::string message; // one line: what went wrong and where (URL without query)
+};
+
+using SnapshotResult = tl::expected<Snapshot, SourceError>;
+
+// One target's conversation with its source during one run.
+class SourcePlan {
+  public:
+    virtual ~SourcePlan() = default;
+    // The requests of the next step, given the answers to the previous step (same order).
+    // Empty when the plan is finished; result() then holds the outcome.
+    virtual std::vector<HttpRequest> next(const std::vector<HttpResult>& answers) = 0;
+    virtual SnapshotResult result() const = 0;
+};
+
+struct PlanContext {
+    TimePoint now;
+    std::string user_agent;
+};
+
+std::unique_ptr<SourcePlan> make_plan(const TargetConfig& target, const PlanContext& ctx);
+
+// The first failed answer of a step as a SourceError naming the URL, or nullopt if all are ok.
+std::optional<SourceError> first_failure(const std::vector<HttpRequest>& requests,
+                                         const std::vector<HttpResult>& answers);
+
+} // namespace alimi
