@@ -1,0 +1,51 @@
+// `alimi check`: the I/O sequencer. In order: deliver what is already queued, fetch every target
+// (concurrently, politely), compare with the state, queue pushes in the same transaction as the
+// new openings, deliver, record cool-downs. Everything it decides is decided by pure functions.
+#pragma once
+
+#include "config.hpp"
+#include "store.hpp"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace alimi {
+
+struct CheckOptions {
+    bool dry_run = false;
+    bool json = false;
+    std::vector<std::string> targets; // empty: all
+};
+
+struct CheckOutcome {
+    int targets_ok = 0;
+    int targets_failed = 0;
+    int openings_new = 0;
+    int pushes_pending = 0; // after this run's delivery; they stay queued for the next run
+    int exit_code() const { return targets_failed > 0 || pushes_pending > 0 ? 1 : 0; }
+};
+
+CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& options, std::ostream& out);
+
+// Delivers due pushes of the outbox; returns how many are still pending afterwards.
+int deliver_pending(const Config& cfg, Store& store, TimePoint now);
+
+// The host a target's source talks to ("" when unknown): cool-downs are kept per host.
+std::string source_host(const TargetConfig& target);
+
+// HTTP settings for pushes: the user's timeout, none of the spacing meant for CGV.
+HttpSettings push_settings(const HttpSettings& s);
+
+// One line of `check --json` for a fresh opening.
+std::string opening_json(const TargetConfig& target, const Snapshot& snapshot, const Opening& o);
+
+} // namespace alimi
+
+namespace alimi {
+
+// `alimi notify-test [NAME]`: one test push per notifier (or the named one), straight, not queued.
+// Prints one line per notifier with the server's answer; returns the exit code.
+int notify_test(const Config& cfg, const std::vector<std::string>& names, std::ostream& out);
+
+} // namespace alimi

@@ -1,0 +1,168 @@
+#include "cli.hpp"
+
+#include "alimi_version.h"
+#include "check.hpp"
+#include "config.hpp"
+#include "lockfile.hpp"
+#include "log.hpp"
+#include "paths.hpp"
+#include "status.hpp"
+#include "store.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+
+namespace alimi {
+
+namespace {
+
+constexpr int k_exit_ok = 0, k_exit_failed = 1, k_exit_usage = 2, k_exit_state = 3;
+constexpr double k_lock_wait_seconds = 30;
+
+struct Globals {
+    std::optional<std::string> config;
+    std::optional<std::string> state;
+    int verbose = 0;
+    bool quiet = false;
+};
+
+class UsageError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+Config load(const Globals& g) {
+    const auto env = process_env();
+    return load_config(resolve_config_path(g.config, env, file_exists), env);
+}
+
+std::string state_path(const Globals& g, const Config& cfg) {
+    return resolve_state_path(g.state, cfg.state, cfg.path, process_env());
+}
+
+// Read-only commands never create a state file: without one they see an empty store.
+std::unique_ptr<Store> open_existing(const std::string& path) {
+    if (!file_exists(path)) return Store::in_memory();
+    return std::make_unique<Store>(path, Database::Mode::existing);
+}
+
+void require_known_targets(const Config& cfg, const std::vector<std::string>& names) {
+    for (const auto& n : names)
+        if (!cfg.target(n)) throw UsageError(fmt::format("unknown target '{}' (not in {})", n, cfg.path));
+}
+
+int cmd_check(const Globals& g, const CheckOptions& opt) {
+    const auto cfg = load(g);
+    require_known_targets(cfg, opt.targets);
+    const auto path = state_path(g, cfg);
+    if (opt.dry_run) {
+        auto store = open_existing(path);
+        return run_check(cfg, *store, opt, std::cout).targets_failed ? k_exit_failed : k_exit_ok;
+    }
+    Store store(path, Database::Mode::create);
+    auto lock = FileLock::acquire(path + ".lock", k_lock_wait_seconds);
+    if (!lock) {
+        log::error("another alimi check has held {}.lock for {} s; this run skipped", path, k_lock_wait_seconds);
+        return k_exit_failed;
+    }
+    return run_check(cfg, store, opt, std::cout).exit_code();
+}
+
+int cmd_status(const Globals& g, bool json) {
+    const auto cfg = load(g);
+    auto store = open_existing(state_path(g, cfg));
+    const auto now = now_utc();
+    std::vector<StatusRow> rows;
+    for (const auto& t : cfg.targets)
+        rows.push_back({store->health(t.name), source_name(t.source), store->cooldown(source_host(t), now)});
+    std::cout << (json ? status_json(rows) + "\n" : status_table(rows, now));
+    return k_exit_ok;
+}
+
+int cmd_validate(const Globals& g) {
+    const auto cfg = load(g);
+    log::info("{}: ok ({} targets, {} notifiers)", cfg.path, cfg.targets.size(), cfg.notifiers.size());
+    return k_exit_ok;
+}
+
+int cmd_notify_test(const Globals& g, const std::vector<std::string>& names) {
+    const auto cfg = load(g);
+    for (const auto& n : names)
+        if (!cfg.notifier(n)) throw UsageError(fmt::format("unknown notifier '{}' (not in {})", n, cfg.path));
+    if (cfg.notifiers.empty()) throw UsageError(fmt::format("{} has no [[notifier]]", cfg.path));
+    return notify_test(cfg, names, std::cout);
+}
+
+// Runs the chosen command, turning exceptions into the documented exit codes, each said once.
+template <typename F> int guarded(F&& command) {
+    try {
+        return command();
+    } catch (const ConfigError& e) {
+        for (const auto& p : e.problems()) log::error("{}", p);
+        return k_exit_usage;
+    } catch (const UsageError& e) {
+        log::error("{}", e.what());
+        return k_exit_usage;
+    } catch (const StoreError& e) {
+        log::error("{}", e.what());
+        return k_exit_state;
+    } catch (const std::exception& e) {
+        log::error("{}", e.what());
+        return k_exit_failed;
+    }
+}
+
+} // namespace
+
+int run_cli(int argc, char** argv) {
+    CLI::App app{"alimi: tells you the moment movie booking opens at CGV (IMAX, 4DX, SCREENX, ...).\n"
+                 "Exit status: 0 ok, 1 a target failed or a push is pending, 2 usage or config error, "
+                 "3 state database error.",
+                 "alimi"};
+    app.set_version_flag("--version", std::string("alimi ") + ALIMI_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    Globals g;
+    app.add_option("-c,--config", g.config, "Config file (.toml or .json); default $ALIMI_CONFIG, "
+                                            "then $XDG_CONFIG_HOME/alimi/config.toml");
+    app.add_option("--state", g.state, "State database; default from the config, $ALIMI_STATE, "
+                                       "$STATE_DIRECTORY or $XDG_STATE_HOME/alimi/state.db");
+    app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (-vv: every request)");
+    app.add_flag("-q,--quiet", g.quiet, "Print nothing, not even errors; the exit status still tells");
+
+    CheckOptions check;
+    auto* c = app.add_subcommand("check", "Fetch every target once, push new openings, exit");
+    c->add_flag("--dry-run", check.dry_run, "Fetch and compare, but change no state and push nothing");
+    c->add_flag("--json", check.json, "Print one JSON object per new opening on stdout");
+    c->add_option("TARGET", check.targets, "Only these targets (default: all)");
+
+    bool status_json_flag = false;
+    auto* s = app.add_subcommand("status", "One row of health per target");
+    s->add_flag("--json", status_json_flag, "A JSON array instead of the table");
+
+    auto* v = app.add_subcommand("validate", "Check the config; exit 0 when valid, 2 with every problem otherwise");
+
+    std::vector<std::string> notifier_names;
+    auto* n = app.add_subcommand("notify-test", "Send a test push to every notifier (or the named ones)");
+    n->add_option("NOTIFIER", notifier_names, "Notifier names");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? k_exit_ok : k_exit_usage;
+    }
+    log::set_level(g.quiet ? log::Level::quiet
+                           : g.verbose >= 2 ? log::Level::debug
+                           : g.verbose == 1 ? log::Level::info
+                                            : log::Level::error);
+    if (c->parsed()) return guarded([&] { return cmd_check(g, check); });
+    if (s->parsed()) return guarded([&] { return cmd_status(g, status_json_flag); });
+    if (v->parsed()) return guarded([&] { return cmd_validate(g); });
+    if (n->parsed()) return guarded([&] { return cmd_notify_test(g, notifier_names); });
+    return k_exit_usage;
+}
+
+} // namespace alimi

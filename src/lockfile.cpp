@@ -1,0 +1,40 @@
+#include "lockfile.hpp"
+
+#include "sqlite.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <thread>
+#include <unistd.h>
+
+namespace alimi {
+
+std::optional<FileLock> FileLock::acquire(const std::string& path, double wait_seconds) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) throw StoreError(fmt::format("state lock {}: cannot open ({})", path, std::strerror(errno)));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait_seconds);
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            const int err = errno;
+            ::close(fd);
+            throw StoreError(fmt::format("state lock {}: {}", path, std::strerror(err)));
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            ::close(fd);
+            return std::nullopt;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return FileLock(fd);
+}
+
+FileLock::~FileLock() {
+    if (m_fd >= 0) ::close(m_fd); // closing releases the flock
+}
+
+} // namespace alimi

@@ -1,0 +1,104 @@
+#include "sqlite.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+namespace alimi {
+
+Database::Database(const std::string& path, Mode mode) : m_path(path) {
+    const int flags = SQLITE_OPEN_READWRITE | (mode == Mode::create ? SQLITE_OPEN_CREATE : 0) |
+                      SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
+        const std::string why = m_db ? sqlite3_errmsg(m_db) : "out of memory";
+        sqlite3_close(m_db);
+        m_db = nullptr;
+        throw StoreError(fmt::format("state {}: cannot open ({})", path, why));
+    }
+    sqlite3_extended_result_codes(m_db, 1);
+    // Concurrent runs (cron overlap, `status` during `check`) wait for the lock instead of failing.
+    sqlite3_busy_timeout(m_db, 10000);
+}
+
+Database::~Database() { sqlite3_close_v2(m_db); }
+
+void Database::fail(std::string_view doing) const {
+    throw StoreError(fmt::format("state {}: {}: {}", m_path, doing, sqlite3_errmsg(m_db)));
+}
+
+void Database::exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        const std::string why = err ? err : sqlite3_errmsg(m_db);
+        sqlite3_free(err);
+        throw StoreError(fmt::format("state {}: {}", m_path, why));
+    }
+}
+
+long long Database::last_insert_id() const { return sqlite3_last_insert_rowid(m_db); }
+
+Statement::Statement(Database& db, std::string_view sql) : m_db(db) {
+    if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr) != SQLITE_OK)
+        db.fail("preparing a statement");
+}
+
+Statement::~Statement() { sqlite3_finalize(m_stmt); }
+
+void Statement::bind_one(int i, long long v) {
+    if (sqlite3_bind_int64(m_stmt, i, v) != SQLITE_OK) m_db.fail("binding");
+}
+
+void Statement::bind_one(int i, std::string_view v) {
+    if (sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+        m_db.fail("binding");
+}
+
+void Statement::bind_one(int i, std::nullopt_t) {
+    if (sqlite3_bind_null(m_stmt, i) != SQLITE_OK) m_db.fail("binding");
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    m_db.fail("query");
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+    reset();
+}
+
+void Statement::reset() {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+}
+
+bool Statement::is_null(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+
+long long Statement::integer(int col) const { return sqlite3_column_int64(m_stmt, col); }
+
+std::string Statement::text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col))) : std::string();
+}
+
+std::optional<long long> Statement::optional_integer(int col) const {
+    if (is_null(col)) return std::nullopt;
+    return integer(col);
+}
+
+Transaction::Transaction(Database& db) : m_db(&db) { db.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+    if (!m_open) return;
+    // Rolling back must not throw from a destructor; a failed rollback leaves SQLite's own recovery.
+    sqlite3_exec(m_db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+    m_db->exec("COMMIT");
+    m_open = false;
+}
+
+} // namespace alimi

@@ -1,0 +1,91 @@
+// Thin RAII wrappers for what we call of SQLite: a connection, a prepared statement with bind,
+// and a transaction that rolls back unless committed. Every failure is a StoreError naming the file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace alimi {
+
+class StoreError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+class Database {
+  public:
+    enum class Mode { create, existing };
+    Database(const std::string& path, Mode mode);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    void exec(const std::string& sql);
+    long long last_insert_id() const;
+    sqlite3* handle() const { return m_db; }
+    const std::string& path() const { return m_path; }
+    [[noreturn]] void fail(std::string_view doing) const;
+
+  private:
+    sqlite3* m_db = nullptr;
+    std::string m_path;
+};
+
+class Statement {
+  public:
+    Statement(Database& db, std::string_view sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    // Binds the arguments to ?1, ?2, ... in order.
+    template <typename... Args> Statement& bind(const Args&... args) {
+        int i = 0;
+        (bind_one(++i, args), ...);
+        return *this;
+    }
+    bool step(); // true while a row is available
+    void run();  // steps to the end
+    void reset();
+
+    bool is_null(int col) const;
+    long long integer(int col) const;
+    std::string text(int col) const;
+    std::optional<long long> optional_integer(int col) const;
+
+  private:
+    void bind_one(int i, long long v);
+    void bind_one(int i, int v) { bind_one(i, static_cast<long long>(v)); }
+    void bind_one(int i, std::string_view v);
+    void bind_one(int i, const std::string& v) { bind_one(i, std::string_view(v)); }
+    void bind_one(int i, const char* v) { bind_one(i, std::string_view(v)); }
+    void bind_one(int i, std::nullopt_t);
+    template <typename T> void bind_one(int i, const std::optional<T>& v) {
+        if (v) bind_one(i, *v);
+        else bind_one(i, std::nullopt);
+    }
+
+    Database& m_db;
+    sqlite3_stmt* m_stmt = nullptr;
+};
+
+class Transaction {
+  public:
+    explicit Transaction(Database& db); // BEGIN IMMEDIATE: take the write lock up front
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+
+  private:
+    Database* m_db;
+    bool m_open = true;
+};
+
+} // namespace alimi

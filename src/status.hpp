@@ -1,0 +1,24 @@
+// Rendering target health for `alimi status`: pure functions over values.
+#pragma once
+
+#include "store.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace alimi {
+
+struct StatusRow {
+    TargetHealth health;
+    std::string source;
+    std::optional<Cooldown> cooldown;
+};
+
+// A fixed-width table for people; "-" where nothing is known yet.
+std::string status_table(const std::vector<StatusRow>& rows, TimePoint now);
+
+// A JSON array with at least the contract's fields per target.
+std::string status_json(const std::vector<StatusRow>& rows);
+
+} // namespace alimi

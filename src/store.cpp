@@ -1,0 +1,286 @@
+#include "store.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <filesystem>
+
+namespace alimi {
+
+namespace {
+
+// Migration i takes the schema from user_version i to i + 1. Append only; never edit a shipped one.
+constexpr std::array k_migrations = {
+    R"(CREATE TABLE targets(
+         name TEXT PRIMARY KEY,
+         baseline_at INTEGER,
+         last_attempt_at INTEGER,
+         last_success_at INTEGER,
+         last_error_at INTEGER,
+         last_error TEXT NOT NULL DEFAULT '',
+         consecutive_failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+       CREATE TABLE openings(
+         target TEXT NOT NULL,
+         key TEXT NOT NULL,
+         date TEXT NOT NULL,
+         time TEXT NOT NULL DEFAULT '',
+         movie TEXT NOT NULL DEFAULT '',
+         movie_code TEXT NOT NULL DEFAULT '',
+         screen TEXT NOT NULL DEFAULT '',
+         seats_free INTEGER,
+         seats_total INTEGER,
+         first_seen INTEGER NOT NULL,
+         last_seen INTEGER NOT NULL,
+         from_baseline INTEGER NOT NULL DEFAULT 0,
+         PRIMARY KEY(target, key)) WITHOUT ROWID;
+       CREATE TABLE outbox(
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         target TEXT NOT NULL,
+         notifier TEXT NOT NULL,
+         created_at INTEGER NOT NULL,
+         title TEXT NOT NULL,
+         body TEXT NOT NULL,
+         click TEXT NOT NULL DEFAULT '',
+         tags TEXT NOT NULL DEFAULT '',
+         priority INTEGER NOT NULL DEFAULT 3,
+         actions TEXT NOT NULL DEFAULT '[]',
+         attempts INTEGER NOT NULL DEFAULT 0,
+         next_attempt_at INTEGER NOT NULL,
+         last_error TEXT NOT NULL DEFAULT '',
+         state TEXT NOT NULL DEFAULT 'pending' CHECK(state IN ('pending', 'delivered', 'dropped')),
+         done_at INTEGER);
+       CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+       CREATE TABLE host_cooldowns(
+         host TEXT PRIMARY KEY,
+         until INTEGER NOT NULL,
+         reason TEXT NOT NULL) WITHOUT ROWID;
+       CREATE TABLE events(
+         id INTEGER PRIMARY KEY,
+         at INTEGER NOT NULL,
+         target TEXT NOT NULL,
+         kind TEXT NOT NULL,
+         detail TEXT NOT NULL);
+       CREATE INDEX events_at ON events(at);)",
+};
+
+std::optional<TimePoint> time_at(const Statement& s, int col) {
+    auto v = s.optional_integer(col);
+    return v ? std::optional(from_unix(*v)) : std::nullopt;
+}
+
+std::string actions_json(const std::vector<PushAction>& actions) {
+    auto j = nlohmann::json::array();
+    for (const auto& a : actions) j.push_back({{"label", a.label}, {"url", a.url}});
+    return j.dump();
+}
+
+std::vector<PushAction> actions_from(const std::string& text) {
+    std::vector<PushAction> out;
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_array()) return out;
+    for (const auto& a : j)
+        if (a.is_object() && a.contains("label") && a["label"].is_string() && a.contains("url") && a["url"].is_string())
+            out.push_back({a["label"].get<std::string>(), a["url"].get<std::string>()});
+    return out;
+}
+
+std::vector<std::string> split_tags(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < s.size()) {
+        const auto end = s.find(',', start);
+        out.push_back(s.substr(start, end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+Store::Store(std::unique_ptr<Database> db) : m_db(std::move(db)) { migrate(); }
+
+Store::Store(const std::string& path, Database::Mode mode) {
+    if (mode == Database::Mode::create) {
+        std::error_code ec;
+        const auto dir = std::filesystem::path(path).parent_path();
+        if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+        if (ec) throw StoreError(fmt::format("state {}: cannot create folder {} ({})", path, dir.string(), ec.message()));
+    }
+    m_db = std::make_unique<Database>(path, mode);
+    migrate();
+}
+
+std::unique_ptr<Store> Store::in_memory() {
+    return std::unique_ptr<Store>(new Store(std::make_unique<Database>(":memory:", Database::Mode::create)));
+}
+
+void Store::migrate() {
+    Statement version(*m_db, "PRAGMA user_version");
+    // The first read is where a file that is not a database shows itself.
+    version.step();
+    const auto current = version.integer(0);
+    version.reset();
+    if (current > static_cast<long long>(k_migrations.size()))
+        throw StoreError(fmt::format("state {}: schema version {} is newer than this alimi knows ({}); upgrade alimi",
+                                     m_db->path(), current, k_migrations.size()));
+    m_db->exec("PRAGMA journal_mode=WAL");
+    m_db->exec("PRAGMA synchronous=FULL"); // an outbox row must survive a power cut
+    for (auto v = current; v < static_cast<long long>(k_migrations.size()); ++v) {
+        Transaction tx(*m_db);
+        m_db->exec(k_migrations[static_cast<std::size_t>(v)]);
+        m_db->exec(fmt::format("PRAGMA user_version={}", v + 1));
+        tx.commit();
+    }
+}
+
+void Store::touch_target(const std::string& target) {
+    Statement(*m_db, "INSERT INTO targets(name) VALUES(?1) ON CONFLICT(name) DO NOTHING").bind(target).run();
+}
+
+bool Store::has_baseline(const std::string& target) {
+    Statement s(*m_db, "SELECT baseline_at IS NOT NULL FROM targets WHERE name = ?1");
+    s.bind(target);
+    return s.step() && s.integer(0) != 0;
+}
+
+std::set<std::string> Store::known_keys(const std::string& target) {
+    Statement s(*m_db, "SELECT key FROM openings WHERE target = ?1");
+    s.bind(target);
+    std::set<std::string> out;
+    while (s.step()) out.insert(s.text(0));
+    return out;
+}
+
+void Store::save_openings(const std::string& target, const std::vector<Opening>& current, bool baseline,
+                          TimePoint now) {
+    Statement s(*m_db, R"(INSERT INTO openings(target, key, date, time, movie, movie_code, screen,
+                            seats_free, seats_total, first_seen, last_seen, from_baseline)
+                          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, NULLIF(?8, -1), NULLIF(?9, -1), ?10, ?10, ?11)
+                          ON CONFLICT(target, key) DO UPDATE SET last_seen = excluded.last_seen,
+                            seats_free = excluded.seats_free, seats_total = excluded.seats_total)");
+    for (const auto& o : current) {
+        // Unknown seat counts are -1 in an Opening and NULL in the table.
+        s.bind(target, o.key, o.date, o.time, o.movie, o.movie_code, o.screen, o.seats_free, o.seats_total, to_unix(now),
+               baseline ? 1 : 0);
+        s.run();
+    }
+}
+
+void Store::record_success(const std::string& target, bool baseline, TimePoint now) {
+    touch_target(target);
+    Statement(*m_db, R"(UPDATE targets SET last_attempt_at = ?2, last_success_at = ?2, consecutive_failures = 0,
+                          baseline_at = CASE WHEN ?3 THEN ?2 ELSE baseline_at END WHERE name = ?1)")
+        .bind(target, to_unix(now), baseline ? 1 : 0)
+        .run();
+}
+
+void Store::record_failure(const std::string& target, const std::string& error, TimePoint now) {
+    touch_target(target);
+    Statement(*m_db, R"(UPDATE targets SET last_attempt_at = ?2, last_error_at = ?2, last_error = ?3,
+                          consecutive_failures = consecutive_failures + 1 WHERE name = ?1)")
+        .bind(target, to_unix(now), error)
+        .run();
+}
+
+void Store::add_event(const std::string& target, const std::string& kind, const std::string& detail, TimePoint now) {
+    Statement(*m_db, "INSERT INTO events(at, target, kind, detail) VALUES(?1, ?2, ?3, ?4)")
+        .bind(to_unix(now), target, kind, detail)
+        .run();
+}
+
+long long Store::queue_push(const std::string& target, const std::string& notifier, const PushMessage& m,
+                            TimePoint now) {
+    std::string tags;
+    for (const auto& t : m.tags) tags += (tags.empty() ? "" : ",") + t;
+    Statement(*m_db, R"(INSERT INTO outbox(target, notifier, created_at, title, body, click, tags, priority,
+                          actions, next_attempt_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3))")
+        .bind(target, notifier, to_unix(now), m.title, m.body, m.click, tags, m.priority, actions_json(m.actions))
+        .run();
+    return m_db->last_insert_id();
+}
+
+std::vector<QueuedPush> Store::due_pushes(TimePoint now) {
+    Statement s(*m_db, R"(SELECT id, target, notifier, title, body, click, tags, priority, actions, attempts,
+                            created_at FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY id)");
+    s.bind(to_unix(now));
+    std::vector<QueuedPush> out;
+    while (s.step()) {
+        QueuedPush p;
+        p.id = s.integer(0);
+        p.target = s.text(1);
+        p.notifier = s.text(2);
+        p.message = PushMessage{s.text(3), s.text(4), s.text(5), split_tags(s.text(6)),
+                                static_cast<int>(s.integer(7)), actions_from(s.text(8))};
+        p.attempts = static_cast<int>(s.integer(9));
+        p.created_at = from_unix(s.integer(10));
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+void Store::mark_delivered(long long id, TimePoint now) {
+    Statement(*m_db, "UPDATE outbox SET state = 'delivered', done_at = ?2, attempts = attempts + 1 WHERE id = ?1")
+        .bind(id, to_unix(now))
+        .run();
+}
+
+void Store::mark_retry(long long id, const std::string& error, TimePoint next_attempt) {
+    Statement(*m_db, "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3 WHERE id = ?1")
+        .bind(id, error, to_unix(next_attempt))
+        .run();
+}
+
+void Store::mark_dropped(long long id, const std::string& reason, TimePoint now) {
+    Statement(*m_db, "UPDATE outbox SET state = 'dropped', last_error = ?2, done_at = ?3 WHERE id = ?1")
+        .bind(id, reason, to_unix(now))
+        .run();
+}
+
+int Store::pending_count() {
+    Statement s(*m_db, "SELECT count(*) FROM outbox WHERE state = 'pending'");
+    s.step();
+    return static_cast<int>(s.integer(0));
+}
+
+std::optional<Cooldown> Store::cooldown(const std::string& host, TimePoint now) {
+    Statement s(*m_db, "SELECT until, reason FROM host_cooldowns WHERE host = ?1 AND until > ?2");
+    s.bind(host, to_unix(now));
+    if (!s.step()) return std::nullopt;
+    return Cooldown{from_unix(s.integer(0)), s.text(1)};
+}
+
+void Store::set_cooldown(const std::string& host, TimePoint until, const std::string& reason) {
+    Statement(*m_db, R"(INSERT INTO host_cooldowns(host, until, reason) VALUES(?1, ?2, ?3)
+                        ON CONFLICT(host) DO UPDATE SET until = max(until, excluded.until), reason = excluded.reason)")
+        .bind(host, to_unix(until), reason)
+        .run();
+}
+
+TargetHealth Store::health(const std::string& target) {
+    TargetHealth h;
+    h.name = target;
+    Statement s(*m_db, R"(SELECT baseline_at, last_attempt_at, last_success_at, last_error_at, last_error,
+                            consecutive_failures FROM targets WHERE name = ?1)");
+    s.bind(target);
+    if (s.step()) {
+        h.baseline_at = time_at(s, 0);
+        h.last_attempt_at = time_at(s, 1);
+        h.last_success_at = time_at(s, 2);
+        h.last_error_at = time_at(s, 3);
+        h.last_error = s.text(4);
+        h.consecutive_failures = static_cast<int>(s.integer(5));
+    }
+    Statement known(*m_db, "SELECT count(*) FROM openings WHERE target = ?1");
+    known.bind(target);
+    known.step();
+    h.openings_known = static_cast<int>(known.integer(0));
+    Statement pending(*m_db, "SELECT count(*) FROM outbox WHERE target = ?1 AND state = 'pending'");
+    pending.bind(target);
+    pending.step();
+    h.pending_notifications = static_cast<int>(pending.integer(0));
+    return h;
+}
+
+} // namespace alimi

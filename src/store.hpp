@@ -1,0 +1,81 @@
+// The state database: known openings, target health, the push outbox, host cool-downs, events.
+// Schema versioned with PRAGMA user_version and ordered migrations; prepared statements only.
+#pragma once
+
+#include "message.hpp"
+#include "source/source.hpp"
+#include "sqlite.hpp"
+#include "timeutil.hpp"
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace alimi {
+
+struct TargetHealth {
+    std::string name;
+    std::optional<TimePoint> baseline_at;
+    std::optional<TimePoint> last_attempt_at;
+    std::optional<TimePoint> last_success_at;
+    std::optional<TimePoint> last_error_at;
+    std::string last_error;
+    int consecutive_failures = 0;
+    int openings_known = 0;
+    int pending_notifications = 0;
+};
+
+struct QueuedPush {
+    long long id = 0;
+    std::string target;
+    std::string notifier;
+    PushMessage message;
+    int attempts = 0;
+    TimePoint created_at;
+};
+
+struct Cooldown {
+    TimePoint until;
+    std::string reason;
+};
+
+class Store {
+  public:
+    // Creates the file (and its folders) unless mode is existing; migrates to the current schema.
+    Store(const std::string& path, Database::Mode mode);
+    // An empty in-memory store: what --dry-run and `status` use when no state file exists yet.
+    static std::unique_ptr<Store> in_memory();
+
+    Database& db() { return *m_db; }
+    const std::string& path() const { return m_db->path(); }
+
+    bool has_baseline(const std::string& target);
+    std::set<std::string> known_keys(const std::string& target);
+    void save_openings(const std::string& target, const std::vector<Opening>& current, bool baseline, TimePoint now);
+    void record_success(const std::string& target, bool baseline, TimePoint now);
+    void record_failure(const std::string& target, const std::string& error, TimePoint now);
+    void add_event(const std::string& target, const std::string& kind, const std::string& detail, TimePoint now);
+
+    long long queue_push(const std::string& target, const std::string& notifier, const PushMessage& m, TimePoint now);
+    std::vector<QueuedPush> due_pushes(TimePoint now);
+    void mark_delivered(long long id, TimePoint now);
+    void mark_retry(long long id, const std::string& error, TimePoint next_attempt);
+    void mark_dropped(long long id, const std::string& reason, TimePoint now);
+    int pending_count();
+
+    std::optional<Cooldown> cooldown(const std::string& host, TimePoint now);
+    void set_cooldown(const std::string& host, TimePoint until, const std::string& reason);
+
+    TargetHealth health(const std::string& target);
+
+  private:
+    explicit Store(std::unique_ptr<Database> db);
+    void migrate();
+    void touch_target(const std::string& target);
+
+    std::unique_ptr<Database> m_db;
+};
+
+} // namespace alimi
