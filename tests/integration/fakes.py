@@ -1,0 +1,240 @@
+"""Fake CGV (legacy RIA and current JSON API) and fake ntfy servers on 127.0.0.1, port 0.
+
+Each server answers from its model (a schedule, a message log) unless a scripted fault is queued
+for the path: `server.script(path_prefix, Reply(...), ...)` answers the next requests that match,
+in order, then falls back to the model. Every request is recorded for assertions.
+Run standalone for manual checks: python3 fakes.py --cgv-port 18080 --ntfy-port 18081
+"""
+import base64
+import datetime
+import email.header
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+KST = datetime.timezone(datetime.timedelta(hours=9))
+
+
+def kst_today():
+    return datetime.datetime.now(KST).date()
+
+
+def ymd(days_from_today):
+    return (kst_today() + datetime.timedelta(days=days_from_today)).strftime("%Y%m%d")
+
+
+class Reply:
+    """A scripted answer. delay > 0 sleeps before answering (a hang when longer than the client's timeout).
+    truncate=N announces the full Content-Length but sends only N bytes and closes."""
+
+    def __init__(self, status=200, body=b"", headers=None, delay=0.0, truncate=None, content_type=None):
+        self.status = status
+        self.body = body.encode() if isinstance(body, str) else body
+        self.headers = dict(headers or {})
+        if content_type:
+            self.headers["Content-Type"] = content_type
+        self.delay = delay
+        self.truncate = truncate
+
+
+def html_block_page(status=403):
+    return Reply(status, "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head>"
+                         "<body>Sorry, you have been blocked</body></html>", content_type="text/html; charset=UTF-8")
+
+
+def rate_limited(retry_after=None):
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+    return Reply(429, "error code: 1015", headers=headers, content_type="text/plain")
+
+
+class Recorded:
+    def __init__(self, method, path, query, headers, body):
+        self.method, self.path, self.query, self.headers, self.body = method, path, query, headers, body
+
+    def header(self, name):
+        for k, v in self.headers.items():
+            if k.lower() == name.lower():
+                return v
+        return None
+
+
+class FakeServer:
+    def __init__(self, port=0):
+        self.lock = threading.Lock()
+        self.requests = []
+        self.scripts = []  # [(path_prefix, Reply)]
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def handle_any(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                parts = urlsplit(self.path)
+                rec = Recorded(self.command, parts.path, parse_qs(parts.query), dict(self.headers.items()), body)
+                with outer.lock:
+                    outer.requests.append(rec)
+                    reply = outer._take_script(parts.path)
+                if reply is None:
+                    reply = outer.answer(rec)
+                outer._send(self, reply)
+
+            do_GET = do_POST = handle_any
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def _take_script(self, path):
+        for i, (prefix, reply) in enumerate(self.scripts):
+            if path.startswith(prefix):
+                del self.scripts[i]
+                return reply
+        return None
+
+    def script(self, path_prefix, *replies):
+        with self.lock:
+            self.scripts.extend((path_prefix, r) for r in replies)
+
+    def _send(self, handler, reply):
+        if reply.delay:
+            time.sleep(reply.delay)
+        try:
+            handler.send_response(reply.status)
+            headers = {"Content-Type": "application/json; charset=utf-8", **reply.headers}
+            for k, v in headers.items():
+                handler.send_header(k, v)
+            handler.send_header("Content-Length", str(len(reply.body)))
+            if reply.truncate is not None:
+                handler.send_header("Connection", "close")
+            handler.end_headers()
+            handler.wfile.write(reply.body if reply.truncate is None else reply.body[: reply.truncate])
+            handler.wfile.flush()
+            if reply.truncate is not None:
+                handler.close_connection = True
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def count(self, path_prefix=""):
+        with self.lock:
+            return sum(1 for r in self.requests if r.path.startswith(path_prefix))
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def answer(self, rec):
+        return Reply(404, '{"error":"not found"}')
+
+
+def legacy_xml(days, theater="CGV 용산아이파크몰", movie="듄-파트2", screen="아이맥스"):
+    play_days = "".join(
+        f"<CPlayDay><PLAY_YMD>{d}</PLAY_YMD><FORMAT_DATE>{d[:4]}년{d[4:6]}월{d[6:]}일</FORMAT_DATE></CPlayDay>"
+        for d in days)
+    return ("<CSchedule><PlayDays>" + play_days + "</PlayDays>"
+            "<Movies><CMovie><GROUP_CD>20035290</GROUP_CD><GROUP_NM>" + movie + "</GROUP_NM>"
+            "<TICKET_RATE>" + str(time.time() % 100) + "</TICKET_RATE></CMovie></Movies>"
+            "<STheaters><CSTheater><THEATER_CD>0013</THEATER_CD><THEATER_NM>" + theater + "</THEATER_NM></CSTheater></STheaters>"
+            "<Screen><CScreen><RATING_CD>02</RATING_CD><RATING_NM>" + screen + "</RATING_NM></CScreen></Screen>"
+            "</CSchedule>")
+
+
+class FakeLegacyCgv(FakeServer):
+    """POST /CGV2011/RIA/CJ000.aspx/CJ_TICKET_SCHEDULE_TOTAL_PLAY_YMD -> {"d":{"DATA":"<xml>"}}."""
+    PATH = "/CGV2011/RIA/CJ000.aspx/CJ_TICKET_SCHEDULE_TOTAL_PLAY_YMD"
+
+    def __init__(self, port=0):
+        super().__init__(port)
+        self.days = [ymd(1), ymd(2)]
+        self.bom = False
+        self.nested = False  # d.data.DATA instead of d.DATA
+
+    def answer(self, rec):
+        xml = legacy_xml(self.days)
+        envelope = {"d": {"data": {"DATA": xml}}} if self.nested else {"d": {"DATA": xml}}
+        body = json.dumps(envelope, ensure_ascii=False).encode()
+        return Reply(200, (b"\xef\xbb\xbf" if self.bom else b"") + body)
+
+    @property
+    def endpoint(self):
+        return self.url + self.PATH
+
+
+def decode_header(value):
+    if value is None:
+        return None
+    return str(email.header.make_header(email.header.decode_header(value)))
+
+
+class FakeNtfy(FakeServer):
+    """POST /<topic>: stores the message like ntfy and answers with its JSON; GET /<topic>/json?poll=1
+    lists them. Bearer tokens are checked when `token` is set (401 / code 40101 otherwise)."""
+
+    def __init__(self, port=0, token=None):
+        super().__init__(port)
+        self.token = token
+        self.messages = []
+        self.counter = 0
+
+    def answer(self, rec):
+        m = re.fullmatch(r"/([-_A-Za-z0-9]{1,64})/json", rec.path)
+        if rec.method == "GET" and m:
+            lines = [json.dumps(x, ensure_ascii=False) for x in self.messages if x["topic"] == m.group(1)]
+            return Reply(200, "\n".join(lines) + "\n", content_type="application/x-ndjson")
+        if rec.method == "GET" and rec.path == "/v1/health":
+            return Reply(200, '{"healthy":true}')
+        m = re.fullmatch(r"/([-_A-Za-z0-9]{1,64})", rec.path)
+        if rec.method != "POST" or not m:
+            return Reply(404, '{"code":40401,"http":404,"error":"page not found"}')
+        if self.token and rec.header("Authorization") != f"Bearer {self.token}":
+            return Reply(401, '{"code":40101,"http":401,"error":"unauthorized","link":"https://ntfy.sh/docs/publish/#authentication"}')
+        if len(rec.body) > 4096:
+            return Reply(413, '{"code":41301,"http":413,"error":"too large"}')
+        try:
+            text = rec.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return Reply(400, '{"code":40014,"http":400,"error":"invalid UTF-8"}')
+        with self.lock:
+            self.counter += 1
+            msg = {
+                "id": f"msg{self.counter:09d}", "time": int(time.time()), "event": "message",
+                "topic": m.group(1), "message": text,
+                "title": decode_header(rec.header("X-Title")),
+                "priority": rec.header("X-Priority"),
+                "tags": decode_header(rec.header("X-Tags")),
+                "click": decode_header(rec.header("X-Click")),
+                "actions": decode_header(rec.header("X-Actions")),
+                "sequence_id": rec.header("X-Sequence-ID"),
+                "authorization": rec.header("Authorization"),
+            }
+            self.messages.append(msg)
+        return Reply(200, json.dumps({k: msg[k] for k in ("id", "time", "event", "topic", "message")}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Run the fake servers until interrupted.")
+    ap.add_argument("--cgv-port", type=int, default=18080)
+    ap.add_argument("--ntfy-port", type=int, default=18081)
+    ap.add_argument("--days", default="1,2", help="legacy play days, as offsets from today (KST)")
+    a = ap.parse_args()
+    cgv = FakeLegacyCgv(a.cgv_port)
+    cgv.days = [ymd(int(x)) for x in a.days.split(",") if x]
+    ntfy = FakeNtfy(a.ntfy_port)
+    print(f"legacy CGV: {cgv.endpoint}\nntfy: {ntfy.url}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,92 @@
+#include "http_policy.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace alimi;
+
+namespace {
+HttpResult answer(long status, std::string body, std::string content_type = "application/json") {
+    HttpResult r;
+    r.status = status;
+    r.body = std::move(body);
+    r.content_type = std::move(content_type);
+    return r;
+}
+HttpResult classified(long status, std::string body, std::string ct = "application/json", Expect e = Expect::json) {
+    auto r = answer(status, std::move(body), std::move(ct));
+    classify_response(r, e);
+    return r;
+}
+} // namespace
+
+TEST_CASE("answers are classified into outcomes") {
+    CHECK(classified(200, "{}").outcome == Outcome::ok);
+    CHECK(classified(503, "busy").outcome == Outcome::retryable);
+    CHECK(classified(404, "{}").outcome == Outcome::permanent);
+    const auto limited = classified(429, "error code: 1015", "text/plain");
+    CHECK(limited.outcome == Outcome::rate_limited);
+    CHECK(limited.error == "rate limited by the server (HTTP 429 (Cloudflare 1015))");
+}
+
+TEST_CASE("403 HTML pages and HTML instead of JSON are blocks") {
+    const auto r = classified(403, "<!DOCTYPE html><html>Attention Required</html>", "text/html");
+    CHECK(r.outcome == Outcome::blocked);
+    CHECK(r.error == "blocked by the server (403 HTML page)");
+    const auto page = classified(200, "<html><body>captcha</body></html>", "text/html");
+    CHECK(page.outcome == Outcome::blocked);
+    CHECK(page.error == "blocked by the server (HTTP 200 HTML page instead of JSON)");
+}
+
+TEST_CASE("invalid UTF-8 and empty bodies are not data") {
+    CHECK(classified(200, "{\"a\":\"\xff\"}").outcome == Outcome::permanent);
+    CHECK(classified(200, "{\"a\":\"\xff\"}").error == "answer is not valid UTF-8");
+    CHECK(classified(200, "  ").outcome == Outcome::retryable);
+}
+
+TEST_CASE("Retry-After as seconds or HTTP-date") {
+    const auto now = from_unix(784111777); // Sun, 06 Nov 1994 08:49:37 GMT
+    CHECK(parse_retry_after("120", now) == 120.0);
+    CHECK(parse_retry_after("Sun, 06 Nov 1994 08:51:37 GMT", now) == 120.0);
+    CHECK(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now) == 0.0);
+    CHECK_FALSE(parse_retry_after("soon", now).has_value());
+    CHECK_FALSE(parse_retry_after("", now).has_value());
+}
+
+TEST_CASE("hosts and printable URLs drop secrets") {
+    CHECK(host_of("https://tk_x@ntfy.example.com:8443/topic?x=1") == "ntfy.example.com:8443");
+    CHECK(host_of("http://127.0.0.1:5000") == "127.0.0.1:5000");
+    CHECK(host_of("nonsense").empty());
+    CHECK(printable_url("https://user:pw@h/p/a?token=1#f") == "https://h/p/a");
+}
+
+TEST_CASE("retries back off with jitter, within budget and deadline") {
+    RetryPolicy p;
+    auto r = answer(503, "");
+    r.outcome = Outcome::retryable;
+    CHECK(retry_delay(p, r, 1, 10, 0, 0.5) == doctest::Approx(0.5));  // 0.5 * min(20, 1)
+    CHECK(retry_delay(p, r, 2, 10, 0, 0.5) == doctest::Approx(1.0));  // 0.5 * 2
+    CHECK_FALSE(retry_delay(p, r, 3, 10, 0, 0.5).has_value());        // past max_retries
+    CHECK_FALSE(retry_delay(p, r, 1, 0, 0, 0.5).has_value());         // budget spent
+    CHECK_FALSE(retry_delay(p, r, 1, 10, 59.9, 0.5).has_value());     // past the deadline
+    p.max_retries = 10;
+    CHECK(retry_delay(p, r, 9, 10, 0, 0.999) == doctest::Approx(19.98)); // capped
+}
+
+TEST_CASE("blocks, limits, timeouts and permanent failures are never retried in a run") {
+    RetryPolicy p;
+    for (auto o : {Outcome::blocked, Outcome::rate_limited, Outcome::timeout, Outcome::permanent}) {
+        HttpResult r;
+        r.outcome = o;
+        CHECK_FALSE(retry_delay(p, r, 1, 10, 0, 0.5).has_value());
+    }
+}
+
+TEST_CASE("a short Retry-After on a 503 is obeyed, a long one ends the retries") {
+    RetryPolicy p;
+    auto r = answer(503, "");
+    r.outcome = Outcome::retryable;
+    r.retry_after = 3;
+    CHECK(retry_delay(p, r, 1, 10, 0, 0.1) == 3.0);
+    r.retry_after = 3600;
+    CHECK_FALSE(retry_delay(p, r, 1, 10, 0, 0.1).has_value());
+}

@@ -1,0 +1,72 @@
+#include "message.hpp"
+
+#include "text.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace alimi;
+
+namespace {
+TargetConfig target() {
+    TargetConfig t;
+    t.name = "yongsan-imax";
+    t.theater = "0013";
+    t.screen = "imax";
+    return t;
+}
+Opening at(const std::string& date, const std::string& time = "", const std::string& movie = "") {
+    Opening o;
+    o.key = date + time;
+    o.date = date;
+    o.time = time;
+    o.movie = movie;
+    return o;
+}
+} // namespace
+
+TEST_CASE("date openings make one message with Korean dates") {
+    Snapshot s;
+    s.theater_name = "CGV 용산아이파크몰";
+    s.movie_name = "듄-파트2";
+    const auto m = opening_message(target(), s, {at("2026-12-25"), at("2026-12-26")});
+    CHECK(m.title == "CGV 용산아이파크몰 IMAX 예매 오픈 (yongsan-imax)");
+    CHECK(m.body == "듄-파트2\n• 12월 25일(금)\n• 12월 26일(토)");
+    CHECK(m.priority == 4);
+    CHECK(m.click.starts_with("https://cgv.co.kr/cnm/movieBook/cinema?siteNo=0013&siteNm=CGV%20"));
+    CHECK(m.click.find("scnYmd=20261225") != std::string::npos);
+    REQUIRE(m.actions.size() == 1);
+}
+
+TEST_CASE("without a theater name the title uses the code") {
+    const auto m = opening_message(target(), Snapshot{}, {at("2026-12-25")});
+    CHECK(m.title == "CGV 0013 IMAX 예매 오픈 (yongsan-imax)");
+}
+
+TEST_CASE("showings are grouped by movie and date with times and seats") {
+    auto a = at("2026-12-25", "10:00", "아바타");
+    a.seats_free = 624;
+    a.seats_total = 624;
+    auto b = at("2026-12-25", "25:30", "아바타");
+    const auto m = opening_message(target(), Snapshot{}, {a, b});
+    CHECK(m.body == "아바타 · 12월 25일(금)\n  10:00 624/624 · 25:30 (01:30)");
+}
+
+TEST_CASE("long bodies are cut at 4096 bytes on a UTF-8 boundary with a count") {
+    std::vector<Opening> many;
+    for (int i = 0; i < 600; ++i) many.push_back(at("2026-12-25"));
+    Snapshot s;
+    s.movie_name = "가나다라마바사";
+    const auto m = opening_message(target(), s, many);
+    CHECK(m.body.size() <= k_max_body_bytes);
+    CHECK(is_valid_utf8(m.body));
+    CHECK(m.body.find("... and ") != std::string::npos);
+    const auto shown = std::count(m.body.begin(), m.body.end(), '\n') - 1; // minus the movie line
+    const auto more = std::stoi(m.body.substr(m.body.rfind("and ") + 4));
+    CHECK(shown + more == 600);
+}
+
+TEST_CASE("after-midnight times show the clock time too") {
+    CHECK(display_time("10:00") == "10:00");
+    CHECK(display_time("25:30") == "25:30 (01:30)");
+    CHECK(display_time("24:00") == "24:00 (00:00)");
+}

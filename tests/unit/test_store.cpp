@@ -1,0 +1,102 @@
+#include "store.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace alimi;
+
+namespace {
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        char tmpl[] = "/tmp/alimi-unit-XXXXXX";
+        path = mkdtemp(tmpl);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+};
+Opening day(const std::string& ymd) {
+    Opening o;
+    o.key = ymd;
+    o.date = ymd;
+    return o;
+}
+const TimePoint k_now = from_unix(1800000000);
+} // namespace
+
+TEST_CASE("a new store creates its folders and the current schema") {
+    TempDir tmp;
+    const auto path = (tmp.path / "a" / "b" / "state.db").string();
+    { Store s(path, Database::Mode::create); }
+    Store again(path, Database::Mode::existing);
+    Statement v(again.db(), "PRAGMA user_version");
+    REQUIRE(v.step());
+    CHECK(v.integer(0) == 1);
+}
+
+TEST_CASE("baseline, known keys and health round-trip") {
+    auto s = Store::in_memory();
+    CHECK_FALSE(s->has_baseline("t"));
+    s->save_openings("t", {day("20261225"), day("20261226")}, true, k_now);
+    s->record_success("t", true, k_now);
+    CHECK(s->has_baseline("t"));
+    CHECK(s->known_keys("t") == std::set<std::string>{"20261225", "20261226"});
+    s->record_failure("t", "boom", k_now);
+    s->record_failure("t", "boom again", k_now);
+    const auto h = s->health("t");
+    CHECK(h.consecutive_failures == 2);
+    CHECK(h.last_error == "boom again");
+    CHECK(h.openings_known == 2);
+    CHECK(h.last_success_at == k_now);
+}
+
+TEST_CASE("the outbox keeps a push until it is delivered") {
+    auto s = Store::in_memory();
+    PushMessage m{"title", "body", "https://x", {"a", "b"}, 4, {{"Book", "https://x"}}};
+    const auto id = s->queue_push("t", "phone", m, k_now);
+    auto due = s->due_pushes(k_now);
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].id == id);
+    CHECK(due[0].message.tags == std::vector<std::string>{"a", "b"});
+    REQUIRE(due[0].message.actions.size() == 1);
+    CHECK(due[0].message.actions[0].label == "Book");
+    s->mark_retry(id, "down", k_now + std::chrono::seconds(60));
+    CHECK(s->due_pushes(k_now).empty());
+    CHECK(s->pending_count() == 1);
+    CHECK(s->due_pushes(k_now + std::chrono::seconds(60)).size() == 1);
+    s->mark_delivered(id, k_now);
+    CHECK(s->pending_count() == 0);
+    CHECK(s->due_pushes(k_now + std::chrono::hours(1)).empty());
+}
+
+TEST_CASE("cool-downs expire and never shorten") {
+    auto s = Store::in_memory();
+    s->set_cooldown("cgv.co.kr", k_now + std::chrono::seconds(120), "rate limited (429)");
+    s->set_cooldown("cgv.co.kr", k_now + std::chrono::seconds(10), "blocked (403)");
+    const auto c = s->cooldown("cgv.co.kr", k_now);
+    REQUIRE(c);
+    CHECK(c->until == k_now + std::chrono::seconds(120));
+    CHECK_FALSE(s->cooldown("cgv.co.kr", k_now + std::chrono::seconds(120)).has_value());
+}
+
+TEST_CASE("a file that is not a database is an error and stays untouched") {
+    TempDir tmp;
+    const auto path = (tmp.path / "state.db").string();
+    { std::ofstream(path) << "this is not sqlite, but somebody's data\n"; }
+    CHECK_THROWS_AS(Store(path, Database::Mode::create), StoreError);
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    CHECK(line == "this is not sqlite, but somebody's data");
+}
+
+TEST_CASE("a schema newer than this build is refused") {
+    TempDir tmp;
+    const auto path = (tmp.path / "state.db").string();
+    {
+        Database db(path, Database::Mode::create);
+        db.exec("PRAGMA user_version=99");
+    }
+    CHECK_THROWS_WITH_AS(Store(path, Database::Mode::existing), doctest::Contains("schema version 99 is newer"), StoreError);
+}

@@ -1,0 +1,54 @@
+#include "text.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace alimi;
+
+TEST_CASE("UTF-8 validation accepts Korean and rejects malformed bytes") {
+    CHECK(is_valid_utf8("용산 IMAX"));
+    CHECK_FALSE(is_valid_utf8("\xC0\xAF"));         // overlong
+    CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));     // surrogate
+    CHECK_FALSE(is_valid_utf8("\xEC\x9A"));         // truncated
+    CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80")); // past U+10FFFF
+}
+
+TEST_CASE("utf8_prefix never splits a code point") {
+    const std::string s = "가나다"; // 3 bytes each
+    CHECK(utf8_prefix(s, 9) == s);
+    CHECK(utf8_prefix(s, 8) == "가나");
+    CHECK(utf8_prefix(s, 4) == "가");
+    CHECK(utf8_prefix(s, 2).empty());
+}
+
+TEST_CASE("BOM is stripped once") {
+    CHECK(strip_bom("\xEF\xBB\xBF{}") == "{}");
+    CHECK(strip_bom("{}") == "{}");
+}
+
+TEST_CASE("base64 matches RFC 4648 vectors") {
+    CHECK(base64_encode("") == "");
+    CHECK(base64_encode("f") == "Zg==");
+    CHECK(base64_encode("fo") == "Zm8=");
+    CHECK(base64_encode("foobar") == "Zm9vYmFy");
+}
+
+TEST_CASE("header values encode non-ASCII as RFC 2047") {
+    CHECK(header_value("plain") == "plain");
+    CHECK(header_value("예매") == "=?UTF-8?B?7JiI66ek?=");
+}
+
+TEST_CASE("HTML pages are recognized") {
+    CHECK(looks_like_html("  <!DOCTYPE html><html>"));
+    CHECK(looks_like_html("<HTML><body>blocked</body>"));
+    CHECK_FALSE(looks_like_html("{\"d\":\"<html>\"}"));
+}
+
+TEST_CASE("one_line removes control characters and cuts") {
+    CHECK(one_line("a\nb\tc") == "a b c");
+    CHECK(one_line(std::string(300, 'x'), 10) == "xxxxxxxxxx...");
+}
+
+TEST_CASE("url_encode keeps unreserved characters") {
+    CHECK(url_encode("CGV 용산") == "CGV%20%EC%9A%A9%EC%82%B0");
+    CHECK(url_encode("a-b_c.d~") == "a-b_c.d~");
+}
