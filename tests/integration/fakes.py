@@ -53,6 +53,7 @@ def rate_limited(retry_after=None):
 class Recorded:
     def __init__(self, method, path, query, headers, body):
         self.method, self.path, self.query, self.headers, self.body = method, path, query, headers, body
+        self.at = time.monotonic()
 
     def header(self, name):
         for k, v in self.headers.items():
@@ -66,6 +67,8 @@ class FakeServer:
         self.lock = threading.Lock()
         self.requests = []
         self.scripts = []  # [(path_prefix, Reply)]
+        self.in_flight = 0
+        self.max_in_flight = 0
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -79,12 +82,20 @@ class FakeServer:
                 body = self.rfile.read(length) if length else b""
                 parts = urlsplit(self.path)
                 rec = Recorded(self.command, parts.path, parse_qs(parts.query), dict(self.headers.items()), body)
+                rec.version = self.request_version
+                rec.client = self.client_address
                 with outer.lock:
                     outer.requests.append(rec)
                     reply = outer._take_script(parts.path)
-                if reply is None:
-                    reply = outer.answer(rec)
-                outer._send(self, reply)
+                    outer.in_flight += 1
+                    outer.max_in_flight = max(outer.max_in_flight, outer.in_flight)
+                try:
+                    if reply is None:
+                        reply = outer.answer(rec)
+                    outer._send(self, reply)
+                finally:
+                    with outer.lock:
+                        outer.in_flight -= 1
 
             do_GET = do_POST = handle_any
 
