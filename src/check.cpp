@@ -52,10 +52,16 @@ void run_plans(std::vector<TargetRun>& runs, HttpClient& http) {
 
 // Commits one target's good snapshot: openings, queued pushes and health in one transaction, so a
 // crash either keeps both the opening and its push or neither (and the next run finds it again).
+Diff diff_with_state(Store& store, const TargetConfig& t, const Snapshot& snap, TimePoint now) {
+    return diff_openings(snap, store.known_keys(t.name), store.has_baseline(t.name), kst_date(now),
+                         store.silent_dates(t.name, snap.swept_dates));
+}
+
 Diff commit_snapshot(const Config& cfg, Store& store, const TargetConfig& t, const Snapshot& snap, TimePoint now) {
     Transaction tx(store.db());
-    const auto diff = diff_openings(snap, store.known_keys(t.name), store.has_baseline(t.name), kst_date(now));
+    const auto diff = diff_with_state(store, t, snap, now);
     store.save_openings(t.name, diff.current, diff.baseline, now);
+    store.record_sweep(t.name, snap, diff.baseline, now);
     if (!diff.fresh.empty()) {
         const auto message = opening_message(t, snap, diff.fresh);
         for (const auto& n : t.notify)
@@ -168,7 +174,7 @@ CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& opti
             ++result.targets_failed;
             continue;
         }
-        runs.push_back({&t, make_plan(t, PlanContext{now, http.user_agent()}), {}, false});
+        runs.push_back({&t, make_plan(t, PlanContext{now, store.sweep_memory(t.name)}), {}, false});
     }
     run_plans(runs, http);
 
@@ -185,9 +191,8 @@ CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& opti
             continue;
         }
         ++result.targets_ok;
-        const auto diff = options.dry_run
-                              ? diff_openings(*snapshot, store.known_keys(t.name), store.has_baseline(t.name), kst_date(now))
-                              : commit_snapshot(cfg, store, t, *snapshot, now);
+        const auto diff = options.dry_run ? diff_with_state(store, t, *snapshot, now)
+                                          : commit_snapshot(cfg, store, t, *snapshot, now);
         report(t, diff);
         result.openings_new += static_cast<int>(diff.fresh.size());
         if (options.json)

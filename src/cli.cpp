@@ -3,6 +3,7 @@
 #include "alimi_version.h"
 #include "check.hpp"
 #include "config.hpp"
+#include "discover.hpp"
 #include "lockfile.hpp"
 #include "log.hpp"
 #include "paths.hpp"
@@ -12,7 +13,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
+#include <set>
 
 namespace alimi {
 
@@ -95,6 +98,32 @@ int cmd_notify_test(const Globals& g, const std::vector<std::string>& names) {
     return notify_test(cfg, names, std::cout);
 }
 
+// Discovery works before there is a config: it uses one when there is one, defaults otherwise.
+DiscoverOptions discover_options(const Globals& g, const std::string& api, bool json) {
+    DiscoverOptions opt;
+    opt.json = json;
+    opt.api = Config{}.cgv_api;
+    const auto env = process_env();
+    const auto path = resolve_config_path(g.config, env, file_exists);
+    if (g.config || file_exists(path)) {
+        const auto cfg = load_config(path, env);
+        opt.api = cfg.cgv_api;
+        opt.http = cfg.http;
+    }
+    if (!api.empty()) opt.api = api;
+    while (opt.api.ends_with('/')) opt.api.pop_back();
+    return opt;
+}
+
+int cmd_movies(const Globals& g, const std::string& theater, const std::string& screen, const std::string& api, bool json) {
+    static const std::set<std::string> k_screens = {"", "imax", "4dx", "screenx", "dolby"};
+    if (theater.size() != 4 || !std::all_of(theater.begin(), theater.end(), ::isalnum))
+        throw UsageError(fmt::format("theater code '{}' must be 4 letters or digits, like 0013 (see: alimi theaters)", theater));
+    if (!k_screens.contains(screen))
+        throw UsageError(fmt::format("unknown screen '{}' (one of imax, 4dx, screenx, dolby)", screen));
+    return list_movies(discover_options(g, api, json), theater, screen, std::cout);
+}
+
 // Runs the chosen command, turning exceptions into the documented exit codes, each said once.
 template <typename F> int guarded(F&& command) {
     try {
@@ -148,6 +177,18 @@ int run_cli(int argc, char** argv) {
     auto* n = app.add_subcommand("notify-test", "Send a test push to every notifier (or the named ones)");
     n->add_option("NOTIFIER", notifier_names, "Notifier names");
 
+    std::string api, query, theater, screen;
+    bool discover_json = false;
+    auto* th = app.add_subcommand("theaters", "Look up CGV theater codes on the current site");
+    th->add_option("QUERY", query, "Part of a theater's name (Korean is fine) or its code");
+    th->add_flag("--json", discover_json, "A JSON array instead of lines");
+    th->add_option("--api", api, "API base (default: [cgv] api of the config, or https://cgv.co.kr/api/v1)");
+    auto* mv = app.add_subcommand("movies", "List bookable movies with their codes, and whether they play at THEATER");
+    mv->add_option("THEATER", theater, "Theater code, e.g. 0013")->required();
+    mv->add_option("--screen", screen, "Only movies shown on this screen: imax, 4dx, screenx, dolby");
+    mv->add_flag("--json", discover_json, "A JSON array instead of the table");
+    mv->add_option("--api", api, "API base (default: [cgv] api of the config, or https://cgv.co.kr/api/v1)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -162,6 +203,8 @@ int run_cli(int argc, char** argv) {
     if (s->parsed()) return guarded([&] { return cmd_status(g, status_json_flag); });
     if (v->parsed()) return guarded([&] { return cmd_validate(g); });
     if (n->parsed()) return guarded([&] { return cmd_notify_test(g, notifier_names); });
+    if (th->parsed()) return guarded([&] { return list_theaters(discover_options(g, api, discover_json), query, std::cout); });
+    if (mv->parsed()) return guarded([&] { return cmd_movies(g, theater, screen, api, discover_json); });
     return k_exit_usage;
 }
 

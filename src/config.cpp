@@ -220,6 +220,8 @@ TargetConfig read_target(const ConfigNode& node, const Config& cfg, std::vector<
     }
     if (t.source == SourceKind::cgv) {
         t.api = r.string("api").value_or(cfg.cgv_api);
+        t.dates_per_run = cfg.cgv_dates_per_run;
+        r.integer("dates_per_run", t.dates_per_run, 1, 31);
         while (t.api.ends_with('/')) t.api.pop_back();
         if (!is_http_url(t.api)) r.error(r.find_node("api"), fmt::format("target '{}': api must be an http:// or https:// URL", t.name));
     } else {
@@ -253,6 +255,7 @@ void read_sections(TableReader& top, const ConfigNode& root, Config& cfg, std::v
     if (const auto* cgv = top.get("cgv", ConfigNode::Kind::table)) {
         TableReader r(*cgv, "[cgv]", errors);
         cfg.cgv_api = r.string("api").value_or(cfg.cgv_api);
+        r.integer("dates_per_run", cfg.cgv_dates_per_run, 1, 31);
         r.finish();
     }
     if (const auto* http = top.get("http", ConfigNode::Kind::table)) {

@@ -43,6 +43,7 @@ struct TargetConfig {
     std::string screen;  // "", imax, 4dx, screenx, dolby
     std::string movie;   // "" = every movie of the screen
     std::string api;     // cgv: API base, already defaulted from [cgv] api
+    int dates_per_run = 3; // cgv whole-screen: open dates swept per run, beside the date list
     std::string url;     // cgv-legacy: endpoint
     std::vector<std::pair<std::string, std::string>> params; // cgv-legacy: captured values
     std::vector<std::string> notify;                          // notifier names, resolved
@@ -57,6 +58,7 @@ struct Config {
     std::string path;
     std::optional<std::string> state;
     std::string cgv_api = "https://cgv.co.kr/api/v1";
+    int cgv_dates_per_run = 3;
     HttpSettings http;
     StatusConfig status;
     std::vector<NotifierConfig> notifiers;

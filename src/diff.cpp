@@ -10,7 +10,7 @@ bool opening_before(const Opening& a, const Opening& b) {
 }
 
 Diff diff_openings(const Snapshot& snapshot, const std::set<std::string>& known, bool has_baseline,
-                   Date today) {
+                   Date today, const std::set<std::string>& silent_dates) {
     Diff d;
     d.baseline = !has_baseline;
     const auto first_day = iso_date(today);
@@ -23,7 +23,7 @@ Diff diff_openings(const Snapshot& snapshot, const std::set<std::string>& known,
     std::sort(d.current.begin(), d.current.end(), opening_before);
     if (d.baseline) return d;
     for (const auto& o : d.current)
-        if (!known.contains(o.key)) d.fresh.push_back(o);
+        if (!known.contains(o.key) && !silent_dates.contains(o.date)) d.fresh.push_back(o);
     return d;
 }
 

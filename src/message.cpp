@@ -67,16 +67,6 @@ std::string display_time(const std::string& hhmm) {
     return fmt::format("{} ({:02}:{})", hhmm, hour - 24, hhmm.substr(3));
 }
 
-std::string booking_url(const std::string& theater, const std::string& theater_name,
-                        const std::string& iso_date, const std::string& movie_code) {
-    std::string ymd = iso_date;
-    std::erase(ymd, '-');
-    auto url = fmt::format("https://cgv.co.kr/cnm/movieBook/cinema?siteNo={}&siteNm={}&scnYmd={}",
-                           url_encode(theater), url_encode(theater_name), ymd);
-    if (!movie_code.empty()) url += "&movNo=" + url_encode(movie_code);
-    return url;
-}
-
 std::string fit_lines(const std::vector<std::string>& lines, const std::vector<int>& counts,
                       std::size_t max_bytes) {
     std::string out;
@@ -110,8 +100,8 @@ PushMessage opening_message(const TargetConfig& target, const Snapshot& snapshot
     m.body = fit_lines(lines, counts, k_max_body_bytes);
     m.priority = 4;
     m.tags = {"tada", "movie_camera"};
-    if (!fresh.empty() && !target.theater.empty()) {
-        m.click = booking_url(target.theater, snapshot.theater_name, fresh.front().date, fresh.front().movie_code);
+    if (!fresh.empty() && !fresh.front().link.empty()) {
+        m.click = fresh.front().link;
         m.actions.push_back({"예매하기", m.click});
     }
     return m;

@@ -35,10 +35,6 @@ std::string screen_label(const std::string& screen);
 // "10:00", or "25:30 (01:30)" for showings after midnight that belong to the previous business day.
 std::string display_time(const std::string& hhmm);
 
-// The current site's booking page for a theater and date (and movie when known).
-std::string booking_url(const std::string& theater, const std::string& theater_name,
-                        const std::string& iso_date, const std::string& movie_code);
-
 // Joins lines into at most max_bytes, ending with "... and N more" when lines had to go.
 // counts[i] says how many openings line i stands for.
 std::string fit_lines(const std::vector<std::string>& lines, const std::vector<int>& counts,

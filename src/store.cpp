@@ -62,6 +62,14 @@ constexpr std::array k_migrations = {
          kind TEXT NOT NULL,
          detail TEXT NOT NULL);
        CREATE INDEX events_at ON events(at);)",
+    // Whole-screen sweeps: which open dates a target has seen, and when each was last swept.
+    // from_baseline marks dates already open when the target started: their first sweep is silent.
+    R"(CREATE TABLE sweeps(
+         target TEXT NOT NULL,
+         date TEXT NOT NULL,
+         from_baseline INTEGER NOT NULL,
+         last_swept_at INTEGER,
+         PRIMARY KEY(target, date)) WITHOUT ROWID;)",
 };
 
 std::optional<TimePoint> time_at(const Statement& s, int col) {
@@ -116,6 +124,8 @@ std::unique_ptr<Store> Store::in_memory() {
     return std::unique_ptr<Store>(new Store(std::make_unique<Database>(":memory:", Database::Mode::create)));
 }
 
+int Store::schema_version() { return static_cast<int>(k_migrations.size()); }
+
 void Store::migrate() {
     Statement version(*m_db, "PRAGMA user_version");
     // The first read is where a file that is not a database shows itself.
@@ -151,6 +161,36 @@ std::set<std::string> Store::known_keys(const std::string& target) {
     std::set<std::string> out;
     while (s.step()) out.insert(s.text(0));
     return out;
+}
+
+SourceMemory Store::sweep_memory(const std::string& target) {
+    Statement s(*m_db, "SELECT date, last_swept_at FROM sweeps WHERE target = ?1");
+    s.bind(target);
+    SourceMemory m;
+    while (s.step()) m.swept[s.text(0)] = s.optional_integer(1);
+    return m;
+}
+
+std::set<std::string> Store::silent_dates(const std::string& target, const std::vector<std::string>& swept) {
+    Statement s(*m_db, "SELECT from_baseline AND last_swept_at IS NULL FROM sweeps WHERE target = ?1 AND date = ?2");
+    std::set<std::string> out;
+    for (const auto& d : swept) {
+        s.bind(target, d);
+        if (s.step() && s.integer(0)) out.insert(d);
+        s.reset();
+    }
+    return out;
+}
+
+void Store::record_sweep(const std::string& target, const Snapshot& snap, bool baseline, TimePoint now) {
+    Statement listed(*m_db, R"(INSERT INTO sweeps(target, date, from_baseline) VALUES(?1, ?2, ?3)
+                               ON CONFLICT(target, date) DO NOTHING)");
+    for (const auto& d : snap.listed_dates) listed.bind(target, d, baseline ? 1 : 0).run();
+    Statement swept(*m_db, R"(INSERT INTO sweeps(target, date, from_baseline, last_swept_at) VALUES(?1, ?2, ?3, ?4)
+                              ON CONFLICT(target, date) DO UPDATE SET last_swept_at = excluded.last_swept_at)");
+    for (const auto& d : snap.swept_dates) swept.bind(target, d, baseline ? 1 : 0, to_unix(now)).run();
+    // Dates that have gone by are no longer open; keep the table to the dates that matter.
+    Statement(*m_db, "DELETE FROM sweeps WHERE target = ?1 AND date < ?2").bind(target, iso_date(kst_date(now))).run();
 }
 
 void Store::save_openings(const std::string& target, const std::vector<Opening>& current, bool baseline,

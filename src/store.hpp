@@ -47,6 +47,8 @@ class Store {
     Store(const std::string& path, Database::Mode mode);
     // An empty in-memory store: what --dry-run and `status` use when no state file exists yet.
     static std::unique_ptr<Store> in_memory();
+    // The schema version this build writes (PRAGMA user_version).
+    static int schema_version();
 
     Database& db() { return *m_db; }
     const std::string& path() const { return m_db->path(); }
@@ -54,6 +56,12 @@ class Store {
     bool has_baseline(const std::string& target);
     std::set<std::string> known_keys(const std::string& target);
     void save_openings(const std::string& target, const std::vector<Opening>& current, bool baseline, TimePoint now);
+    // Whole-screen sweep bookkeeping (see SourceMemory).
+    SourceMemory sweep_memory(const std::string& target);
+    // The swept dates whose showings must be taken silently: open since the baseline, never swept.
+    std::set<std::string> silent_dates(const std::string& target, const std::vector<std::string>& swept);
+    void record_sweep(const std::string& target, const Snapshot& snapshot, bool baseline, TimePoint now);
+
     void record_success(const std::string& target, bool baseline, TimePoint now);
     void record_failure(const std::string& target, const std::string& error, TimePoint now);
     void add_event(const std::string& target, const std::string& kind, const std::string& detail, TimePoint now);

@@ -54,7 +54,8 @@ std::string movie_names(const pugi::xml_node& root) {
 
 class LegacyPlan final : public SourcePlan {
   public:
-    explicit LegacyPlan(const TargetConfig& target) : m_request(cgv_legacy_request(target)) {}
+    explicit LegacyPlan(const TargetConfig& target)
+        : m_request(cgv_legacy_request(target)), m_theater(target.theater) {}
 
     std::vector<HttpRequest> next(const std::vector<HttpResult>& answers) override {
         if (!m_sent) {
@@ -64,7 +65,7 @@ class LegacyPlan final : public SourcePlan {
         if (auto failure = first_failure({m_request}, answers)) {
             m_result = tl::unexpected(*failure);
         } else {
-            m_result = parse_cgv_legacy(answers.at(0).body);
+            m_result = parse_cgv_legacy(answers.at(0).body, m_theater);
             if (!m_result) m_result.error().message = printable_url(m_request.url) + ": " + m_result.error().message;
         }
         return {};
@@ -74,6 +75,7 @@ class LegacyPlan final : public SourcePlan {
 
   private:
     HttpRequest m_request;
+    std::string m_theater; // "" with captured params: links then stay empty
     bool m_sent = false;
     SnapshotResult m_result = tl::unexpected(SourceError{Outcome::permanent, "not fetched"});
 };
@@ -119,7 +121,7 @@ HttpRequest cgv_legacy_request(const TargetConfig& t) {
     return r;
 }
 
-SnapshotResult parse_cgv_legacy(std::string_view body) {
+SnapshotResult parse_cgv_legacy(std::string_view body, const std::string& theater) {
     auto xml = envelope_data(body);
     if (!xml) return tl::unexpected(xml.error());
     pugi::xml_document doc;
@@ -142,6 +144,8 @@ SnapshotResult parse_cgv_legacy(std::string_view body) {
         o.key = ymd;
         o.date = iso_date(*date);
         o.movie = snap.movie_name;
+        // The legacy pages are gone; the current site's booking page is where a user books now.
+        if (!theater.empty()) o.link = cgv_booking_url(theater, snap.theater_name, o.date, "");
         snap.openings.push_back(std::move(o));
     }
     return snap;

@@ -17,7 +17,8 @@ HttpRequest cgv_legacy_request(const TargetConfig& target);
 
 // Parses {"d":{"DATA":"<xml>"}} (or d.data.DATA, optionally behind a BOM). A missing PlayDays
 // element is an error: only a well-formed, complete schedule may say "no dates yet".
-SnapshotResult parse_cgv_legacy(std::string_view body);
+// theater (may be "") is only used for booking links.
+SnapshotResult parse_cgv_legacy(std::string_view body, const std::string& theater = "");
 
 std::unique_ptr<SourcePlan> make_cgv_legacy_plan(const TargetConfig& target, const PlanContext& ctx);
 

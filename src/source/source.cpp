@@ -1,32 +1,35 @@
 #include "source/source.hpp"
 
+#include "source/cgv.hpp"
 #include "source/cgv_legacy.hpp"
+
+#include "text.hpp"
 
 #include <fmt/format.h>
 
 namespace alimi {
 
-namespace {
-
-// A plan that sends nothing and fails with a fixed message.
-class FailedPlan final : public SourcePlan {
-  public:
-    explicit FailedPlan(std::string message) : m_message(std::move(message)) {}
-    std::vector<HttpRequest> next(const std::vector<HttpResult>&) override { return {}; }
-    SnapshotResult result() const override { return tl::unexpected(SourceError{Outcome::permanent, m_message}); }
-
-  private:
-    std::string m_message;
-};
-
-} // namespace
 
 std::unique_ptr<SourcePlan> make_plan(const TargetConfig& target, const PlanContext& ctx) {
     switch (target.source) {
     case SourceKind::cgv_legacy: return make_cgv_legacy_plan(target, ctx);
     case SourceKind::cgv: break;
     }
-    return std::make_unique<FailedPlan>(fmt::format("source {} is not available in this build", source_name(target.source)));
+    return make_cgv_plan(target, ctx);
+}
+
+std::string cgv_booking_url(const std::string& theater, const std::string& theater_name, const std::string& iso_date,
+                            const std::string& movie, const std::string& hall, const std::string& showing) {
+    std::string ymd = iso_date;
+    std::erase(ymd, '-');
+    if (!hall.empty() && !movie.empty())
+        return fmt::format("https://cgv.co.kr/cnm/movieBook/movie?movNo={}&scnYmd={}&siteNo={}&siteNm={}&scnsNo={}&scnSseq={}",
+                           url_encode(movie), ymd, url_encode(theater), url_encode(theater_name), url_encode(hall),
+                           url_encode(showing));
+    auto url = fmt::format("https://cgv.co.kr/cnm/movieBook/cinema?siteNo={}&siteNm={}&scnYmd={}", url_encode(theater),
+                           url_encode(theater_name), ymd);
+    if (!movie.empty()) url += "&movNo=" + url_encode(movie);
+    return url;
 }
 
 std::optional<SourceError> first_failure(const std::vector<HttpRequest>& requests,

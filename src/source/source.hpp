@@ -9,7 +9,9 @@
 
 #include <tl/expected.hpp>
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,10 +27,15 @@ struct Opening {
     std::string screen;  // hall or screen type name for display
     int seats_free = -1; // -1 when unknown
     int seats_total = -1;
+    std::string link;    // the booking page for this opening
 };
 
 struct Snapshot {
     std::vector<Opening> openings;
+    // Whole-screen sweeps only (ISO dates): every open date the source listed, and the dates
+    // whose showings this snapshot holds. Empty for sources that see everything in one answer.
+    std::vector<std::string> listed_dates;
+    std::vector<std::string> swept_dates;
     std::string theater_name; // "CGV 용산아이파크몰" when the answer says so
     std::string screen_name;  // "아이맥스"
     std::string movie_name;   // for single-movie targets
@@ -51,12 +58,23 @@ class SourcePlan {
     virtual SnapshotResult result() const = 0;
 };
 
+// What a plan may know of earlier runs: for each open date seen before (ISO), when its showings
+// were last swept (nullopt: listed, never swept). Dates not in the map are new.
+struct SourceMemory {
+    std::map<std::string, std::optional<long long>> swept;
+};
+
 struct PlanContext {
     TimePoint now;
-    std::string user_agent;
+    SourceMemory memory;
 };
 
 std::unique_ptr<SourcePlan> make_plan(const TargetConfig& target, const PlanContext& ctx);
+
+// The current site's booking page: a showing when hall and showing number are given, else a
+// theater's day (narrowed to a movie when movie is given). Legacy targets link there too.
+std::string cgv_booking_url(const std::string& theater, const std::string& theater_name, const std::string& iso_date,
+                            const std::string& movie, const std::string& hall = "", const std::string& showing = "");
 
 // The first failed answer of a step as a SourceError naming the URL, or nullopt if all are ok.
 std::optional<SourceError> first_failure(const std::vector<HttpRequest>& requests,

@@ -249,3 +249,74 @@ if __name__ == "__main__":
             time.sleep(3600)
     except KeyboardInterrupt:
         pass
+
+
+ATTR_TO_GRADE = {"04": "03", "03": "02", "08": "04", "06": "07"}
+
+
+def showing(date, hall, seq, mov_no, mov_nm, grade, start, free=100, total=100, site="0013",
+            site_nm="CGV 용산아이파크몰", hall_nm=None):
+    """One row of booking/searchMovScnInfo as the site sends it (numbers as strings)."""
+    end = f"{(int(start[:2]) + 2):02d}{start[2:]}"
+    return {"siteNo": site, "siteNm": site_nm, "scnYmd": date, "scnsNo": hall, "scnSseq": str(seq),
+            "scnsNm": hall_nm or ("IMAX관" if grade == "03" else f"{int(hall)}관"),
+            "expoScnsNm": hall_nm or ("IMAX관" if grade == "03" else f"{int(hall)}관"),
+            "movNo": mov_no, "movNm": mov_nm, "expoProdNm": f"{mov_nm} (IMAX LASER 2D)",
+            "movkndDsplNm": "IMAX LASER 2D" if grade == "03" else "2D", "tcscnsGradCd": grade,
+            "scnsrtTm": start, "scnendTm": end, "frSeatCnt": str(free), "stcnt": str(total)}
+
+
+class FakeCgvApi(FakeServer):
+    """The current site's /api/v1 answered from one model: `showings` (rows as above), `extra_dates`
+    (open dates without showings) and `movies` (the national bookable list)."""
+
+    def __init__(self, port=0):
+        super().__init__(port)
+        self.showings = []
+        self.extra_dates = set()
+        self.movies = [{"movNo": "30000774", "movNm": "아바타: 불과 재", "atktRate": "31.2", "cratgClsCd": "02"},
+                       {"movNo": "30000801", "movNm": "주토피아 2", "atktRate": "12.0", "cratgClsCd": "01"}]
+        self.sites = [("서울", "0013", "CGV 용산아이파크몰"), ("서울", "0056", "CGV 강남"),
+                      ("경기", "0211", "CGV 광교"), ("서울", "P013", "CGV 용산아이파크몰 별관")]
+        self.legacy_sites_only = False  # searchRegnList fails: discovery must fall back
+
+    @property
+    def api(self):
+        return self.url + "/api/v1"
+
+    def ok(self, data):
+        return Reply(200, json.dumps({"statusCode": 0, "statusMessage": "조회 되었습니다.", "data": data}, ensure_ascii=False))
+
+    def answer(self, rec):
+        q = {k: v[0] for k, v in rec.query.items()}
+        if q.get("coCd") != "A420":
+            return Reply(200, json.dumps({"statusCode": 9001, "statusMessage": "coCd 누락", "data": None}, ensure_ascii=False))
+        name = rec.path.removeprefix("/api/v1/")
+        site = q.get("siteNo")
+        if name == "booking/searchSiteScnscYmdListByMov":
+            grade = ATTR_TO_GRADE.get(q.get("attrCd", ""))
+            days = sorted({s["scnYmd"] for s in self.showings if s["siteNo"] == site and s["movNo"] == q.get("movNo")
+                           and (grade is None or s["tcscnsGradCd"] == grade)})
+            return self.ok([{"scnYmd": d, "siteNo": site} for d in days])
+        if name == "booking/searchSiteScnscYmdListBySite":
+            days = sorted({s["scnYmd"] for s in self.showings if s["siteNo"] == site} | self.extra_dates)
+            return self.ok([{"scnYmd": d, "hldyYn": "N"} for d in days])
+        if name in ("booking/searchMovScnInfo", "booking/searchSchByMov"):
+            # Asking for 0013 also returns the sibling venue P013 in the same building.
+            sites = {site, "P" + site[1:]} if site else set()
+            rows = [s for s in self.showings if s["siteNo"] in sites and s["scnYmd"] == q.get("scnYmd")
+                    and (name == "booking/searchMovScnInfo" or s["movNo"] == q.get("movNo"))]
+            return self.ok(rows)
+        if name == "booking/searchAtktTopPostrList":
+            return self.ok(self.movies)
+        if name == "booking/searchRegnList":
+            if self.legacy_sites_only:
+                return Reply(500, "oops", content_type="text/plain")
+            regions = {}
+            for region, code, nm in self.sites:
+                regions.setdefault(region, []).append({"siteNo": code, "siteNm": nm, "bzplcOperStusNm": "영업"})
+            return self.ok([{"regnGrpCd": str(i), "regnGrpNm": r, "siteList": s} for i, (r, s) in enumerate(regions.items())])
+        if name == "content/site/searchAllRegionAndSite":
+            return self.ok({"regionInfo": [], "siteInfo": [{"regnGrpCd": "01", "siteNo": c, "siteNm": n}
+                                                            for _, c, n in self.sites]})
+        return Reply(404, "<html><body>Not Found</body></html>", content_type="text/html")

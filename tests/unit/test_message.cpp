@@ -28,7 +28,9 @@ TEST_CASE("date openings make one message with Korean dates") {
     Snapshot s;
     s.theater_name = "CGV 용산아이파크몰";
     s.movie_name = "듄-파트2";
-    const auto m = opening_message(target(), s, {at("2026-12-25"), at("2026-12-26")});
+    auto first = at("2026-12-25");
+    first.link = "https://cgv.co.kr/cnm/movieBook/cinema?siteNo=0013&siteNm=CGV%20x&scnYmd=20261225";
+    const auto m = opening_message(target(), s, {first, at("2026-12-26")});
     CHECK(m.title == "CGV 용산아이파크몰 IMAX 예매 오픈 (yongsan-imax)");
     CHECK(m.body == "듄-파트2\n• 12월 25일(금)\n• 12월 26일(토)");
     CHECK(m.priority == 4);

@@ -32,7 +32,42 @@ TEST_CASE("a new store creates its folders and the current schema") {
     Store again(path, Database::Mode::existing);
     Statement v(again.db(), "PRAGMA user_version");
     REQUIRE(v.step());
-    CHECK(v.integer(0) == 1);
+    CHECK(v.integer(0) == Store::schema_version());
+    CHECK(Store::schema_version() >= 2);
+}
+
+TEST_CASE("an older schema migrates in place and keeps its data") {
+    TempDir tmp;
+    const auto path = (tmp.path / "state.db").string();
+    {
+        Database db(path, Database::Mode::create);
+        db.exec(R"(CREATE TABLE targets(name TEXT PRIMARY KEY, baseline_at INTEGER, last_attempt_at INTEGER,
+                     last_success_at INTEGER, last_error_at INTEGER, last_error TEXT NOT NULL DEFAULT '',
+                     consecutive_failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+                   INSERT INTO targets(name, baseline_at) VALUES('old', 5);
+                   PRAGMA user_version=1;)");
+    }
+    Store s(path, Database::Mode::existing);
+    CHECK(s.has_baseline("old"));
+    CHECK(s.sweep_memory("old").swept.empty());
+}
+
+TEST_CASE("sweep memory: baseline dates are silent on their first sweep only") {
+    auto s = Store::in_memory();
+    Snapshot first;
+    first.listed_dates = {"2027-02-10", "2027-02-11", "2027-02-12"};
+    first.swept_dates = {"2027-02-10"};
+    s->record_sweep("t", first, true, k_now);
+    auto m = s->sweep_memory("t");
+    CHECK(m.swept.size() == 3);
+    CHECK(m.swept["2027-02-10"] == to_unix(k_now));
+    CHECK_FALSE(m.swept["2027-02-11"].has_value());
+    CHECK(s->silent_dates("t", {"2027-02-10", "2027-02-11", "2027-02-13"}) == std::set<std::string>{"2027-02-11"});
+    Snapshot later;
+    later.listed_dates = {"2027-02-11", "2027-02-13"};
+    later.swept_dates = {"2027-02-13"};
+    s->record_sweep("t", later, false, k_now);
+    CHECK(s->silent_dates("t", {"2027-02-13"}).empty()); // opened after the baseline: real news
 }
 
 TEST_CASE("baseline, known keys and health round-trip") {

@@ -1,0 +1,57 @@
+// Source "cgv": the current site's anonymous JSON API (cgv-api.md section 2).
+//  - movie target (theater + movie [+ screen]): the movie's play dates at the theater, one request.
+//  - whole-screen target (theater + screen): the theater's open dates, then the showings of a few
+//    dates per run (new dates first, then the least recently swept), filtered to the theater's own
+//    siteNo and the screen's grade. Openings are showings keyed siteNo|scnYmd|scnsNo|scnSseq.
+#pragma once
+
+#include "source/source.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace alimi {
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// GET {api}/{endpoint}?coCd=A420&... with the headers the site's own pages send.
+HttpRequest cgv_request(const std::string& api, const std::string& endpoint, const QueryParams& params);
+
+// The envelope's data after checking statusCode; an error names what CGV said.
+tl::expected<nlohmann::json, SourceError> cgv_data(std::string_view body);
+
+// Play dates (ISO, sorted, unique) of a scnYmd list, with the names rows may carry; an entry
+// without a valid date is an error.
+struct DateList {
+    std::vector<std::string> dates;
+    std::string theater_name;
+    std::string movie_name;
+};
+tl::expected<DateList, SourceError> parse_cgv_dates(std::string_view body);
+
+// Showings of one theater's answer, kept only for site_no and (when not empty) grade.
+struct ShowingPage {
+    std::vector<Opening> showings;
+    std::string theater_name;
+};
+tl::expected<ShowingPage, SourceError> parse_cgv_showings(std::string_view body, const std::string& site_no,
+                                                          const std::string& grade);
+
+// "1030" -> "10:30", "2530" -> "25:30" (after midnight, same business date); "" when malformed.
+std::string cgv_time(std::string_view hhmm);
+
+// Which listed dates (ISO, sorted) to sweep this run: new ones first, then never swept, then the
+// least recently swept; at most budget.
+std::vector<std::string> choose_sweep_dates(const std::vector<std::string>& listed, const SourceMemory& memory,
+                                            int budget);
+
+// Codes of a configured screen name: attrCd for date lists, tcscnsGradCd for showings.
+std::string cgv_attr_code(const std::string& screen);
+std::string cgv_grade_code(const std::string& screen);
+
+std::unique_ptr<SourcePlan> make_cgv_plan(const TargetConfig& target, const PlanContext& ctx);
+
+} // namespace alimi

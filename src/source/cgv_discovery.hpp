@@ -1,0 +1,36 @@
+// Looking codes up on the current site, so nobody needs browser devtools: theaters (siteNo) and
+// bookable movies (movNo). Parsers are pure; discover.cpp does the requests.
+#pragma once
+
+#include "source/cgv.hpp"
+
+#include <string>
+#include <vector>
+
+namespace alimi {
+
+struct TheaterInfo {
+    std::string code;
+    std::string name;
+    std::string region;
+    std::string status; // "영업" when open, as the site says
+};
+
+struct MovieInfo {
+    std::string code;
+    std::string name;
+    std::string booking_rate; // percent, as the site says
+    bool playing_here = false;
+};
+
+// booking/searchRegnList: regions, each with a siteList.
+tl::expected<std::vector<TheaterInfo>, SourceError> parse_cgv_regions(std::string_view body);
+// content/site/searchAllRegionAndSite: {siteInfo:[...]}.
+tl::expected<std::vector<TheaterInfo>, SourceError> parse_cgv_sites(std::string_view body);
+// booking/searchAtktTopPostrList.
+tl::expected<std::vector<MovieInfo>, SourceError> parse_cgv_movies(std::string_view body);
+
+// Theaters whose name contains query (ASCII case ignored) or whose code starts with it, by code.
+std::vector<TheaterInfo> match_theaters(std::vector<TheaterInfo> all, const std::string& query);
+
+} // namespace alimi
