@@ -3,7 +3,7 @@
 #include "diff.hpp"
 #include "http.hpp"
 #include "log.hpp"
-#include "notify/ntfy.hpp"
+#include "notify/notifier.hpp"
 #include "source/source.hpp"
 
 #include <fmt/format.h>
@@ -14,8 +14,6 @@
 namespace alimi {
 
 namespace {
-
-constexpr long long k_give_up_after = 24 * 3600; // seconds a push may stay undelivered
 
 struct TargetRun {
     const TargetConfig* target;
@@ -52,6 +50,11 @@ void run_plans(std::vector<TargetRun>& runs, HttpClient& http) {
 
 // Commits one target's good snapshot: openings, queued pushes and health in one transaction, so a
 // crash either keeps both the opening and its push or neither (and the next run finds it again).
+void queue_alert(const Config& cfg, Store& store, const std::string& target, const PushMessage& m, TimePoint now) {
+    for (const auto& n : cfg.alerts.notify) store.queue_push(target, n, m, now, "alert");
+    if (!cfg.alerts.notify.empty()) log::info("{}: operator alert queued: {}", target, m.title);
+}
+
 Diff diff_with_state(Store& store, const TargetConfig& t, const Snapshot& snap, TimePoint now) {
     return diff_openings(snap, store.known_keys(t.name), store.has_baseline(t.name), kst_date(now),
                          store.silent_dates(t.name, snap.swept_dates));
@@ -69,8 +72,24 @@ Diff commit_snapshot(const Config& cfg, Store& store, const TargetConfig& t, con
         store.add_event(t.name, "openings", fmt::format("{} new: {}", diff.fresh.size(), message.body.substr(0, 500)), now);
     }
     store.record_success(t.name, diff.baseline, now);
+    if (alert_change(true, 0, store.alerted(t.name), cfg.alerts.after) == AlertChange::recovered) {
+        queue_alert(cfg, store, t.name, recovery_alert_message(t.name), now);
+        store.set_alerted(t.name, false);
+    }
     tx.commit();
     return diff;
+}
+
+// A failed target: health, history and, at the threshold, one operator alert, in one transaction.
+void commit_failure(const Config& cfg, Store& store, const TargetConfig& t, const std::string& error, TimePoint now) {
+    Transaction tx(store.db());
+    const int failures = store.record_failure(t.name, error, now);
+    store.add_event(t.name, "error", error, now);
+    if (alert_change(false, failures, store.alerted(t.name), cfg.alerts.after) == AlertChange::failing) {
+        queue_alert(cfg, store, t.name, failure_alert_message(t.name, failures, error), now);
+        store.set_alerted(t.name, true);
+    }
+    tx.commit();
 }
 
 void report(const TargetConfig& t, const Diff& diff) {
@@ -121,11 +140,49 @@ std::string opening_json(const TargetConfig& t, const Snapshot& snap, const Open
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+AlertChange alert_change(bool success, int failures, bool alerted, int after) {
+    if (success) return alerted ? AlertChange::recovered : AlertChange::none;
+    return !alerted && failures >= after ? AlertChange::failing : AlertChange::none;
+}
+
+namespace {
+
+// Records what a notifier said about one push: delivered, retried later, held until its config
+// changes, or dropped when it has waited longer than [delivery] give_up_after.
+void settle(const Config& cfg, Store& store, const QueuedPush& p, const NotifierConfig& n, const Delivery& d, TimePoint now) {
+    if (d.kind == Delivery::Kind::delivered) {
+        store.mark_delivered(p.id, now);
+        store.add_event(p.target, "push", fmt::format("delivered to {}", n.name), now);
+        log::info("{}: pushed to {} (id {})", p.target, n.describe(), d.detail.empty() ? "?" : d.detail);
+        return;
+    }
+    const auto where = fmt::format("{}: push #{} to {}", p.target, p.id, n.describe());
+    const auto give_up = p.created_at + std::chrono::seconds(static_cast<long long>(cfg.delivery.give_up_after));
+    if (now >= give_up) {
+        store.mark_dropped(p.id, d.detail, now);
+        store.add_event(p.target, "dropped", fmt::format("push to {} dropped: {}", n.name, d.detail), now);
+        log::error("{} dropped, undelivered since {}: {}", where, kst_timestamp(p.created_at), d.detail);
+        return;
+    }
+    const auto next = next_push_attempt(now, p.attempts + 1, d);
+    if (!next) {
+        store.mark_held(p.id, d.detail, n.fingerprint(), give_up);
+        log::error("{} refused: {}; not retried until the notifier's config changes", where, d.detail);
+        return;
+    }
+    store.mark_retry(p.id, d.detail, std::min(*next, give_up));
+    log::error("{} failed, kept for {}: {}", where, *next <= now ? "the next run" : "a retry at " + kst_clock(*next) + " KST", d.detail);
+}
+
+} // namespace
+
 int deliver_pending(const Config& cfg, Store& store, TimePoint now) {
+    for (const auto& n : cfg.notifiers)
+        if (store.release_holds(n.name, n.fingerprint(), now) > 0) log::info("{}: config changed; retrying held pushes", n.name);
     const auto due = store.due_pushes(now);
     if (due.empty()) return store.pending_count();
     std::vector<HttpRequest> requests;
-    std::vector<const QueuedPush*> sent;
+    std::vector<std::pair<const QueuedPush*, const NotifierConfig*>> sent;
     for (const auto& p : due) {
         const auto* n = cfg.notifier(p.notifier);
         if (!n) {
@@ -133,27 +190,14 @@ int deliver_pending(const Config& cfg, Store& store, TimePoint now) {
             log::error("{}: push #{} dropped: notifier '{}' is no longer configured", p.target, p.id, p.notifier);
             continue;
         }
-        requests.push_back(ntfy_request(*n, p.message, fmt::format("alimi-{}", p.id)));
-        sent.push_back(&p);
+        requests.push_back(push_request(*n, p.message, fmt::format("alimi-{}", p.id)));
+        sent.emplace_back(&p, n);
     }
     HttpClient http(push_settings(cfg.http));
     const auto answers = http.perform(requests);
     for (std::size_t i = 0; i < sent.size(); ++i) {
-        const auto& p = *sent[i];
-        const auto d = interpret_ntfy(answers[i]);
-        if (d.kind == Delivery::Kind::delivered) {
-            store.mark_delivered(p.id, now);
-            log::info("{}: pushed to {} (id {})", p.target, p.notifier, d.detail);
-            continue;
-        }
-        const auto where = fmt::format("{}: push to {} ({})", p.target, p.notifier, printable_url(requests[i].url));
-        if ((now - p.created_at).count() >= k_give_up_after) {
-            store.mark_dropped(p.id, d.detail, now);
-            log::error("{} dropped after 24 h undelivered: {}", where, d.detail);
-        } else {
-            store.mark_retry(p.id, d.detail, now + std::chrono::seconds(static_cast<long long>(d.wait_seconds)));
-            log::error("{} failed, kept for the next run: {}", where, d.detail);
-        }
+        const auto& [p, n] = sent[i];
+        settle(cfg, store, *p, *n, interpret_push_answer(*n, answers[i]), now);
     }
     return store.pending_count();
 }
@@ -170,7 +214,9 @@ CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& opti
         if (!options.targets.empty() && std::find(options.targets.begin(), options.targets.end(), t.name) == options.targets.end())
             continue;
         if (auto cd = store.cooldown(source_host(t), now)) {
-            log::error("{}: {} cooling down until {} KST ({}); nothing sent", t.name, source_host(t), kst_clock(cd->until), cd->reason);
+            const auto why = fmt::format("{} cooling down until {} KST ({}); nothing sent", source_host(t), kst_clock(cd->until), cd->reason);
+            log::error("{}: {}", t.name, why);
+            if (!options.dry_run) commit_failure(cfg, store, t, why, now);
             ++result.targets_failed;
             continue;
         }
@@ -184,10 +230,7 @@ CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& opti
         if (!snapshot) {
             ++result.targets_failed;
             log::error("{}: {}", t.name, snapshot.error().message);
-            if (!options.dry_run) {
-                store.record_failure(t.name, snapshot.error().message, now);
-                store.add_event(t.name, "error", snapshot.error().message, now);
-            }
+            if (!options.dry_run) commit_failure(cfg, store, t, snapshot.error().message, now);
             continue;
         }
         ++result.targets_ok;
@@ -220,14 +263,14 @@ int notify_test(const Config& cfg, const std::vector<std::string>& names, std::o
     for (const auto& n : cfg.notifiers) {
         if (!names.empty() && std::find(names.begin(), names.end(), n.name) == names.end()) continue;
         chosen.push_back(&n);
-        requests.push_back(ntfy_request(n, m, ""));
+        requests.push_back(push_request(n, m, ""));
     }
     HttpClient http(push_settings(cfg.http));
     const auto answers = http.perform(requests);
     int failed = 0;
     for (std::size_t i = 0; i < chosen.size(); ++i) {
-        const auto d = interpret_ntfy(answers[i]);
-        const auto where = fmt::format("{} ({})", chosen[i]->name, printable_url(requests[i].url));
+        const auto d = interpret_push_answer(*chosen[i], answers[i]);
+        const auto where = chosen[i]->describe();
         if (d.kind == Delivery::Kind::delivered) {
             out << fmt::format("{}: delivered, message id {}\n", where, d.detail.empty() ? "?" : d.detail);
         } else {

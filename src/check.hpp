@@ -28,6 +28,11 @@ struct CheckOutcome {
 
 CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& options, std::ostream& out);
 
+// Operator alerts change state only at the edges: one alert when failures reach `after`, one
+// recovery when a target that was alerted about succeeds again. Never one per run.
+enum class AlertChange { none, failing, recovered };
+AlertChange alert_change(bool success, int failures, bool alerted, int after);
+
 // Delivers due pushes of the outbox; returns how many are still pending afterwards.
 int deliver_pending(const Config& cfg, Store& store, TimePoint now);
 

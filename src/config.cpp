@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "config_reader.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,108 +11,12 @@ namespace alimi {
 
 namespace {
 
-bool is_name(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-    });
-}
-
-bool is_topic(std::string_view s) {
-    return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-    });
-}
-
 bool is_theater_code(std::string_view s) {
     return s.size() == 4 && std::all_of(s.begin(), s.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c));
     });
 }
 
-bool is_http_url(std::string_view s) {
-    return (s.starts_with("http://") && s.size() > 7) || (s.starts_with("https://") && s.size() > 8);
-}
-
-// Reads one table of the tree. Every key looked up is remembered, so finish() can report the
-// rest as unknown: a misspelt key must be an error, not a silently ignored setting.
-class TableReader {
-  public:
-    TableReader(const ConfigNode& node, std::string section, std::vector<std::string>& errors)
-        : m_node(node), m_section(std::move(section)), m_errors(errors) {}
-
-    const std::string& where() const { return m_node.where; }
-    const ConfigNode* find_node(std::string_view key) const { return m_node.find(key); }
-
-    void error(const ConfigNode* at, const std::string& message) {
-        m_errors.push_back(fmt::format("{}: {}", at ? at->where : m_node.where, message));
-    }
-
-    const ConfigNode* get(std::string_view key, ConfigNode::Kind kind) {
-        m_seen.insert(std::string(key));
-        const auto* n = m_node.find(key);
-        if (!n) return nullptr;
-        const bool numeric_ok = kind == ConfigNode::Kind::floating && n->is_number();
-        if (n->kind != kind && !numeric_ok) {
-            error(n, fmt::format("{} '{}' must be {}, not {}", m_section, key, kind_name(kind),
-                                 kind_name(n->kind)));
-            return nullptr;
-        }
-        return n;
-    }
-
-    std::optional<std::string> string(std::string_view key) {
-        const auto* n = get(key, ConfigNode::Kind::string);
-        return n ? std::optional(n->text) : std::nullopt;
-    }
-
-    std::string required_string(std::string_view key) {
-        const bool present = m_node.find(key) != nullptr;
-        auto v = string(key);
-        if (!present) error(nullptr, fmt::format("{} is missing '{}'", m_section, key));
-        return v.value_or("");
-    }
-
-    void number(std::string_view key, double& out, double min, double max) {
-        if (const auto* n = get(key, ConfigNode::Kind::floating)) {
-            if (n->number() < min || n->number() > max)
-                error(n, fmt::format("{} '{}' must be between {} and {}", m_section, key, min, max));
-            else
-                out = n->number();
-        }
-    }
-
-    void integer(std::string_view key, int& out, int min, int max) {
-        if (const auto* n = get(key, ConfigNode::Kind::integer)) {
-            if (n->integer < min || n->integer > max)
-                error(n, fmt::format("{} '{}' must be between {} and {}", m_section, key, min, max));
-            else
-                out = static_cast<int>(n->integer);
-        }
-    }
-
-    std::optional<std::vector<std::string>> string_list(std::string_view key) {
-        const auto* n = get(key, ConfigNode::Kind::array);
-        if (!n) return std::nullopt;
-        std::vector<std::string> out;
-        for (const auto& item : n->items) {
-            if (item.kind == ConfigNode::Kind::string) out.push_back(item.text);
-            else error(&item, fmt::format("{} '{}' must list strings", m_section, key));
-        }
-        return out;
-    }
-
-    // Reports keys that were never looked up.
-    void finish() {
-        for (const auto& [key, value] : m_node.members)
-            if (!m_seen.contains(key)) error(&value, fmt::format("unknown key '{}' in {}", key, m_section));
-    }
-
-  private:
-    const ConfigNode& m_node;
-    std::string m_section;
-    std::vector<std::string>& m_errors;
-    std::set<std::string> m_seen;
-};
 
 const std::vector<std::string>& screens_of(SourceKind source) {
     static const std::vector<std::string> k_cgv = {"imax", "4dx", "screenx", "dolby"};
@@ -138,38 +44,6 @@ void read_http(TableReader& r, HttpSettings& http) {
     r.finish();
 }
 
-NotifierConfig read_notifier(const ConfigNode& node, std::vector<std::string>& errors,
-                             const EnvLookup& env) {
-    NotifierConfig n;
-    n.where = node.where;
-    TableReader r(node, "[[notifier]]", errors);
-    n.name = r.required_string("name");
-    if (!n.name.empty() && !is_name(n.name))
-        r.error(r.find_node("name"), fmt::format("notifier name '{}' may only use A-Z a-z 0-9 . _ -", n.name));
-    n.type = r.string("type").value_or("ntfy");
-    if (n.type != "ntfy") r.error(r.find_node("type"), fmt::format("notifier '{}': unknown type '{}' (known: ntfy)", n.name, n.type));
-    n.server = r.string("server").value_or(n.server);
-    while (n.server.ends_with('/')) n.server.pop_back();
-    if (!is_http_url(n.server))
-        r.error(r.find_node("server"), fmt::format("notifier '{}': server must be an http:// or https:// URL", n.name));
-    n.topic = r.required_string("topic");
-    if (r.find_node("topic") && !is_topic(n.topic))
-        r.error(r.find_node("topic"), fmt::format("notifier '{}': topic must be 1-64 of A-Z a-z 0-9 _ -", n.name));
-    const auto token = r.string("token");
-    const auto token_env = r.string("token_env");
-    if (token && token_env) r.error(r.find_node("token_env"), fmt::format("notifier '{}': give token or token_env, not both", n.name));
-    if (token) n.token = *token;
-    if (token_env) {
-        auto v = env(*token_env);
-        if (!v || v->empty())
-            r.error(r.find_node("token_env"), fmt::format("notifier '{}': environment variable {} (token_env) is not set", n.name, *token_env));
-        else
-            n.token = *v;
-    }
-    r.finish();
-    return n;
-}
-
 void read_legacy_params(TableReader& r, TargetConfig& t) {
     const auto* params = r.get("params", ConfigNode::Kind::table);
     if (!params) return;
@@ -180,6 +54,29 @@ void read_legacy_params(TableReader& r, TargetConfig& t) {
             t.params.emplace_back(key, value.text);
     }
     if (params->members.empty()) r.error(params, fmt::format("target '{}': params is empty", t.name));
+}
+
+// A template may name only the known fields; {{ and }} are literal braces.
+std::string read_template(TableReader& r, const char* key, const std::string& target) {
+    const auto text = r.string(key).value_or("");
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text.compare(i, 2, "{{") == 0 || text.compare(i, 2, "}}") == 0) {
+            ++i;
+            continue;
+        }
+        if (text[i] != '{') continue;
+        const auto end = text.find('}', i);
+        const auto field = text.substr(i + 1, end == std::string::npos ? std::string::npos : end - i - 1);
+        const auto known = std::find(std::begin(k_template_fields), std::end(k_template_fields), field) != std::end(k_template_fields);
+        if (end == std::string::npos || !known) {
+            std::string names;
+            for (const auto* f : k_template_fields) names += fmt::format("{}{{{}}}", names.empty() ? "" : ", ", f);
+            r.error(r.find_node(key), fmt::format("target '{}': {} template names unknown field '{}' (known: {})", target, key, field, names));
+            break;
+        }
+        i = end;
+    }
+    return text;
 }
 
 void check_target_fields(TableReader& r, TargetConfig& t) {
@@ -236,6 +133,8 @@ TargetConfig read_target(const ConfigNode& node, const Config& cfg, std::vector<
     } else {
         for (const auto& n : cfg.notifiers) t.notify.push_back(n.name);
     }
+    t.title_template = read_template(r, "title", t.name);
+    t.message_template = read_template(r, "message", t.name);
     check_target_fields(r, t);
     r.finish();
     return t;
@@ -262,6 +161,11 @@ void read_sections(TableReader& top, const ConfigNode& root, Config& cfg, std::v
         TableReader r(*http, "[http]", errors);
         read_http(r, cfg.http);
     }
+    if (const auto* delivery = top.get("delivery", ConfigNode::Kind::table)) {
+        TableReader r(*delivery, "[delivery]", errors);
+        r.number("give_up_after", cfg.delivery.give_up_after, 60, 30 * 86400);
+        r.finish();
+    }
     if (const auto* status = top.get("status", ConfigNode::Kind::table)) {
         TableReader r(*status, "[status]", errors);
         cfg.status.html = r.string("html").value_or("");
@@ -273,6 +177,10 @@ void read_sections(TableReader& top, const ConfigNode& root, Config& cfg, std::v
             if (item.kind != ConfigNode::Kind::table) top.error(&item, "each [[notifier]] must be a table");
             else cfg.notifiers.push_back(read_notifier(item, errors, env));
         }
+    if (const auto* alerts = top.get("alerts", ConfigNode::Kind::table)) {
+        TableReader r(*alerts, "[alerts]", errors);
+        read_alerts(r, cfg);
+    }
     if (const auto* list = top.get("target", ConfigNode::Kind::array))
         for (const auto& item : list->items) {
             if (item.kind != ConfigNode::Kind::table) top.error(&item, "each [[target]] must be a table");

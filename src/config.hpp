@@ -29,10 +29,32 @@ struct HttpSettings {
 struct NotifierConfig {
     std::string name;
     std::string where;
-    std::string type = "ntfy";
+    std::string type = "ntfy"; // ntfy | discord
+    // ntfy
     std::string server = "https://ntfy.sh";
     std::string topic;
-    std::string token; // resolved from token or token_env; never printed
+    std::string token;    // from token, token_env or the url shorthand; never printed
+    std::string user;     // Basic auth, with password
+    std::string password; // from password or password_env; never printed
+    std::string icon;     // X-Icon URL
+    bool markdown = false;
+    // discord
+    std::string webhook_url; // holds the webhook's token: never printed
+
+    // Changes whenever anything that decides delivery changes; reveals no secret. A push refused
+    // for bad credentials waits for this to change instead of hammering the server.
+    std::string fingerprint() const;
+    // "phone (https://ntfy.sh/topic)" or "admin (discord webhook 1234)": safe to print.
+    std::string describe() const;
+};
+
+struct AlertsConfig {
+    std::vector<std::string> notify; // notifier names for operator alerts; empty: no alerts
+    int after = 3;                   // consecutive failures of a target before one alert
+};
+
+struct DeliveryConfig {
+    double give_up_after = 86400; // seconds a push may stay undelivered before it is dropped
 };
 
 struct TargetConfig {
@@ -47,6 +69,8 @@ struct TargetConfig {
     std::string url;     // cgv-legacy: endpoint
     std::vector<std::pair<std::string, std::string>> params; // cgv-legacy: captured values
     std::vector<std::string> notify;                          // notifier names, resolved
+    std::string title_template;   // "" = the built-in Korean title
+    std::string message_template; // "" = the built-in list of openings
 };
 
 struct StatusConfig {
@@ -61,6 +85,8 @@ struct Config {
     int cgv_dates_per_run = 3;
     HttpSettings http;
     StatusConfig status;
+    AlertsConfig alerts;
+    DeliveryConfig delivery;
     std::vector<NotifierConfig> notifiers;
     std::vector<TargetConfig> targets;
 
@@ -70,6 +96,15 @@ struct Config {
 
 inline constexpr const char* k_default_legacy_url =
     "http://ticket.cgv.co.kr/CGV2011/RIA/CJ000.aspx/CJ_TICKET_SCHEDULE_TOTAL_PLAY_YMD";
+
+class TableReader;
+
+// Parts of config.cpp that live in config_notifier.cpp.
+NotifierConfig read_notifier(const ConfigNode& node, std::vector<std::string>& errors, const EnvLookup& env);
+void read_alerts(TableReader& r, Config& cfg);
+
+// The fields a title or message template may name.
+inline constexpr const char* k_template_fields[] = {"target", "theater", "screen", "movie", "dates", "count", "list"};
 
 // Validates a parsed tree; throws ConfigError listing every problem.
 Config config_from_tree(const ConfigNode& root, const std::string& path, const EnvLookup& env);

@@ -38,4 +38,18 @@ std::string cgv_legacy_encrypt(std::string_view plain) {
     return base64_encode(out);
 }
 
+std::string sha256_hex(std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("SHA-256 failed (OpenSSL)");
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < len; ++i) {
+        out += k_hex[digest[i] >> 4];
+        out += k_hex[digest[i] & 15];
+    }
+    return out;
+}
+
 } // namespace alimi

@@ -11,4 +11,7 @@ namespace alimi {
 // Base64(AES-256-CBC-PKCS7(plain)) with CGV's legacy key and IV.
 std::string cgv_legacy_encrypt(std::string_view plain);
 
+// Lowercase hex SHA-256 of data.
+std::string sha256_hex(std::string_view data);
+
 } // namespace alimi

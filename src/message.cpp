@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 namespace alimi {
@@ -87,6 +88,45 @@ std::string fit_lines(const std::vector<std::string>& lines, const std::vector<i
     return out;
 }
 
+std::string render_template(const std::string& tpl, const std::vector<std::pair<std::string, std::string>>& fields) {
+    std::string out;
+    for (std::size_t i = 0; i < tpl.size(); ++i) {
+        if ((tpl[i] == '{' || tpl[i] == '}') && i + 1 < tpl.size() && tpl[i + 1] == tpl[i]) {
+            out += tpl[i++];
+            continue;
+        }
+        const auto end = tpl[i] == '{' ? tpl.find('}', i) : std::string::npos;
+        const auto field = end == std::string::npos ? "" : tpl.substr(i + 1, end - i - 1);
+        const auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == field; });
+        if (it == fields.end()) {
+            out += tpl[i];
+            continue;
+        }
+        out += it->second;
+        i = end;
+    }
+    return out;
+}
+
+PushMessage failure_alert_message(const std::string& target, int failures, const std::string& error) {
+    PushMessage m;
+    m.title = fmt::format("alimi: {} 확인 실패 ({}회 연속)", target, failures);
+    m.body = std::string(utf8_prefix(fmt::format("{} has failed {} times in a row.\nLast error: {}", target, failures, error),
+                                     k_max_body_bytes));
+    m.tags = {"warning"};
+    m.priority = 4;
+    return m;
+}
+
+PushMessage recovery_alert_message(const std::string& target) {
+    PushMessage m;
+    m.title = fmt::format("alimi: {} 복구됨", target);
+    m.body = fmt::format("{} works again.", target);
+    m.tags = {"white_check_mark"};
+    m.priority = 3;
+    return m;
+}
+
 PushMessage opening_message(const TargetConfig& target, const Snapshot& snapshot,
                             const std::vector<Opening>& fresh) {
     PushMessage m;
@@ -98,6 +138,21 @@ PushMessage opening_message(const TargetConfig& target, const Snapshot& snapshot
     if (!fresh.empty() && !fresh.front().time.empty()) showing_lines(fresh, lines, counts);
     else date_lines(snapshot, fresh, lines, counts);
     m.body = fit_lines(lines, counts, k_max_body_bytes);
+    if (!target.title_template.empty() || !target.message_template.empty()) {
+        std::string dates, movies;
+        for (const auto& o : fresh) {
+            const auto d = date_label(o.date);
+            if (dates.find(d) == std::string::npos) dates += (dates.empty() ? "" : ", ") + d;
+            if (!o.movie.empty() && movies.find(o.movie) == std::string::npos) movies += (movies.empty() ? "" : ", ") + o.movie;
+        }
+        if (movies.empty()) movies = snapshot.movie_name;
+        const std::vector<std::pair<std::string, std::string>> fields = {
+            {"target", target.name}, {"theater", theater}, {"screen", screen}, {"movie", movies},
+            {"dates", dates}, {"count", std::to_string(fresh.size())}, {"list", m.body}};
+        if (!target.title_template.empty()) m.title = render_template(target.title_template, fields);
+        if (!target.message_template.empty())
+            m.body = std::string(utf8_prefix(render_template(target.message_template, fields), k_max_body_bytes));
+    }
     m.priority = 4;
     m.tags = {"tada", "movie_camera"};
     if (!fresh.empty() && !fresh.front().link.empty()) {

@@ -29,6 +29,14 @@ inline constexpr std::size_t k_max_body_bytes = 4096; // ntfy turns longer bodie
 PushMessage opening_message(const TargetConfig& target, const Snapshot& snapshot,
                             const std::vector<Opening>& fresh);
 
+// Operator alerts: one when a target has failed `failures` times in a row, one when it recovers.
+PushMessage failure_alert_message(const std::string& target, int failures, const std::string& error);
+PushMessage recovery_alert_message(const std::string& target);
+
+// Replaces {field} by its value and {{ / }} by braces; unknown fields stay as written (the config
+// loader has already refused them).
+std::string render_template(const std::string& tpl, const std::vector<std::pair<std::string, std::string>>& fields);
+
 // "IMAX", "4DX", ... for a configured screen name; "" for none.
 std::string screen_label(const std::string& screen);
 

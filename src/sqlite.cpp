@@ -36,6 +36,8 @@ void Database::exec(const std::string& sql) {
 
 long long Database::last_insert_id() const { return sqlite3_last_insert_rowid(m_db); }
 
+int Database::changes() const { return sqlite3_changes(m_db); }
+
 Statement::Statement(Database& db, std::string_view sql) : m_db(db) {
     if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr) != SQLITE_OK)
         db.fail("preparing a statement");

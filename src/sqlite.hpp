@@ -28,6 +28,7 @@ class Database {
 
     void exec(const std::string& sql);
     long long last_insert_id() const;
+    int changes() const; // rows changed by the last statement
     sqlite3* handle() const { return m_db; }
     const std::string& path() const { return m_path; }
     [[noreturn]] void fail(std::string_view doing) const;

@@ -39,7 +39,9 @@ std::string status_table(const std::vector<StatusRow>& rows, TimePoint now) {
         cells.push_back({h.name, r.source, h.last_success_at ? ago(*h.last_success_at, now) : "never",
                          std::to_string(h.consecutive_failures),
                          r.cooldown ? kst_clock(r.cooldown->until) + " KST" : "-",
-                         std::to_string(h.openings_known), std::to_string(h.pending_notifications),
+                         std::to_string(h.openings_known),
+                         h.dropped_notifications ? fmt::format("{} ({} dropped)", h.pending_notifications, h.dropped_notifications)
+                                                 : std::to_string(h.pending_notifications),
                          h.consecutive_failures > 0 ? h.last_error : "-"});
     }
     std::vector<std::size_t> widths(head.size(), 0);
@@ -70,6 +72,7 @@ std::string status_json(const std::vector<StatusRow>& rows) {
         j["last_error_at"] = iso_or_null(h.last_error_at);
         j["openings_known"] = h.openings_known;
         j["pending_notifications"] = h.pending_notifications;
+        j["dropped_notifications"] = h.dropped_notifications;
         j["cooling_down_until"] = r.cooldown ? iso_or_null(r.cooldown->until) : nlohmann::json(nullptr);
         arr.push_back(std::move(j));
     }

@@ -70,6 +70,11 @@ constexpr std::array k_migrations = {
          from_baseline INTEGER NOT NULL,
          last_swept_at INTEGER,
          PRIMARY KEY(target, date)) WITHOUT ROWID;)",
+    // Operator alerts and held pushes: a push refused for its notifier's config waits until the
+    // config's fingerprint changes; kind tells openings from operator alerts and tests.
+    R"(ALTER TABLE targets ADD COLUMN alerted INTEGER NOT NULL DEFAULT 0;
+       ALTER TABLE outbox ADD COLUMN hold_fingerprint TEXT;
+       ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'opening';)",
 };
 
 std::optional<TimePoint> time_at(const Statement& s, int col) {
@@ -107,7 +112,7 @@ std::vector<std::string> split_tags(const std::string& s) {
 
 } // namespace
 
-Store::Store(std::unique_ptr<Database> db) : m_db(std::move(db)) { migrate(); }
+Store::Store(std::unique_ptr<Database> db) : m_db(std::move(db)) { migrate(*m_db, schema_version()); }
 
 Store::Store(const std::string& path, Database::Mode mode) {
     if (mode == Database::Mode::create) {
@@ -117,7 +122,7 @@ Store::Store(const std::string& path, Database::Mode mode) {
         if (ec) throw StoreError(fmt::format("state {}: cannot create folder {} ({})", path, dir.string(), ec.message()));
     }
     m_db = std::make_unique<Database>(path, mode);
-    migrate();
+    migrate(*m_db, schema_version());
 }
 
 std::unique_ptr<Store> Store::in_memory() {
@@ -126,21 +131,21 @@ std::unique_ptr<Store> Store::in_memory() {
 
 int Store::schema_version() { return static_cast<int>(k_migrations.size()); }
 
-void Store::migrate() {
-    Statement version(*m_db, "PRAGMA user_version");
+void Store::migrate(Database& db, int version) {
+    Statement current_version(db, "PRAGMA user_version");
     // The first read is where a file that is not a database shows itself.
-    version.step();
-    const auto current = version.integer(0);
-    version.reset();
+    current_version.step();
+    const auto current = current_version.integer(0);
+    current_version.reset();
     if (current > static_cast<long long>(k_migrations.size()))
         throw StoreError(fmt::format("state {}: schema version {} is newer than this alimi knows ({}); upgrade alimi",
-                                     m_db->path(), current, k_migrations.size()));
-    m_db->exec("PRAGMA journal_mode=WAL");
-    m_db->exec("PRAGMA synchronous=FULL"); // an outbox row must survive a power cut
-    for (auto v = current; v < static_cast<long long>(k_migrations.size()); ++v) {
-        Transaction tx(*m_db);
-        m_db->exec(k_migrations[static_cast<std::size_t>(v)]);
-        m_db->exec(fmt::format("PRAGMA user_version={}", v + 1));
+                                     db.path(), current, k_migrations.size()));
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("PRAGMA synchronous=FULL"); // an outbox row must survive a power cut
+    for (auto v = current; v < version; ++v) {
+        Transaction tx(db);
+        db.exec(k_migrations[static_cast<std::size_t>(v)]);
+        db.exec(fmt::format("PRAGMA user_version={}", v + 1));
         tx.commit();
     }
 }
@@ -216,12 +221,13 @@ void Store::record_success(const std::string& target, bool baseline, TimePoint n
         .run();
 }
 
-void Store::record_failure(const std::string& target, const std::string& error, TimePoint now) {
+int Store::record_failure(const std::string& target, const std::string& error, TimePoint now) {
     touch_target(target);
     Statement(*m_db, R"(UPDATE targets SET last_attempt_at = ?2, last_error_at = ?2, last_error = ?3,
                           consecutive_failures = consecutive_failures + 1 WHERE name = ?1)")
         .bind(target, to_unix(now), error)
         .run();
+    return health(target).consecutive_failures;
 }
 
 void Store::add_event(const std::string& target, const std::string& kind, const std::string& detail, TimePoint now) {
@@ -231,12 +237,12 @@ void Store::add_event(const std::string& target, const std::string& kind, const 
 }
 
 long long Store::queue_push(const std::string& target, const std::string& notifier, const PushMessage& m,
-                            TimePoint now) {
+                            TimePoint now, const std::string& kind) {
     std::string tags;
     for (const auto& t : m.tags) tags += (tags.empty() ? "" : ",") + t;
     Statement(*m_db, R"(INSERT INTO outbox(target, notifier, created_at, title, body, click, tags, priority,
-                          actions, next_attempt_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3))")
-        .bind(target, notifier, to_unix(now), m.title, m.body, m.click, tags, m.priority, actions_json(m.actions))
+                          actions, next_attempt_at, kind) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10))")
+        .bind(target, notifier, to_unix(now), m.title, m.body, m.click, tags, m.priority, actions_json(m.actions), kind)
         .run();
     return m_db->last_insert_id();
 }
@@ -272,10 +278,39 @@ void Store::mark_retry(long long id, const std::string& error, TimePoint next_at
         .run();
 }
 
+void Store::mark_held(long long id, const std::string& error, const std::string& fingerprint, TimePoint until) {
+    Statement(*m_db, R"(UPDATE outbox SET attempts = attempts + 1, last_error = ?2, hold_fingerprint = ?3,
+                          next_attempt_at = ?4 WHERE id = ?1)")
+        .bind(id, error, fingerprint, to_unix(until))
+        .run();
+}
+
+int Store::release_holds(const std::string& notifier, const std::string& fingerprint, TimePoint now) {
+    Statement(*m_db, R"(UPDATE outbox SET hold_fingerprint = NULL, next_attempt_at = ?3
+                        WHERE state = 'pending' AND notifier = ?1 AND hold_fingerprint IS NOT NULL
+                          AND hold_fingerprint != ?2)")
+        .bind(notifier, fingerprint, to_unix(now))
+        .run();
+    return changes_count();
+}
+
 void Store::mark_dropped(long long id, const std::string& reason, TimePoint now) {
     Statement(*m_db, "UPDATE outbox SET state = 'dropped', last_error = ?2, done_at = ?3 WHERE id = ?1")
         .bind(id, reason, to_unix(now))
         .run();
+}
+
+int Store::changes_count() { return m_db->changes(); }
+
+bool Store::alerted(const std::string& target) {
+    Statement s(*m_db, "SELECT alerted FROM targets WHERE name = ?1");
+    s.bind(target);
+    return s.step() && s.integer(0) != 0;
+}
+
+void Store::set_alerted(const std::string& target, bool alerted) {
+    touch_target(target);
+    Statement(*m_db, "UPDATE targets SET alerted = ?2 WHERE name = ?1").bind(target, alerted ? 1 : 0).run();
 }
 
 int Store::pending_count() {
@@ -316,10 +351,12 @@ TargetHealth Store::health(const std::string& target) {
     known.bind(target);
     known.step();
     h.openings_known = static_cast<int>(known.integer(0));
-    Statement pending(*m_db, "SELECT count(*) FROM outbox WHERE target = ?1 AND state = 'pending'");
-    pending.bind(target);
-    pending.step();
-    h.pending_notifications = static_cast<int>(pending.integer(0));
+    Statement pushes(*m_db, R"(SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'dropped')
+                               FROM outbox WHERE target = ?1)");
+    pushes.bind(target);
+    pushes.step();
+    h.pending_notifications = static_cast<int>(pushes.integer(0));
+    h.dropped_notifications = static_cast<int>(pushes.integer(1));
     return h;
 }
 

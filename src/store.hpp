@@ -25,6 +25,7 @@ struct TargetHealth {
     int consecutive_failures = 0;
     int openings_known = 0;
     int pending_notifications = 0;
+    int dropped_notifications = 0; // given up after [delivery] give_up_after
 };
 
 struct QueuedPush {
@@ -49,6 +50,8 @@ class Store {
     static std::unique_ptr<Store> in_memory();
     // The schema version this build writes (PRAGMA user_version).
     static int schema_version();
+    // Applies the migrations after db's version up to `version` (tests build old databases with it).
+    static void migrate(Database& db, int version);
 
     Database& db() { return *m_db; }
     const std::string& path() const { return m_db->path(); }
@@ -63,13 +66,23 @@ class Store {
     void record_sweep(const std::string& target, const Snapshot& snapshot, bool baseline, TimePoint now);
 
     void record_success(const std::string& target, bool baseline, TimePoint now);
-    void record_failure(const std::string& target, const std::string& error, TimePoint now);
+    // Returns the consecutive failures after this one.
+    int record_failure(const std::string& target, const std::string& error, TimePoint now);
+    // Whether an operator alert about this target's failures is out (and no recovery yet).
+    bool alerted(const std::string& target);
+    void set_alerted(const std::string& target, bool alerted);
     void add_event(const std::string& target, const std::string& kind, const std::string& detail, TimePoint now);
 
-    long long queue_push(const std::string& target, const std::string& notifier, const PushMessage& m, TimePoint now);
+    // kind: "opening", "alert" or another word for history; all are delivered alike.
+    long long queue_push(const std::string& target, const std::string& notifier, const PushMessage& m, TimePoint now,
+                         const std::string& kind = "opening");
     std::vector<QueuedPush> due_pushes(TimePoint now);
     void mark_delivered(long long id, TimePoint now);
     void mark_retry(long long id, const std::string& error, TimePoint next_attempt);
+    // A push its notifier refused: not retried before until, unless the notifier's fingerprint changes.
+    void mark_held(long long id, const std::string& error, const std::string& fingerprint, TimePoint until);
+    // Makes held pushes of notifier due now if its config changed; returns how many.
+    int release_holds(const std::string& notifier, const std::string& fingerprint, TimePoint now);
     void mark_dropped(long long id, const std::string& reason, TimePoint now);
     int pending_count();
 
@@ -80,8 +93,8 @@ class Store {
 
   private:
     explicit Store(std::unique_ptr<Database> db);
-    void migrate();
     void touch_target(const std::string& target);
+    int changes_count();
 
     std::unique_ptr<Database> m_db;
 };

@@ -40,7 +40,10 @@ HttpRequest ntfy_request(const NotifierConfig& n, const PushMessage& m, const st
     if (!m.click.empty()) r.headers.push_back("X-Click: " + header_value(m.click));
     if (!m.actions.empty()) r.headers.push_back("X-Actions: " + header_value(actions_header(m.actions)));
     if (!sequence_id.empty()) r.headers.push_back("X-Sequence-ID: " + sequence_id);
+    if (n.markdown) r.headers.push_back("X-Markdown: yes");
+    if (!n.icon.empty()) r.headers.push_back("X-Icon: " + header_value(n.icon));
     if (!n.token.empty()) r.headers.push_back("Authorization: Bearer " + n.token);
+    else if (!n.user.empty()) r.headers.push_back("Authorization: Basic " + base64_encode(n.user + ":" + n.password));
     return r;
 }
 

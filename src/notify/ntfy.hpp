@@ -5,6 +5,7 @@
 #include "config.hpp"
 #include "http_policy.hpp"
 #include "message.hpp"
+#include "notify/notifier.hpp"
 
 #include <string>
 
@@ -14,13 +15,6 @@ namespace alimi {
 // values as RFC 2047 words. sequence_id is stable per push, so a repeat replaces on new servers.
 HttpRequest ntfy_request(const NotifierConfig& notifier, const PushMessage& message,
                          const std::string& sequence_id);
-
-struct Delivery {
-    enum class Kind { delivered, retry, hold, rejected };
-    Kind kind = Kind::retry;
-    std::string detail;       // message id when delivered, else the reason, one line, no secrets
-    double wait_seconds = 0;  // earliest next attempt
-};
 
 // What ntfy's answer means for the outbox: decided from ntfy's JSON error code where there is one.
 Delivery interpret_ntfy(const HttpResult& answer);

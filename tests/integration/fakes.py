@@ -196,6 +196,8 @@ class FakeNtfy(FakeServer):
         self.token = token
         self.messages = []
         self.counter = 0
+        self.basic = None        # (user, password) required when set
+        self.hang_after_store = 0.0  # seconds to stall after storing, before answering
 
     def answer(self, rec):
         m = re.fullmatch(r"/([-_A-Za-z0-9]{1,64})/json", rec.path)
@@ -207,6 +209,10 @@ class FakeNtfy(FakeServer):
         m = re.fullmatch(r"/([-_A-Za-z0-9]{1,64})", rec.path)
         if rec.method != "POST" or not m:
             return Reply(404, '{"code":40401,"http":404,"error":"page not found"}')
+        if self.basic:
+            expected = "Basic " + base64.b64encode(f"{self.basic[0]}:{self.basic[1]}".encode()).decode()
+            if rec.header("Authorization") != expected:
+                return Reply(401, '{"code":40101,"http":401,"error":"unauthorized"}')
         if self.token and rec.header("Authorization") != f"Bearer {self.token}":
             return Reply(401, '{"code":40101,"http":401,"error":"unauthorized","link":"https://ntfy.sh/docs/publish/#authentication"}')
         if len(rec.body) > 4096:
@@ -227,9 +233,37 @@ class FakeNtfy(FakeServer):
                 "actions": decode_header(rec.header("X-Actions")),
                 "sequence_id": rec.header("X-Sequence-ID"),
                 "authorization": rec.header("Authorization"),
+                "markdown": rec.header("X-Markdown"),
+                "icon": rec.header("X-Icon"),
             }
             self.messages.append(msg)
+        if self.hang_after_store:
+            time.sleep(self.hang_after_store)
         return Reply(200, json.dumps({k: msg[k] for k in ("id", "time", "event", "topic", "message")}, ensure_ascii=False))
+
+
+class FakeDiscord(FakeServer):
+    """POST /api/webhooks/<id>/<token>?wait=true: stores the embed and answers like Discord."""
+
+    def __init__(self, port=0, webhook_id="123456", token="s3cr3t-webhook-token"):
+        super().__init__(port)
+        self.webhook_id, self.token = webhook_id, token
+        self.messages = []
+
+    @property
+    def webhook_url(self):
+        return f"{self.url}/api/webhooks/{self.webhook_id}/{self.token}"
+
+    def answer(self, rec):
+        if rec.path != f"/api/webhooks/{self.webhook_id}/{self.token}":
+            return Reply(404, '{"message": "Unknown Webhook", "code": 10015}')
+        if not rec.header("User-Agent"):
+            return Reply(400, '{"message": "User-Agent required"}')
+        body = json.loads(rec.body)
+        with self.lock:
+            self.messages.append(body)
+            n = len(self.messages)
+        return Reply(200, json.dumps({"id": f"11{n:08d}", "channel_id": "1", "embeds": body.get("embeds", [])}))
 
 
 if __name__ == "__main__":

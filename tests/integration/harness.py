@@ -56,7 +56,9 @@ class Case:
     def db(self, sql, *params):
         con = sqlite3.connect(self.state)
         try:
-            return con.execute(sql, params).fetchall()
+            rows = con.execute(sql, params).fetchall()
+            con.commit()
+            return rows
         finally:
             con.close()
 

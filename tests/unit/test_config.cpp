@@ -163,3 +163,32 @@ TEST_CASE("http knobs are range-checked") {
     CHECK(problems[0] == "c.toml:2: [http] 'timeout' must be between 0.1 and 600");
     CHECK(problems[1] == "c.toml:3: [http] 'max_per_host' must be between 1 and 16");
 }
+
+TEST_CASE("Apprise-style ntfy URLs set server, topic and credentials") {
+    auto cfg = toml("[[notifier]]\nname = \"p\"\nurl = \"ntfys://tk_abc@ntfy.example.com/alerts\"\n"
+                    "[[notifier]]\nname = \"q\"\nurl = \"ntfy://me:pw@10.0.0.2:8080/x\"\n"
+                    "[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\n");
+    CHECK(cfg.notifiers[0].server == "https://ntfy.example.com");
+    CHECK(cfg.notifiers[0].topic == "alerts");
+    CHECK(cfg.notifiers[0].token == "tk_abc");
+    CHECK(cfg.notifiers[1].server == "http://10.0.0.2:8080");
+    CHECK(cfg.notifiers[1].user == "me");
+    CHECK(cfg.notifiers[1].password == "pw");
+    const auto problems = toml_problems("[[notifier]]\nname = \"p\"\nurl = \"https://ntfy.sh/x\"\n[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\n");
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] == "c.toml:3: notifier 'p': url must start with ntfy:// or ntfys://");
+}
+
+TEST_CASE("discord notifiers need a webhook URL; alerts name notifiers") {
+    const auto problems = toml_problems("[[notifier]]\nname = \"d\"\ntype = \"discord\"\n[alerts]\nnotify = [\"ops\"]\n"
+                                        "[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\n");
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0] == "c.toml:1: [[notifier]] 'd' of type discord is missing 'webhook_url'");
+    CHECK(problems[1] == "c.toml:5: [alerts] notify names 'ops', which is no [[notifier]]");
+}
+
+TEST_CASE("template fields are checked when the config loads") {
+    const auto problems = toml_problems("[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\ntitle = \"{films}\"\n");
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].starts_with("c.toml:5: target 'a': title template names unknown field 'films' (known: {target}"));
+}

@@ -72,3 +72,27 @@ TEST_CASE("after-midnight times show the clock time too") {
     CHECK(display_time("25:30") == "25:30 (01:30)");
     CHECK(display_time("24:00") == "24:00 (00:00)");
 }
+
+TEST_CASE("templates replace named fields and keep escaped braces") {
+    CHECK(render_template("{{x}} {count}개: {dates}", {{"count", "2"}, {"dates", "12월 25일(금)"}}) == "{x} 2개: 12월 25일(금)");
+    CHECK(render_template("{unknown} {", {}) == "{unknown} {");
+}
+
+TEST_CASE("a target's templates shape the push") {
+    auto t = target();
+    t.title_template = "{movie} {screen} ({count})";
+    t.message_template = "{theater}: {dates}";
+    Snapshot s;
+    s.theater_name = "CGV 용산아이파크몰";
+    s.movie_name = "듄-파트2";
+    const auto m = opening_message(t, s, {at("2026-12-25"), at("2026-12-26")});
+    CHECK(m.title == "듄-파트2 IMAX (2)");
+    CHECK(m.body == "CGV 용산아이파크몰: 12월 25일(금), 12월 26일(토)");
+}
+
+TEST_CASE("operator alerts name the target and the error") {
+    const auto m = failure_alert_message("yongsan-imax", 3, "bad answer: not JSON");
+    CHECK(m.title == "alimi: yongsan-imax 확인 실패 (3회 연속)");
+    CHECK(m.body.find("bad answer: not JSON") != std::string::npos);
+    CHECK(recovery_alert_message("yongsan-imax").title == "alimi: yongsan-imax 복구됨");
+}

@@ -41,15 +41,15 @@ TEST_CASE("an older schema migrates in place and keeps its data") {
     const auto path = (tmp.path / "state.db").string();
     {
         Database db(path, Database::Mode::create);
-        db.exec(R"(CREATE TABLE targets(name TEXT PRIMARY KEY, baseline_at INTEGER, last_attempt_at INTEGER,
-                     last_success_at INTEGER, last_error_at INTEGER, last_error TEXT NOT NULL DEFAULT '',
-                     consecutive_failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
-                   INSERT INTO targets(name, baseline_at) VALUES('old', 5);
-                   PRAGMA user_version=1;)");
+        Store::migrate(db, 1);
+        db.exec("INSERT INTO targets(name, baseline_at) VALUES('old', 5)");
+        db.exec("INSERT INTO outbox(target, notifier, created_at, title, body, next_attempt_at) VALUES('old', 'p', 1, 't', 'b', 1)");
     }
     Store s(path, Database::Mode::existing);
     CHECK(s.has_baseline("old"));
     CHECK(s.sweep_memory("old").swept.empty());
+    CHECK(s.pending_count() == 1);
+    CHECK_FALSE(s.alerted("old"));
 }
 
 TEST_CASE("sweep memory: baseline dates are silent on their first sweep only") {

@@ -1,0 +1,12 @@
+// Discord webhooks: an embed per push. Discord wants a User-Agent and answers 429 with a JSON
+// retry_after in seconds; the webhook URL holds a token, so it is never printed.
+#pragma once
+
+#include "notify/notifier.hpp"
+
+namespace alimi {
+
+HttpRequest discord_request(const NotifierConfig& notifier, const PushMessage& message);
+Delivery interpret_discord(const HttpResult& answer);
+
+} // namespace alimi
