@@ -4,6 +4,7 @@
 #include "http.hpp"
 #include "log.hpp"
 #include "notify/notifier.hpp"
+#include "report.hpp"
 #include "source/source.hpp"
 
 #include <fmt/format.h>
@@ -167,10 +168,12 @@ void settle(const Config& cfg, Store& store, const QueuedPush& p, const Notifier
     const auto next = next_push_attempt(now, p.attempts + 1, d);
     if (!next) {
         store.mark_held(p.id, d.detail, n.fingerprint(), give_up);
+        store.add_event(p.target, "push_failed", fmt::format("push to {} refused: {}", n.name, d.detail), now);
         log::error("{} refused: {}; not retried until the notifier's config changes", where, d.detail);
         return;
     }
     store.mark_retry(p.id, d.detail, std::min(*next, give_up));
+    store.add_event(p.target, "push_failed", fmt::format("push to {} failed: {}", n.name, d.detail), now);
     log::error("{} failed, kept for {}: {}", where, *next <= now ? "the next run" : "a retry at " + kst_clock(*next) + " KST", d.detail);
 }
 
@@ -195,6 +198,7 @@ int deliver_pending(const Config& cfg, Store& store, TimePoint now) {
     }
     HttpClient http(push_settings(cfg.http));
     const auto answers = http.perform(requests);
+    store.add_request_counts(http.request_counts());
     for (std::size_t i = 0; i < sent.size(); ++i) {
         const auto& [p, n] = sent[i];
         settle(cfg, store, *p, *n, interpret_push_answer(*n, answers[i]), now);
@@ -202,9 +206,26 @@ int deliver_pending(const Config& cfg, Store& store, TimePoint now) {
     return store.pending_count();
 }
 
+namespace {
+
+// Housekeeping after a run: counters, the run's duration, daily pruning, status files.
+void finish_run(const Config& cfg, Store& store, const HttpClient& http, TimePoint now, double seconds) {
+    store.add_request_counts(http.request_counts());
+    store.set_meta("last_check_seconds", fmt::format("{:.3f}", seconds));
+    const auto last_prune = store.meta("last_prune_at");
+    if (!last_prune || to_unix(now) - std::stoll(*last_prune) >= 86400) {
+        const auto c = store.prune(now, static_cast<long long>(cfg.status.keep_days * 86400));
+        log::info("pruned {} events, {} finished pushes, {} past openings", c.events, c.pushes, c.openings);
+    }
+    refresh_status_files(cfg, store, now);
+}
+
+} // namespace
+
 CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& options, std::ostream& out) {
     CheckOutcome result;
     const auto now = now_utc();
+    const auto started = std::chrono::steady_clock::now();
     // Pushes left by earlier runs go first: they are the oldest news.
     if (!options.dry_run) deliver_pending(cfg, store, now);
 
@@ -245,6 +266,7 @@ CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& opti
     if (options.dry_run) return result;
     record_cooldowns(cfg, store, http, now);
     result.pushes_pending = deliver_pending(cfg, store, now);
+    finish_run(cfg, store, http, now, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return result;
 }
 

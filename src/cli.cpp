@@ -7,10 +7,13 @@
 #include "lockfile.hpp"
 #include "log.hpp"
 #include "paths.hpp"
+#include "report.hpp"
+#include "text.hpp"
 #include "status.hpp"
 #include "store.hpp"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -70,17 +73,74 @@ int cmd_check(const Globals& g, const CheckOptions& opt) {
         log::error("another alimi check has held {}.lock for {} s; this run skipped", path, k_lock_wait_seconds);
         return k_exit_failed;
     }
-    return run_check(cfg, store, opt, std::cout).exit_code();
+    ping(cfg, "/start");
+    const auto outcome = run_check(cfg, store, opt, std::cout);
+    const int code = outcome.exit_code();
+    if (code == 0) ping(cfg, "");
+    else ping(cfg, "/fail", fmt::format("exit status {}: {} target(s) failed, {} push(es) pending", code,
+                                       outcome.targets_failed, outcome.pushes_pending));
+    return code;
 }
 
-int cmd_status(const Globals& g, bool json) {
+struct StatusOptions {
+    bool json = false;
+    std::string html;
+    std::string prom;
+};
+
+int cmd_status(const Globals& g, const StatusOptions& opt) {
     const auto cfg = load(g);
     auto store = open_existing(state_path(g, cfg));
     const auto now = now_utc();
-    std::vector<StatusRow> rows;
-    for (const auto& t : cfg.targets)
-        rows.push_back({store->health(t.name), source_name(t.source), store->cooldown(source_host(t), now)});
-    std::cout << (json ? status_json(rows) + "\n" : status_table(rows, now));
+    const bool files = !opt.html.empty() || !opt.prom.empty();
+    // ntfy's subscriber count is shown on the page and under the table, not in JSON or metrics.
+    const auto report = gather_report(cfg, *store, now, !opt.html.empty() || (!opt.json && !files));
+    if (!opt.html.empty()) write_file_atomic(opt.html, render_status_html(report));
+    if (!opt.prom.empty()) write_file_atomic(opt.prom, render_prometheus(report));
+    if (opt.json) std::cout << status_json(report.rows) << '\n';
+    else if (!files) {
+        std::cout << status_table(report.rows, now);
+        if (report.ntfy_configured)
+            std::cout << (report.ntfy ? fmt::format("ntfy: {:g} subscribers, {:g} visitors\n", report.ntfy->subscribers, report.ntfy->visitors)
+                                      : std::string("ntfy: unknown\n"));
+    }
+    return k_exit_ok;
+}
+
+struct HistoryOptions {
+    std::string target;
+    std::string since = "7d";
+    bool json = false;
+};
+
+int cmd_history(const Globals& g, const HistoryOptions& opt) {
+    const auto cfg = load(g);
+    const auto since = parse_duration(opt.since);
+    if (!since) throw UsageError(fmt::format("--since '{}': use a number with s, m, h, d or w, like 7d", opt.since));
+    auto store = open_existing(state_path(g, cfg));
+    auto events = store->events(opt.target, now_utc() - std::chrono::seconds(*since), 100000);
+    std::reverse(events.begin(), events.end()); // oldest first, like a log
+    if (opt.json) {
+        auto arr = nlohmann::ordered_json::array();
+        for (const auto& e : events)
+            arr.push_back({{"at", iso_timestamp(e.at)}, {"target", e.target}, {"kind", e.kind}, {"detail", e.detail}});
+        std::cout << arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        return k_exit_ok;
+    }
+    for (const auto& e : events)
+        std::cout << fmt::format("{}  {}  {}  {}\n", kst_timestamp(e.at), e.target, e.kind, one_line(e.detail, 300));
+    return k_exit_ok;
+}
+
+int cmd_prune(const Globals& g, const std::string& keep) {
+    const auto cfg = load(g);
+    const auto seconds = keep.empty() ? static_cast<long long>(cfg.status.keep_days * 86400) : parse_duration(keep).value_or(-1);
+    if (seconds < 0) throw UsageError(fmt::format("--keep '{}': use a number with s, m, h, d or w, like 90d", keep));
+    const auto path = state_path(g, cfg);
+    if (!file_exists(path)) return k_exit_ok;
+    Store store(path, Database::Mode::existing);
+    const auto c = store.prune(now_utc(), seconds);
+    log::info("pruned {} events, {} finished pushes, {} past openings", c.events, c.pushes, c.openings);
     return k_exit_ok;
 }
 
@@ -160,6 +220,9 @@ int run_cli(int argc, char** argv) {
                                        "$STATE_DIRECTORY or $XDG_STATE_HOME/alimi/state.db");
     app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (-vv: every request)");
     app.add_flag("-q,--quiet", g.quiet, "Print nothing, not even errors; the exit status still tells");
+    std::string log_format = "text";
+    app.add_option("--log-format", log_format, "Diagnostics as text (default) or json lines, for journald pipelines")
+        ->check(CLI::IsMember({"text", "json"}));
 
     CheckOptions check;
     auto* c = app.add_subcommand("check", "Fetch every target once, push new openings, exit");
@@ -167,9 +230,21 @@ int run_cli(int argc, char** argv) {
     c->add_flag("--json", check.json, "Print one JSON object per new opening on stdout");
     c->add_option("TARGET", check.targets, "Only these targets (default: all)");
 
-    bool status_json_flag = false;
+    StatusOptions status;
     auto* s = app.add_subcommand("status", "One row of health per target");
-    s->add_flag("--json", status_json_flag, "A JSON array instead of the table");
+    s->add_flag("--json", status.json, "A JSON array instead of the table");
+    s->add_option("--html", status.html, "Write a self-contained status page to this file");
+    s->add_option("--prom", status.prom, "Write Prometheus text (node_exporter textfile) to this file");
+
+    HistoryOptions history;
+    auto* h = app.add_subcommand("history", "Openings found, pushes, errors: what happened lately");
+    h->add_option("TARGET", history.target, "Only this target");
+    h->add_option("--since", history.since, "How far back: 30m, 12h, 7d (default), 4w");
+    h->add_flag("--json", history.json, "A JSON array instead of lines");
+
+    std::string keep;
+    auto* pr = app.add_subcommand("prune", "Delete history older than --keep (default [status] keep_days) now");
+    pr->add_option("--keep", keep, "How much history to keep: 90d, 4w, ...");
 
     auto* v = app.add_subcommand("validate", "Check the config; exit 0 when valid, 2 with every problem otherwise");
 
@@ -199,8 +274,11 @@ int run_cli(int argc, char** argv) {
                            : g.verbose >= 2 ? log::Level::debug
                            : g.verbose == 1 ? log::Level::info
                                             : log::Level::error);
+    log::set_format(log_format == "json" ? log::Format::json : log::Format::text);
     if (c->parsed()) return guarded([&] { return cmd_check(g, check); });
-    if (s->parsed()) return guarded([&] { return cmd_status(g, status_json_flag); });
+    if (s->parsed()) return guarded([&] { return cmd_status(g, status); });
+    if (h->parsed()) return guarded([&] { return cmd_history(g, history); });
+    if (pr->parsed()) return guarded([&] { return cmd_prune(g, keep); });
     if (v->parsed()) return guarded([&] { return cmd_validate(g); });
     if (n->parsed()) return guarded([&] { return cmd_notify_test(g, notifier_names); });
     if (th->parsed()) return guarded([&] { return list_theaters(discover_options(g, api, discover_json), query, std::cout); });

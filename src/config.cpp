@@ -170,6 +170,13 @@ void read_sections(TableReader& top, const ConfigNode& root, Config& cfg, std::v
         TableReader r(*status, "[status]", errors);
         cfg.status.html = r.string("html").value_or("");
         cfg.status.prometheus = r.string("prometheus").value_or("");
+        r.number("interval", cfg.status.interval, 1, 86400);
+        r.number("keep_days", cfg.status.keep_days, 1, 3650);
+        for (auto [key, out] : {std::pair{"ntfy_metrics", &cfg.status.ntfy_metrics}, std::pair{"ping_url", &cfg.status.ping_url}}) {
+            *out = r.string(key).value_or("");
+            if (!out->empty() && !is_http_url(*out))
+                r.error(r.find_node(key), fmt::format("[status] '{}' must be an http:// or https:// URL", key));
+        }
         r.finish();
     }
     if (const auto* list = top.get("notifier", ConfigNode::Kind::array))

@@ -74,8 +74,12 @@ struct TargetConfig {
 };
 
 struct StatusConfig {
-    std::string html;
-    std::string prometheus;
+    std::string html;         // refreshed by every check when set
+    std::string prometheus;   // node_exporter textfile, refreshed by every check when set
+    double interval = 60;     // seconds between checks you expect: colours the page's health bars
+    std::string ntfy_metrics; // a ntfy server's /metrics URL: subscribers and visitors on the page
+    std::string ping_url;     // dead-man's switch: URL/start, URL on success, URL/fail on failure
+    double keep_days = 90;    // history kept by automatic pruning
 };
 
 struct Config {

@@ -10,7 +10,10 @@ namespace alimi::log {
 
 enum class Level { quiet = -1, error = 0, info = 1, debug = 2 };
 
+enum class Format { text, json };
+
 void set_level(Level level);
+void set_format(Format format); // json: one object per line for journald and log pipelines
 Level level();
 void write(Level level, std::string_view message);
 

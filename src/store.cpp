@@ -75,6 +75,14 @@ constexpr std::array k_migrations = {
     R"(ALTER TABLE targets ADD COLUMN alerted INTEGER NOT NULL DEFAULT 0;
        ALTER TABLE outbox ADD COLUMN hold_fingerprint TEXT;
        ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'opening';)",
+    // Counters and facts for metrics and pruning that outlive a run.
+    R"(CREATE TABLE request_counts(
+         host TEXT NOT NULL,
+         outcome TEXT NOT NULL,
+         count INTEGER NOT NULL,
+         PRIMARY KEY(host, outcome)) WITHOUT ROWID;
+       CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+       CREATE INDEX openings_first_seen ON openings(first_seen);)",
 };
 
 std::optional<TimePoint> time_at(const Statement& s, int col) {
@@ -331,6 +339,95 @@ void Store::set_cooldown(const std::string& host, TimePoint until, const std::st
                         ON CONFLICT(host) DO UPDATE SET until = max(until, excluded.until), reason = excluded.reason)")
         .bind(host, to_unix(until), reason)
         .run();
+}
+
+void Store::add_request_counts(const std::map<std::string, int>& counts) {
+    Statement s(*m_db, R"(INSERT INTO request_counts(host, outcome, count) VALUES(?1, ?2, ?3)
+                          ON CONFLICT(host, outcome) DO UPDATE SET count = count + excluded.count)");
+    for (const auto& [key, n] : counts) {
+        const auto space = key.rfind(' ');
+        s.bind(key.substr(0, space), key.substr(space + 1), n).run();
+    }
+}
+
+std::vector<RequestCount> Store::request_counts() {
+    Statement s(*m_db, "SELECT host, outcome, count FROM request_counts ORDER BY host, outcome");
+    std::vector<RequestCount> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.integer(2)});
+    return out;
+}
+
+std::optional<std::string> Store::meta(const std::string& key) {
+    Statement s(*m_db, "SELECT value FROM meta WHERE key = ?1");
+    s.bind(key);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+}
+
+void Store::set_meta(const std::string& key, const std::string& value) {
+    Statement(*m_db, "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .bind(key, value)
+        .run();
+}
+
+std::vector<Event> Store::events(const std::string& target, TimePoint since, int limit, const std::string& kind) {
+    Statement s(*m_db, R"(SELECT at, target, kind, detail FROM events
+                          WHERE at >= ?1 AND (?2 = '' OR target = ?2) AND (?3 = '' OR kind = ?3)
+                          ORDER BY at DESC, id DESC LIMIT ?4)");
+    s.bind(to_unix(since), target, kind, limit);
+    std::vector<Event> out;
+    while (s.step()) out.push_back({from_unix(s.integer(0)), s.text(1), s.text(2), s.text(3)});
+    return out;
+}
+
+std::vector<KnownOpening> Store::recent_openings(int limit) {
+    Statement s(*m_db, R"(SELECT target, date, time, movie, screen, seats_free, first_seen FROM openings
+                          WHERE from_baseline = 0 ORDER BY first_seen DESC, date, time LIMIT ?1)");
+    s.bind(limit);
+    std::vector<KnownOpening> out;
+    while (s.step()) {
+        KnownOpening o;
+        o.target = s.text(0);
+        o.opening.date = s.text(1);
+        o.opening.time = s.text(2);
+        o.opening.movie = s.text(3);
+        o.opening.screen = s.text(4);
+        o.opening.seats_free = s.is_null(5) ? -1 : static_cast<int>(s.integer(5));
+        o.first_seen = from_unix(s.integer(6));
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+PushTotals Store::push_totals() {
+    Statement s(*m_db, R"(SELECT count(*) FILTER (WHERE state = 'delivered'), count(*) FILTER (WHERE state = 'pending'),
+                            count(*) FILTER (WHERE state = 'dropped') FROM outbox)");
+    s.step();
+    return {s.integer(0), s.integer(1), s.integer(2)};
+}
+
+long long Store::found_openings(const std::string& target) {
+    Statement s(*m_db, "SELECT count(*) FROM openings WHERE target = ?1 AND from_baseline = 0");
+    s.bind(target);
+    s.step();
+    return s.integer(0);
+}
+
+PruneCounts Store::prune(TimePoint now, long long keep_seconds) {
+    const auto cutoff = to_unix(now) - keep_seconds;
+    PruneCounts c;
+    Transaction tx(*m_db);
+    Statement(*m_db, "DELETE FROM events WHERE at < ?1").bind(cutoff).run();
+    c.events = m_db->changes();
+    // Finished pushes are history; pending ones are never pruned.
+    Statement(*m_db, "DELETE FROM outbox WHERE state != 'pending' AND done_at < ?1").bind(cutoff).run();
+    c.pushes = m_db->changes();
+    // Openings of days gone by can never be news again: the diff drops past dates.
+    Statement(*m_db, "DELETE FROM openings WHERE date < ?1").bind(iso_date(kst_date(now))).run();
+    c.openings = m_db->changes();
+    set_meta("last_prune_at", std::to_string(to_unix(now)));
+    tx.commit();
+    return c;
 }
 
 TargetHealth Store::health(const std::string& target) {

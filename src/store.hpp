@@ -7,6 +7,7 @@
 #include "sqlite.hpp"
 #include "timeutil.hpp"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -40,6 +41,33 @@ struct QueuedPush {
 struct Cooldown {
     TimePoint until;
     std::string reason;
+};
+
+struct Event {
+    TimePoint at;
+    std::string target;
+    std::string kind; // openings, error, push, push_failed, dropped
+    std::string detail;
+};
+
+struct KnownOpening {
+    std::string target;
+    Opening opening;
+    TimePoint first_seen;
+};
+
+struct RequestCount {
+    std::string host;
+    std::string outcome;
+    long long count = 0;
+};
+
+struct PushTotals {
+    long long delivered = 0, pending = 0, dropped = 0;
+};
+
+struct PruneCounts {
+    int events = 0, pushes = 0, openings = 0;
 };
 
 class Store {
@@ -90,6 +118,19 @@ class Store {
     void set_cooldown(const std::string& host, TimePoint until, const std::string& reason);
 
     TargetHealth health(const std::string& target);
+
+    // History and metrics.
+    std::vector<Event> events(const std::string& target, TimePoint since, int limit, const std::string& kind = "");
+    std::vector<KnownOpening> recent_openings(int limit); // found after the baseline, newest first
+    PushTotals push_totals();
+    long long found_openings(const std::string& target);  // openings found after the baseline
+    void add_request_counts(const std::map<std::string, int>& counts); // "host outcome" -> n
+    std::vector<RequestCount> request_counts();
+    std::optional<std::string> meta(const std::string& key);
+    void set_meta(const std::string& key, const std::string& value);
+
+    // Deletes events and finished pushes older than keep_seconds, and openings of past days.
+    PruneCounts prune(TimePoint now, long long keep_seconds);
 
   private:
     explicit Store(std::unique_ptr<Database> db);

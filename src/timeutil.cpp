@@ -72,6 +72,29 @@ std::string kst_timestamp(TimePoint t) {
     return fmt::format("{} {} KST", iso_date(kst_date(t)), kst_clock(t));
 }
 
+std::optional<long long> parse_duration(std::string_view s) {
+    if (s.empty() || s.size() > 12) return std::nullopt;
+    long long unit = 86400; // a bare number counts days
+    if (s.back() < '0' || s.back() > '9') {
+        switch (s.back()) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        case 'w': unit = 7 * 86400; break;
+        default: return std::nullopt;
+        }
+        s.remove_suffix(1);
+    }
+    if (s.empty()) return std::nullopt;
+    long long n = 0;
+    for (const char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + (c - '0');
+    }
+    return n * unit;
+}
+
 std::string ago(TimePoint then, TimePoint now) {
     const auto s = (now - then).count();
     if (s < 0) return "in the future";

@@ -30,4 +30,7 @@ std::string kst_clock(TimePoint t);        // 06:36 (Korea time)
 std::string kst_timestamp(TimePoint t);    // 2026-11-25 06:36 KST
 std::string ago(TimePoint then, TimePoint now); // "3 min ago"
 
+// "90s", "30m", "12h", "7d" (a bare number is days) -> seconds; nullopt when malformed.
+std::optional<long long> parse_duration(std::string_view s);
+
 } // namespace alimi

@@ -167,11 +167,12 @@ class FakeLegacyCgv(FakeServer):
     def __init__(self, port=0):
         super().__init__(port)
         self.days = [ymd(1), ymd(2)]
+        self.movie = "듄-파트2"
         self.bom = False
         self.nested = False  # d.data.DATA instead of d.DATA
 
     def answer(self, rec):
-        xml = legacy_xml(self.days)
+        xml = legacy_xml(self.days, movie=self.movie.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
         envelope = {"d": {"data": {"DATA": xml}}} if self.nested else {"d": {"DATA": xml}}
         body = json.dumps(envelope, ensure_ascii=False).encode()
         return Reply(200, (b"\xef\xbb\xbf" if self.bom else b"") + body)
@@ -206,6 +207,10 @@ class FakeNtfy(FakeServer):
             return Reply(200, "\n".join(lines) + "\n", content_type="application/x-ndjson")
         if rec.method == "GET" and rec.path == "/v1/health":
             return Reply(200, '{"healthy":true}')
+        if rec.method == "GET" and rec.path == "/metrics":
+            return Reply(200, "# HELP ntfy_subscribers_total Number of active subscribers\n# TYPE ntfy_subscribers_total gauge\n"
+                              "ntfy_subscribers_total 3\n# TYPE ntfy_visitors_total gauge\nntfy_visitors_total 5\n",
+                         content_type="text/plain; version=0.0.4")
         m = re.fullmatch(r"/([-_A-Za-z0-9]{1,64})", rec.path)
         if rec.method != "POST" or not m:
             return Reply(404, '{"code":40401,"http":404,"error":"page not found"}')
@@ -240,6 +245,13 @@ class FakeNtfy(FakeServer):
         if self.hang_after_store:
             time.sleep(self.hang_after_store)
         return Reply(200, json.dumps({k: msg[k] for k in ("id", "time", "event", "topic", "message")}, ensure_ascii=False))
+
+
+class FakePing(FakeServer):
+    """A healthchecks.io-like endpoint: answers OK to everything and records it."""
+
+    def answer(self, rec):
+        return Reply(200, "OK", content_type="text/plain")
 
 
 class FakeDiscord(FakeServer):

@@ -28,3 +28,16 @@ TEST_CASE("timestamps are ISO 8601 UTC") {
     CHECK(iso_timestamp(from_unix(0)) == "1970-01-01T00:00:00Z");
     CHECK(ago(from_unix(0), from_unix(190)) == "3 min ago");
 }
+
+TEST_CASE("durations with units; a bare number is days") {
+    CHECK(parse_duration("90s") == 90);
+    CHECK(parse_duration("30m") == 1800);
+    CHECK(parse_duration("12h") == 43200);
+    CHECK(parse_duration("7d") == 604800);
+    CHECK(parse_duration("2w") == 1209600);
+    CHECK(parse_duration("3") == 259200);
+    CHECK_FALSE(parse_duration("").has_value());
+    CHECK_FALSE(parse_duration("d").has_value());
+    CHECK_FALSE(parse_duration("7x").has_value());
+    CHECK_FALSE(parse_duration("-1d").has_value());
+}
