@@ -211,6 +211,7 @@ namespace {
 // Housekeeping after a run: counters, the run's duration, daily pruning, status files.
 void finish_run(const Config& cfg, Store& store, const HttpClient& http, TimePoint now, double seconds) {
     store.add_request_counts(http.request_counts());
+    store.set_meta("last_run_at", std::to_string(to_unix(now)));
     store.set_meta("last_check_seconds", fmt::format("{:.3f}", seconds));
     const auto last_prune = store.meta("last_prune_at");
     if (!last_prune || to_unix(now) - std::stoll(*last_prune) >= 86400) {
@@ -220,12 +221,24 @@ void finish_run(const Config& cfg, Store& store, const HttpClient& http, TimePoi
     refresh_status_files(cfg, store, now);
 }
 
+// A clock that went backwards would stretch every stored wait by the jump; shift them back.
+void follow_clock_jumps(Store& store, TimePoint now) {
+    const auto last = store.meta("last_run_at");
+    if (!last) return;
+    const long long back = std::stoll(*last) - to_unix(now);
+    if (back <= 60) return; // ordinary jitter between runs
+    log::error("the clock went back {} s since the last run; moving stored retry times and cool-downs back too", back);
+    store.shift_future_times(back);
+    store.set_meta("last_run_at", std::to_string(to_unix(now)));
+}
+
 } // namespace
 
 CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& options, std::ostream& out) {
     CheckOutcome result;
     const auto now = now_utc();
     const auto started = std::chrono::steady_clock::now();
+    if (!options.dry_run) follow_clock_jumps(store, now);
     // Pushes left by earlier runs go first: they are the oldest news.
     if (!options.dry_run) deliver_pending(cfg, store, now);
 

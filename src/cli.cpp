@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <sys/stat.h>
 #include <iostream>
 #include <set>
 
@@ -44,6 +45,18 @@ Config load(const Globals& g) {
     return load_config(resolve_config_path(g.config, env, file_exists), env);
 }
 
+// A secret in a file other users can read is a leak waiting to happen; say so where a person is
+// looking (validate, notify-test), and under -v in checks, so cron mail stays quiet.
+void warn_if_secret_exposed(const Config& cfg, log::Level level) {
+    struct stat st {};
+    if (cfg.inline_secret.empty() || ::stat(cfg.path.c_str(), &st) != 0 || !(st.st_mode & S_IROTH)) return;
+    const auto message = fmt::format("warning: {} holds a secret ({}) and other users can read it (mode {:o}); "
+                                     "chmod 600 it, or use token_env / password_env / webhook_url_env",
+                                     cfg.path, cfg.inline_secret, st.st_mode & 0777);
+    if (level == log::Level::error) log::error("{}", message);
+    else log::info("{}", message);
+}
+
 std::string state_path(const Globals& g, const Config& cfg) {
     return resolve_state_path(g.state, cfg.state, cfg.path, process_env());
 }
@@ -61,6 +74,7 @@ void require_known_targets(const Config& cfg, const std::vector<std::string>& na
 
 int cmd_check(const Globals& g, const CheckOptions& opt) {
     const auto cfg = load(g);
+    warn_if_secret_exposed(cfg, log::Level::info);
     require_known_targets(cfg, opt.targets);
     const auto path = state_path(g, cfg);
     if (opt.dry_run) {
@@ -146,12 +160,14 @@ int cmd_prune(const Globals& g, const std::string& keep) {
 
 int cmd_validate(const Globals& g) {
     const auto cfg = load(g);
+    warn_if_secret_exposed(cfg, log::Level::error);
     log::info("{}: ok ({} targets, {} notifiers)", cfg.path, cfg.targets.size(), cfg.notifiers.size());
     return k_exit_ok;
 }
 
 int cmd_notify_test(const Globals& g, const std::vector<std::string>& names) {
     const auto cfg = load(g);
+    warn_if_secret_exposed(cfg, log::Level::error);
     for (const auto& n : names)
         if (!cfg.notifier(n)) throw UsageError(fmt::format("unknown notifier '{}' (not in {})", n, cfg.path));
     if (cfg.notifiers.empty()) throw UsageError(fmt::format("{} has no [[notifier]]", cfg.path));

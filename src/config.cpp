@@ -221,6 +221,9 @@ Config config_from_tree(const ConfigNode& root, const std::string& path, const E
     read_sections(top, root, cfg, errors, env);
     top.finish();
     check_unique(cfg.notifiers, "notifier", errors);
+    for (const auto& n : cfg.notifiers)
+        if (!n.inline_secret.empty() && cfg.inline_secret.empty())
+            cfg.inline_secret = fmt::format("notifier '{}' {}", n.name, n.inline_secret);
     check_unique(cfg.targets, "target", errors);
     if (!errors.empty()) throw ConfigError(errors);
     return cfg;

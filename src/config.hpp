@@ -40,6 +40,7 @@ struct NotifierConfig {
     bool markdown = false;
     // discord
     std::string webhook_url; // holds the webhook's token: never printed
+    std::string inline_secret; // key of a secret written in the file itself ("" when none)
 
     // Changes whenever anything that decides delivery changes; reveals no secret. A push refused
     // for bad credentials waits for this to change instead of hammering the server.
@@ -93,6 +94,8 @@ struct Config {
     DeliveryConfig delivery;
     std::vector<NotifierConfig> notifiers;
     std::vector<TargetConfig> targets;
+    // "notifier 'phone' token" when a secret is written in the file itself, else "".
+    std::string inline_secret;
 
     const NotifierConfig* notifier(std::string_view name) const;
     const TargetConfig* target(std::string_view name) const;

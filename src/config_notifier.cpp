@@ -14,6 +14,7 @@ namespace {
 std::string read_secret(TableReader& r, const std::string& key, const std::string& who, const EnvLookup& env) {
     const auto direct = r.string(key);
     const auto var = r.string(key + "_env");
+    if (direct && !direct->empty()) r.note_secret(key);
     if (direct && var) r.error(r.find_node(key + "_env"), fmt::format("{}: give {} or {}_env, not both", who, key, key));
     if (var) {
         const auto v = env(*var);
@@ -43,6 +44,7 @@ void read_ntfy_url(TableReader& r, NotifierConfig& n, const std::string& url) {
     if (const auto userinfo_end = authority.rfind('@'); userinfo_end != std::string::npos) {
         const auto userinfo = authority.substr(0, userinfo_end);
         authority = authority.substr(userinfo_end + 1);
+        r.note_secret("url");
         if (const auto colon = userinfo.find(':'); colon != std::string::npos) {
             n.user = userinfo.substr(0, colon);
             n.password = userinfo.substr(colon + 1);
@@ -99,6 +101,7 @@ NotifierConfig read_notifier(const ConfigNode& node, std::vector<std::string>& e
     if (n.type == "ntfy") read_ntfy(r, n, env);
     else if (n.type == "discord") read_discord(r, n, env);
     else r.error(r.find_node("type"), fmt::format("notifier '{}': unknown type '{}' (ntfy or discord)", n.name, n.type));
+    n.inline_secret = r.secret_key();
     r.finish();
     return n;
 }

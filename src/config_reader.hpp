@@ -98,6 +98,12 @@ class TableReader {
         return out;
     }
 
+    // Remembers that a secret is written in the file itself (see Config::inline_secret).
+    void note_secret(const std::string& key) {
+        if (m_secret.empty()) m_secret = key;
+    }
+    const std::string& secret_key() const { return m_secret; }
+
     // Reports keys that were never looked up.
     void finish() {
         for (const auto& [key, value] : m_node.members)
@@ -109,6 +115,7 @@ class TableReader {
     std::string m_section;
     std::vector<std::string>& m_errors;
     std::set<std::string> m_seen;
+    std::string m_secret;
 };
 
 } // namespace alimi

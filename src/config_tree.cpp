@@ -31,8 +31,7 @@ ConfigNode from_toml(const toml::node& n, const std::string& path, const std::st
         for (auto&& [key, value] : *t) {
             // Prefer the key's own line: "unknown key" should point at the key, not its table.
             const auto& region = key.source().begin.line ? key.source() : value.source();
-            out.members.emplace_back(std::string(key.str()),
-                                     from_toml(value, path, toml_where(path, region)));
+            out.members.push_back({std::string(key.str()), from_toml(value, path, toml_where(path, region))});
         }
     } else if (auto* a = n.as_array()) {
         out.kind = ConfigNode::Kind::array;
@@ -68,8 +67,7 @@ ConfigNode from_json(const nlohmann::json& j, const std::string& path, const std
     case V::object:
         out.kind = ConfigNode::Kind::table;
         for (auto it = j.begin(); it != j.end(); ++it)
-            out.members.emplace_back(it.key(),
-                                     from_json(it.value(), path, pointer + "/" + pointer_token(it.key())));
+            out.members.push_back({it.key(), from_json(it.value(), path, pointer + "/" + pointer_token(it.key()))});
         break;
     case V::array:
         out.kind = ConfigNode::Kind::array;

@@ -20,6 +20,8 @@ class ConfigError : public std::runtime_error {
     std::vector<std::string> m_problems;
 };
 
+struct ConfigMember;
+
 struct ConfigNode {
     enum class Kind { table, array, string, integer, floating, boolean, other };
 
@@ -29,12 +31,18 @@ struct ConfigNode {
     long long integer = 0;
     double floating = 0;
     bool boolean = false;
-    std::vector<std::pair<std::string, ConfigNode>> members; // tables, in file order
+    std::vector<ConfigMember> members; // tables, in file order
     std::vector<ConfigNode> items;                           // arrays
 
     const ConfigNode* find(std::string_view key) const;
     bool is_number() const { return kind == Kind::integer || kind == Kind::floating; }
     double number() const { return kind == Kind::integer ? static_cast<double>(integer) : floating; }
+};
+
+// A key and its value; a named struct because std::pair may not hold the incomplete ConfigNode.
+struct ConfigMember {
+    std::string key;
+    ConfigNode value;
 };
 
 const char* kind_name(ConfigNode::Kind kind);

@@ -413,6 +413,13 @@ long long Store::found_openings(const std::string& target) {
     return s.integer(0);
 }
 
+void Store::shift_future_times(long long seconds) {
+    Transaction tx(*m_db);
+    Statement(*m_db, "UPDATE outbox SET next_attempt_at = next_attempt_at - ?1 WHERE state = 'pending'").bind(seconds).run();
+    Statement(*m_db, "UPDATE host_cooldowns SET until = until - ?1").bind(seconds).run();
+    tx.commit();
+}
+
 PruneCounts Store::prune(TimePoint now, long long keep_seconds) {
     const auto cutoff = to_unix(now) - keep_seconds;
     PruneCounts c;

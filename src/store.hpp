@@ -129,6 +129,10 @@ class Store {
     std::optional<std::string> meta(const std::string& key);
     void set_meta(const std::string& key, const std::string& value);
 
+    // The clock went back `seconds` since the last run (NTP fix, VM restore): move every stored
+    // future moment (push retries, holds, cool-downs) back too, so waits keep their length.
+    void shift_future_times(long long seconds);
+
     // Deletes events and finished pushes older than keep_seconds, and openings of past days.
     PruneCounts prune(TimePoint now, long long keep_seconds);
 
