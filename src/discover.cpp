@@ -23,7 +23,7 @@ std::optional<T> parse_answer(const HttpRequest& req, const HttpResult& answer, 
     }
     auto parsed = parse(answer.body);
     if (!parsed) {
-        if (!quiet) log::error("{}: {}", printable_url(req.url), parsed.error().message);
+        if (!quiet) log::error("{}: {}", shown_url(req), parsed.error().message);
         return std::nullopt;
     }
     return std::move(*parsed);

@@ -228,8 +228,7 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest>& requ
             curl_multi_add_handle(m_impl->multi.get(), job.easy.get());
             ++host.active;
             host.last_start = now;
-            log::debug("{} {} (attempt {})", requests[job.index].method, printable_url(requests[job.index].url),
-                       job.failures + 1);
+            log::debug("{} {} (attempt {})", requests[job.index].method, shown_url(requests[job.index]), job.failures + 1);
             running.emplace(job.easy.get(), std::move(*it));
             it = waiting.erase(it);
         }
@@ -256,7 +255,7 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest>& requ
                                            seconds_between(start, Steady::now()), uniform(m_impl->rng));
             if (delay) {
                 --budget;
-                log::debug("{}: {}; retrying in {:.1f} s", printable_url(req.url), r.error, *delay);
+                log::debug("{}: {}; retrying in {:.1f} s", shown_url(req), r.error, *delay);
                 job->ready_at = Steady::now() + std::chrono::duration_cast<Steady::duration>(
                                                     std::chrono::duration<double>(*delay));
                 job->headers.reset();

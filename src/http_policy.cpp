@@ -102,6 +102,10 @@ std::string printable_url(std::string_view url) {
     return fmt::format("{}://{}{}", url.substr(0, scheme), authority, path);
 }
 
+std::string shown_url(const HttpRequest& request) {
+    return request.display.empty() ? printable_url(request.url) : request.display;
+}
+
 std::optional<double> retry_delay(const RetryPolicy& policy, const HttpResult& last, int failures,
                                   int budget_left, double elapsed, double random01) {
     if (last.outcome != Outcome::retryable) return std::nullopt;

@@ -31,7 +31,11 @@ struct HttpRequest {
     std::vector<std::string> headers; // "Name: value"
     std::string body;
     Expect expect = Expect::json;
+    std::string display; // what logs show instead of the URL when its path holds a secret
 };
+
+// The URL as logs and errors may show it: display if set, else the URL without query and userinfo.
+std::string shown_url(const HttpRequest& request);
 
 struct HttpResult {
     Outcome outcome = Outcome::permanent;

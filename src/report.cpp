@@ -33,7 +33,7 @@ std::optional<NtfyStats> read_ntfy_metrics(const Config& cfg) {
     HttpClient http(side_settings(cfg));
     const auto answer = http.perform({req}).at(0);
     if (answer.outcome != Outcome::ok) {
-        log::info("ntfy metrics {}: {}", printable_url(req.url), answer.error);
+        log::info("ntfy metrics {}: {}", shown_url(req), answer.error);
         return std::nullopt;
     }
     return parse_ntfy_metrics(answer.body);
@@ -95,6 +95,7 @@ void ping(const Config& cfg, const std::string& suffix, const std::string& body)
     auto base = cfg.status.ping_url;
     while (base.ends_with('/')) base.pop_back();
     req.url = base + suffix;
+    req.display = "[status] ping_url" + suffix; // ping URLs carry their key in the path
     req.expect = Expect::any;
     if (!body.empty()) {
         req.method = "POST";
@@ -103,7 +104,7 @@ void ping(const Config& cfg, const std::string& suffix, const std::string& body)
     }
     HttpClient http(side_settings(cfg));
     const auto answer = http.perform({req}).at(0);
-    if (answer.outcome != Outcome::ok) log::info("ping {}: {}", printable_url(req.url), answer.error);
+    if (answer.outcome != Outcome::ok) log::info("ping {}: {}", shown_url(req), answer.error);
 }
 
 } // namespace alimi

@@ -25,6 +25,7 @@ HttpRequest discord_request(const NotifierConfig& n, const PushMessage& m) {
     r.body = body.dump();
     r.expect = Expect::any;
     r.headers = {"Content-Type: application/json"};
+    r.display = n.describe(); // the URL's path is the webhook's token
     return r;
 }
 

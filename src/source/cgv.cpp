@@ -72,7 +72,7 @@ Opening showing_from(const json& row, const std::string& site_no, const std::str
 // The URL's error prefix for a step's failure, or the parse error with the URL in front.
 template <typename T>
 tl::expected<T, SourceError> with_url(tl::expected<T, SourceError> r, const HttpRequest& req) {
-    if (!r) r.error().message = printable_url(req.url) + ": " + r.error().message;
+    if (!r) r.error().message = shown_url(req) + ": " + r.error().message;
     return r;
 }
 

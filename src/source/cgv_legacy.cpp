@@ -66,7 +66,7 @@ class LegacyPlan final : public SourcePlan {
             m_result = tl::unexpected(*failure);
         } else {
             m_result = parse_cgv_legacy(answers.at(0).body, m_theater);
-            if (!m_result) m_result.error().message = printable_url(m_request.url) + ": " + m_result.error().message;
+            if (!m_result) m_result.error().message = shown_url(m_request) + ": " + m_result.error().message;
         }
         return {};
     }
@@ -136,6 +136,9 @@ SnapshotResult parse_cgv_legacy(std::string_view body, const std::string& theate
     snap.theater_name = first_text(root, "STheaters", "CSTheater", "THEATER_NM");
     snap.screen_name = first_text(root, "Screen", "CScreen", "RATING_NM");
     snap.movie_name = movie_names(root);
+    for (const auto& child : days.children())
+        if (child.type() == pugi::node_element && std::string_view(child.name()) != "CPlayDay")
+            return tl::unexpected(bad_answer(fmt::format("unexpected <{}> in PlayDays", one_line(child.name(), 40))));
     for (const auto& day : days.children("CPlayDay")) {
         const std::string ymd(trim(day.child("PLAY_YMD").text().as_string()));
         const auto date = parse_yyyymmdd(ymd);

@@ -37,7 +37,7 @@ std::optional<SourceError> first_failure(const std::vector<HttpRequest>& request
     for (std::size_t i = 0; i < answers.size() && i < requests.size(); ++i) {
         const auto& a = answers[i];
         if (a.outcome != Outcome::ok)
-            return SourceError{a.outcome, fmt::format("{}: {}", printable_url(requests[i].url), a.error)};
+            return SourceError{a.outcome, fmt::format("{}: {}", shown_url(requests[i]), a.error)};
     }
     return std::nullopt;
 }

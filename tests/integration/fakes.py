@@ -170,12 +170,13 @@ class FakeLegacyCgv(FakeServer):
         self.movie = "듄-파트2"
         self.bom = False
         self.nested = False  # d.data.DATA instead of d.DATA
+        self.delay = None    # callable -> seconds to wait before each modelled answer
 
     def answer(self, rec):
         xml = legacy_xml(self.days, movie=self.movie.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
         envelope = {"d": {"data": {"DATA": xml}}} if self.nested else {"d": {"DATA": xml}}
         body = json.dumps(envelope, ensure_ascii=False).encode()
-        return Reply(200, (b"\xef\xbb\xbf" if self.bom else b"") + body)
+        return Reply(200, (b"\xef\xbb\xbf" if self.bom else b"") + body, delay=self.delay() if self.delay else 0)
 
     @property
     def endpoint(self):
@@ -199,6 +200,7 @@ class FakeNtfy(FakeServer):
         self.counter = 0
         self.basic = None        # (user, password) required when set
         self.hang_after_store = 0.0  # seconds to stall after storing, before answering
+        self.delay = None            # callable -> seconds to wait before storing (a slow server)
 
     def answer(self, rec):
         m = re.fullmatch(r"/([-_A-Za-z0-9]{1,64})/json", rec.path)
@@ -222,6 +224,8 @@ class FakeNtfy(FakeServer):
             return Reply(401, '{"code":40101,"http":401,"error":"unauthorized","link":"https://ntfy.sh/docs/publish/#authentication"}')
         if len(rec.body) > 4096:
             return Reply(413, '{"code":41301,"http":413,"error":"too large"}')
+        if self.delay:
+            time.sleep(self.delay())
         try:
             text = rec.body.decode("utf-8")
         except UnicodeDecodeError:
@@ -242,8 +246,9 @@ class FakeNtfy(FakeServer):
                 "icon": rec.header("X-Icon"),
             }
             self.messages.append(msg)
-        if self.hang_after_store:
-            time.sleep(self.hang_after_store)
+        hang = self.hang_after_store() if callable(self.hang_after_store) else self.hang_after_store
+        if hang:
+            time.sleep(hang)
         return Reply(200, json.dumps({k: msg[k] for k in ("id", "time", "event", "topic", "message")}, ensure_ascii=False))
 
 

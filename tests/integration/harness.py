@@ -41,15 +41,19 @@ class Case:
             f.write(text)
         return p
 
-    def run(self, *args, config=None, env=None, timeout=60, stdin=None):
+    def env(self, config=None, extra=None):
         e = {k: v for k, v in os.environ.items() if not k.startswith(("ALIMI_", "XDG_", "STATE_DIRECTORY"))}
         e.update({"HOME": self.tmp, "ALIMI_STATE": self.state, "LC_ALL": "C.UTF-8"})
         if config:
             e["ALIMI_CONFIG"] = config
-        e.update(env or {})
+        e.update(extra or {})
+        return e
+
+    def run(self, *args, config=None, env=None, timeout=60, stdin=None, preexec=None):
+        e = self.env(config, env)
         start = time.monotonic()
         p = subprocess.run([self.alimi, *args], capture_output=True, env=e, timeout=timeout,
-                           stdin=subprocess.DEVNULL if stdin is None else stdin)
+                           stdin=subprocess.DEVNULL if stdin is None else stdin, preexec_fn=preexec)
         return Result(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"),
                       time.monotonic() - start)
 

@@ -3,6 +3,7 @@
 
 Each test_* function in test_*.py beside this file gets a fresh Case (temp dir, real binary).
 Tests run a few at a time: they mostly wait on sockets and child processes.
+A test may return a short note (figures it measured); it is printed as "note NAME: ...".
 Ends with "integration: N passed, N failed"; exits 1 when any failed."""
 import concurrent.futures
 import importlib.util
@@ -34,10 +35,10 @@ def run_one(alimi, name, fn):
     tmp = tempfile.mkdtemp(prefix="alimi-it-")
     case = Case(alimi, tmp)
     try:
-        fn(case)
-        return name, None
+        note = fn(case)
+        return name, None, note
     except Exception:
-        return name, traceback.format_exc()
+        return name, traceback.format_exc(), None
     finally:
         case.close()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -49,13 +50,15 @@ def main():
     tests = [(n, f) for n, f in discover() if not only or any(o in n for o in only)]
     passed = failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-        for name, error in pool.map(lambda t: run_one(alimi, *t), tests):
+        for name, error, note in pool.map(lambda t: run_one(alimi, *t), tests):
             if error:
                 failed += 1
                 print(f"FAIL {name}\n{error}", flush=True)
             else:
                 passed += 1
                 print(f"ok {name}", flush=True)
+                if note:  # figures a test measured, e.g. how many repeats a crash test saw
+                    print(f"note {name}: {note}", flush=True)
     print(f"integration: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

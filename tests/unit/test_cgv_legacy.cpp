@@ -79,6 +79,12 @@ TEST_CASE("garbage is an error, never an empty schedule") {
               .message == "bad answer: PLAY_YMD '2024' is not a date");
 }
 
+TEST_CASE("anything but CPlayDay inside PlayDays means the format changed") {
+    CHECK(parse_cgv_legacy(envelope("<CSchedule><PlayDays><CPlayDay><PLAY_YMD>20261224</PLAY_YMD></CPlayDay><Day/></PlayDays></CSchedule>"))
+              .error()
+              .message == "bad answer: unexpected <Day> in PlayDays");
+}
+
 TEST_CASE("entity tricks in the XML are not expanded") {
     const std::string xml = R"(<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>
 <CSchedule><PlayDays><CPlayDay><PLAY_YMD>&e;</PLAY_YMD></CPlayDay></PlayDays></CSchedule>)";
