@@ -131,6 +131,8 @@ ConfigNode parse_toml_config(std::string_view text, const std::string& path) {
 }
 
 ConfigNode parse_json_config(std::string_view text, const std::string& path) {
+    if (json_nesting_exceeds(text, k_max_json_depth))
+        throw ConfigError({fmt::format("{}: nested deeper than {} levels", path, k_max_json_depth)});
     try {
         const auto j = nlohmann::json::parse(strip_bom(text));
         if (!j.is_object()) throw ConfigError({fmt::format("{}: /: the top level must be an object", path)});

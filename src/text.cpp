@@ -103,6 +103,25 @@ bool looks_like_html(std::string_view body) {
            lower.find("<head>") != std::string::npos || lower.find("<body") != std::string::npos;
 }
 
+bool json_nesting_exceeds(std::string_view json, int limit) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
+}
+
 std::string_view trim(std::string_view s) {
     const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);

@@ -29,6 +29,12 @@ bool looks_like_html(std::string_view body);
 
 std::string_view trim(std::string_view s);
 
+// True when JSON text nests arrays or objects deeper than limit (strings are skipped). Checked
+// before parsing answers and configs: copying or walking a deep tree recurses, and a hostile
+// server must not be able to overflow our stack.
+bool json_nesting_exceeds(std::string_view json, int limit);
+inline constexpr int k_max_json_depth = 64;
+
 // s with control characters replaced, cut to max_bytes: safe to put in a one-line message.
 std::string one_line(std::string_view s, std::size_t max_bytes = 200);
 

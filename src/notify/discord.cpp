@@ -30,7 +30,7 @@ HttpRequest discord_request(const NotifierConfig& n, const PushMessage& m) {
 }
 
 Delivery interpret_discord(const HttpResult& a) {
-    const auto j = nlohmann::json::parse(a.body, nullptr, false);
+    const auto j = parse_small_answer(a.body);
     const bool obj = j.is_object();
     if (a.status >= 200 && a.status < 300 && a.outcome == Outcome::ok)
         return {Delivery::Kind::delivered, obj && j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>() : "", 0};

@@ -2,11 +2,17 @@
 
 #include "notify/discord.hpp"
 #include "notify/ntfy.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 namespace alimi {
+
+nlohmann::json parse_small_answer(std::string_view body) {
+    if (json_nesting_exceeds(body, k_max_json_depth)) return nlohmann::json::value_t::discarded;
+    return nlohmann::json::parse(strip_bom(body), nullptr, false);
+}
 
 HttpRequest push_request(const NotifierConfig& n, const PushMessage& m, const std::string& sequence_id) {
     if (n.type == "discord") return discord_request(n, m);

@@ -7,6 +7,8 @@
 #include "message.hpp"
 #include "timeutil.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
 
@@ -18,6 +20,9 @@ struct Delivery {
     std::string detail;      // message id when delivered, else the reason, one line, no secrets
     double wait_seconds = 0; // earliest next attempt the server asked for
 };
+
+// A notifier's JSON answer, or a discarded value when it is not JSON or nests too deep.
+nlohmann::json parse_small_answer(std::string_view body);
 
 HttpRequest push_request(const NotifierConfig& notifier, const PushMessage& message, const std::string& sequence_id);
 

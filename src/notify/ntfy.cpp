@@ -48,7 +48,7 @@ HttpRequest ntfy_request(const NotifierConfig& n, const PushMessage& m, const st
 }
 
 Delivery interpret_ntfy(const HttpResult& a) {
-    const auto j = nlohmann::json::parse(strip_bom(a.body), nullptr, false);
+    const auto j = parse_small_answer(a.body);
     if (a.outcome == Outcome::ok) {
         const bool has_id = j.is_object() && j.contains("id") && j["id"].is_string();
         return make(Delivery::Kind::delivered, has_id ? j["id"].get<std::string>() : "");

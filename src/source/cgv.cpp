@@ -199,7 +199,9 @@ HttpRequest cgv_request(const std::string& api, const std::string& endpoint, con
 }
 
 tl::expected<json, SourceError> cgv_data(std::string_view body) {
-    const auto j = json::parse(strip_bom(body), nullptr, false);
+    if (json_nesting_exceeds(body, k_max_json_depth))
+        return tl::unexpected(bad_answer(fmt::format("JSON nested deeper than {} levels", k_max_json_depth)));
+    auto j = json::parse(strip_bom(body), nullptr, false);
     if (j.is_discarded()) return tl::unexpected(bad_answer("not JSON"));
     if (!j.is_object() || !j.contains("statusCode")) return tl::unexpected(bad_answer("JSON without statusCode"));
     const auto code = field(j, "statusCode");
@@ -210,7 +212,7 @@ tl::expected<json, SourceError> cgv_data(std::string_view body) {
                                                       said.empty() ? "" : ": " + said)});
     }
     if (!j.contains("data") || j["data"].is_null()) return tl::unexpected(bad_answer("statusCode 0 without data"));
-    return j["data"];
+    return std::move(j["data"]);
 }
 
 tl::expected<DateList, SourceError> parse_cgv_dates(std::string_view body) {

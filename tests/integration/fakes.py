@@ -84,6 +84,9 @@ class FakeServer:
                 rec = Recorded(self.command, parts.path, parse_qs(parts.query), dict(self.headers.items()), body)
                 rec.version = self.request_version
                 rec.client = self.client_address
+                if parts.path.startswith("/_control/"):
+                    outer._send(self, outer.control(parts.path[len("/_control/"):], body))
+                    return
                 with outer.lock:
                     outer.requests.append(rec)
                     reply = outer._take_script(parts.path)
@@ -99,7 +102,10 @@ class FakeServer:
 
             do_GET = do_POST = handle_any
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        # The default listen backlog of 5 drops SYNs when a client opens several connections at
+        # once, and each drop costs the client a 1 s retransmit: a fake must not add that.
+        server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128})
+        self.httpd = server_class(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -135,6 +141,24 @@ class FakeServer:
                 handler.close_connection = True
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+    def control(self, command, body):
+        """Out-of-process control for scripts (scripts/bench): count, reset, script JSON replies."""
+        if command == "count":
+            return Reply(200, json.dumps({"requests": self.count()}))
+        if command == "reset":
+            with self.lock:
+                self.requests.clear()
+            return Reply(200, "{}")
+        if command == "script":
+            spec = json.loads(body)
+            self.script(spec.get("path", "/"), *[Reply(r["status"], r.get("body", ""), headers=r.get("headers"),
+                                                       content_type=r.get("content_type")) for r in spec["replies"]])
+            return Reply(200, "{}")
+        return self.control_model(command, body)
+
+    def control_model(self, command, body):
+        return Reply(404, '{"error":"unknown control command"}')
 
     def count(self, path_prefix=""):
         with self.lock:
@@ -181,6 +205,12 @@ class FakeLegacyCgv(FakeServer):
     @property
     def endpoint(self):
         return self.url + self.PATH
+
+    def control_model(self, command, body):
+        if command == "days":  # {"days": [offsets from today]}
+            self.days = [ymd(int(d)) for d in json.loads(body)["days"]]
+            return Reply(200, "{}")
+        return super().control_model(command, body)
 
 
 def decode_header(value):
@@ -283,25 +313,6 @@ class FakeDiscord(FakeServer):
         return Reply(200, json.dumps({"id": f"11{n:08d}", "channel_id": "1", "embeds": body.get("embeds", [])}))
 
 
-if __name__ == "__main__":
-    import argparse
-
-    ap = argparse.ArgumentParser(description="Run the fake servers until interrupted.")
-    ap.add_argument("--cgv-port", type=int, default=18080)
-    ap.add_argument("--ntfy-port", type=int, default=18081)
-    ap.add_argument("--days", default="1,2", help="legacy play days, as offsets from today (KST)")
-    a = ap.parse_args()
-    cgv = FakeLegacyCgv(a.cgv_port)
-    cgv.days = [ymd(int(x)) for x in a.days.split(",") if x]
-    ntfy = FakeNtfy(a.ntfy_port)
-    print(f"legacy CGV: {cgv.endpoint}\nntfy: {ntfy.url}", flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-
-
 ATTR_TO_GRADE = {"04": "03", "03": "02", "08": "04", "06": "07"}
 
 
@@ -371,3 +382,28 @@ class FakeCgvApi(FakeServer):
             return self.ok({"regionInfo": [], "siteInfo": [{"regnGrpCd": "01", "siteNo": c, "siteNm": n}
                                                             for _, c, n in self.sites]})
         return Reply(404, "<html><body>Not Found</body></html>", content_type="text/html")
+
+
+if __name__ == "__main__":
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Run the fake servers until interrupted.")
+    ap.add_argument("--cgv-port", type=int, default=18080)
+    ap.add_argument("--ntfy-port", type=int, default=18081)
+    ap.add_argument("--api-port", type=int, default=18082)
+    ap.add_argument("--days", default="1,2", help="legacy play days, as offsets from today (KST)")
+    ap.add_argument("--theaters", type=int, default=200, help="current API: theaters playing movie 30000774")
+    a = ap.parse_args()
+    cgv = FakeLegacyCgv(a.cgv_port)
+    cgv.days = [ymd(int(x)) for x in a.days.split(",") if x]
+    ntfy = FakeNtfy(a.ntfy_port)
+    api = FakeCgvApi(a.api_port)
+    for t in range(a.theaters):
+        for d in (1, 2, 3):
+            api.showings.append(showing(ymd(d), "018", 1, "30000774", "아바타: 불과 재", "03", "1000", site=f"{t:04d}"))
+    print(f"legacy CGV: {cgv.endpoint}\ncurrent API: {api.api}\nntfy: {ntfy.url}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass

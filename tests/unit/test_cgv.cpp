@@ -118,3 +118,9 @@ TEST_CASE("bookable movies keep their codes") {
     CHECK(m->at(0).code == "30000774");
     CHECK(m->at(0).booking_rate == "31.2");
 }
+
+TEST_CASE("deeply nested answers are refused before they are parsed") {
+    const auto deep = R"({"statusCode":0,"data":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+    CHECK(cgv_data(deep).error().message == "bad answer: JSON nested deeper than 64 levels");
+    CHECK(parse_cgv_dates(deep).error().message == "bad answer: JSON nested deeper than 64 levels");
+}

@@ -52,3 +52,10 @@ TEST_CASE("url_encode keeps unreserved characters") {
     CHECK(url_encode("CGV 용산") == "CGV%20%EC%9A%A9%EC%82%B0");
     CHECK(url_encode("a-b_c.d~") == "a-b_c.d~");
 }
+
+TEST_CASE("JSON nesting depth is measured without parsing, strings skipped") {
+    CHECK_FALSE(json_nesting_exceeds(R"({"a":[1,{"b":[]}]})", 4));
+    CHECK(json_nesting_exceeds(R"({"a":[1,{"b":[]}]})", 3));
+    CHECK_FALSE(json_nesting_exceeds(R"({"a":"[[[[[[\"[[["})", 1));
+    CHECK(json_nesting_exceeds(std::string(100000, '['), 64));
+}
