@@ -235,8 +235,10 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest>& requ
         int still = 0;
         curl_multi_perform(m_impl->multi.get(), &still);
         int queued = 0;
+        bool finished_any = false;
         while (CURLMsg* msg = curl_multi_info_read(m_impl->multi.get(), &queued)) {
             if (msg->msg != CURLMSG_DONE) continue;
+            finished_any = true;
             auto node = running.extract(msg->easy_handle);
             auto job = std::move(node.mapped());
             curl_multi_remove_handle(m_impl->multi.get(), job->easy.get());
@@ -266,6 +268,8 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest>& requ
             }
         }
         if (running.empty() && waiting.empty()) break;
+        // A finished transfer frees a slot: start what waited for it now, not at the next wake-up.
+        if (finished_any) continue;
         const auto wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(next_wake - Steady::now()).count();
         if (running.empty())
             std::this_thread::sleep_for(std::chrono::milliseconds(std::max<long long>(1, wait_ms)));
