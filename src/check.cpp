@@ -49,8 +49,6 @@ void run_plans(std::vector<TargetRun>& runs, HttpClient& http) {
     }
 }
 
-// Commits one target's good snapshot: openings, queued pushes and health in one transaction, so a
-// crash either keeps both the opening and its push or neither (and the next run finds it again).
 void queue_alert(const Config& cfg, Store& store, const std::string& target, const PushMessage& m, TimePoint now) {
     for (const auto& n : cfg.alerts.notify) store.queue_push(target, n, m, now, "alert");
     if (!cfg.alerts.notify.empty()) log::info("{}: operator alert queued: {}", target, m.title);
@@ -61,8 +59,10 @@ Diff diff_with_state(Store& store, const TargetConfig& t, const Snapshot& snap, 
                          store.silent_dates(t.name, snap.swept_dates));
 }
 
-Diff commit_snapshot(const Config& cfg, Store& store, const TargetConfig& t, const Snapshot& snap, TimePoint now) {
-    Transaction tx(store.db());
+// Records one target's good snapshot: openings, queued pushes and health. The caller holds the
+// run's transaction, so a crash keeps both an opening and its push or neither (and the next run
+// finds the opening again).
+Diff record_snapshot(const Config& cfg, Store& store, const TargetConfig& t, const Snapshot& snap, TimePoint now) {
     const auto diff = diff_with_state(store, t, snap, now);
     store.save_openings(t.name, diff.current, diff.baseline, now);
     store.record_sweep(t.name, snap, diff.baseline, now);
@@ -77,20 +77,17 @@ Diff commit_snapshot(const Config& cfg, Store& store, const TargetConfig& t, con
         queue_alert(cfg, store, t.name, recovery_alert_message(t.name), now);
         store.set_alerted(t.name, false);
     }
-    tx.commit();
     return diff;
 }
 
-// A failed target: health, history and, at the threshold, one operator alert, in one transaction.
-void commit_failure(const Config& cfg, Store& store, const TargetConfig& t, const std::string& error, TimePoint now) {
-    Transaction tx(store.db());
+// A failed target: health, history and, at the threshold, one operator alert.
+void record_failure(const Config& cfg, Store& store, const TargetConfig& t, const std::string& error, TimePoint now) {
     const int failures = store.record_failure(t.name, error, now);
     store.add_event(t.name, "error", error, now);
     if (alert_change(false, failures, store.alerted(t.name), cfg.alerts.after) == AlertChange::failing) {
         queue_alert(cfg, store, t.name, failure_alert_message(t.name, failures, error), now);
         store.set_alerted(t.name, true);
     }
-    tx.commit();
 }
 
 void report(const TargetConfig& t, const Diff& diff) {
@@ -238,25 +235,35 @@ CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& opti
     CheckOutcome result;
     const auto now = now_utc();
     const auto started = std::chrono::steady_clock::now();
+    std::string json_lines; // printed once the run's transaction is committed
     if (!options.dry_run) follow_clock_jumps(store, now);
     // Pushes left by earlier runs go first: they are the oldest news.
     if (!options.dry_run) deliver_pending(cfg, store, now);
 
     HttpClient http(cfg.http);
     std::vector<TargetRun> runs;
+    // Everything this run learns is committed at once: one durable sync instead of one per target.
+    std::optional<Transaction> tx;
+    if (!options.dry_run) tx.emplace(store.db());
     for (const auto& t : cfg.targets) {
         if (!options.targets.empty() && std::find(options.targets.begin(), options.targets.end(), t.name) == options.targets.end())
             continue;
         if (auto cd = store.cooldown(source_host(t), now)) {
             const auto why = fmt::format("{} cooling down until {} KST ({}); nothing sent", source_host(t), kst_clock(cd->until), cd->reason);
             log::error("{}: {}", t.name, why);
-            if (!options.dry_run) commit_failure(cfg, store, t, why, now);
+            if (!options.dry_run) record_failure(cfg, store, t, why, now);
             ++result.targets_failed;
             continue;
         }
         runs.push_back({&t, make_plan(t, PlanContext{now, store.sweep_memory(t.name)}), {}, false});
     }
+    // The write lock is not held across the network: plans run first, results are written after.
+    if (tx) {
+        tx->commit();
+        tx.reset();
+    }
     run_plans(runs, http);
+    if (!options.dry_run) tx.emplace(store.db());
 
     for (const auto& r : runs) {
         const auto& t = *r.target;
@@ -264,20 +271,27 @@ CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& opti
         if (!snapshot) {
             ++result.targets_failed;
             log::error("{}: {}", t.name, snapshot.error().message);
-            if (!options.dry_run) commit_failure(cfg, store, t, snapshot.error().message, now);
+            if (!options.dry_run) record_failure(cfg, store, t, snapshot.error().message, now);
             continue;
         }
         ++result.targets_ok;
         const auto diff = options.dry_run ? diff_with_state(store, t, *snapshot, now)
-                                          : commit_snapshot(cfg, store, t, *snapshot, now);
+                                          : record_snapshot(cfg, store, t, *snapshot, now);
         report(t, diff);
         result.openings_new += static_cast<int>(diff.fresh.size());
         if (options.json)
-            for (const auto& o : diff.fresh) out << opening_json(t, *snapshot, o) << '\n';
+            for (const auto& o : diff.fresh) json_lines += opening_json(t, *snapshot, o) + '\n';
     }
-    out.flush();
-    if (options.dry_run) return result;
+    if (options.dry_run) {
+        out << json_lines;
+        out.flush();
+        return result;
+    }
     record_cooldowns(cfg, store, http, now);
+    tx->commit();
+    // Only committed openings are reported: a --json reader must never see one the state lost.
+    out << json_lines;
+    out.flush();
     result.pushes_pending = deliver_pending(cfg, store, now);
     finish_run(cfg, store, http, now, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return result;

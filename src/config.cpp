@@ -100,9 +100,7 @@ TargetConfig read_target(const ConfigNode& node, const Config& cfg, std::vector<
     TargetConfig t;
     t.where = node.where;
     TableReader r(node, "[[target]]", errors);
-    t.name = r.required_string("name");
-    if (!t.name.empty() && !is_name(t.name))
-        r.error(r.find_node("name"), fmt::format("target name '{}' may only use A-Z a-z 0-9 . _ -", t.name));
+    t.name = r.name("target");
     const auto source = r.string("source").value_or("cgv");
     if (source == "cgv-legacy") t.source = SourceKind::cgv_legacy;
     else if (source != "cgv")

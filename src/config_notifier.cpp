@@ -94,9 +94,7 @@ NotifierConfig read_notifier(const ConfigNode& node, std::vector<std::string>& e
     NotifierConfig n;
     n.where = node.where;
     TableReader r(node, "[[notifier]]", errors);
-    n.name = r.required_string("name");
-    if (!n.name.empty() && !is_name(n.name))
-        r.error(r.find_node("name"), fmt::format("notifier name '{}' may only use A-Z a-z 0-9 . _ -", n.name));
+    n.name = r.name("notifier");
     n.type = r.string("type").value_or("ntfy");
     if (n.type == "ntfy") read_ntfy(r, n, env);
     else if (n.type == "discord") read_discord(r, n, env);

@@ -104,6 +104,14 @@ class TableReader {
     }
     const std::string& secret_key() const { return m_secret; }
 
+    // The required `name` of a [[target]] or [[notifier]]: [A-Za-z0-9._-]+.
+    std::string name(const char* what) {
+        auto n = required_string("name");
+        if (!n.empty() && !is_name(n))
+            error(find_node("name"), fmt::format("{} name '{}' may only use A-Z a-z 0-9 . _ -", what, n));
+        return n;
+    }
+
     // Reports keys that were never looked up.
     void finish() {
         for (const auto& [key, value] : m_node.members)

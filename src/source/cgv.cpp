@@ -76,28 +76,20 @@ tl::expected<T, SourceError> with_url(tl::expected<T, SourceError> r, const Http
     return r;
 }
 
-class CgvMoviePlan final : public SourcePlan {
+class CgvMoviePlan final : public SingleRequestPlan {
   public:
-    explicit CgvMoviePlan(const TargetConfig& t) : m_target(t) {
+    explicit CgvMoviePlan(const TargetConfig& t) : SingleRequestPlan(movie_dates_request(t)), m_target(t) {}
+
+  private:
+    static HttpRequest movie_dates_request(const TargetConfig& t) {
         QueryParams q = {{"siteNo", t.theater}, {"movNo", t.movie}};
         if (!t.screen.empty()) q.insert(q.end(), {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(t.screen)}});
-        m_request = cgv_request(t.api, "booking/searchSiteScnscYmdListByMov", q);
+        return cgv_request(t.api, "booking/searchSiteScnscYmdListByMov", q);
     }
 
-    std::vector<HttpRequest> next(const std::vector<HttpResult>& answers) override {
-        if (!m_sent) {
-            m_sent = true;
-            return {m_request};
-        }
-        if (auto failure = first_failure({m_request}, answers)) {
-            m_result = tl::unexpected(*failure);
-            return {};
-        }
-        auto dates = with_url(parse_cgv_dates(answers.at(0).body), m_request);
-        if (!dates) {
-            m_result = tl::unexpected(dates.error());
-            return {};
-        }
+    SnapshotResult parse(const std::string& body) const override {
+        auto dates = parse_cgv_dates(body);
+        if (!dates) return tl::unexpected(dates.error());
         Snapshot snap;
         snap.theater_name = dates->theater_name;
         snap.movie_name = dates->movie_name;
@@ -110,17 +102,10 @@ class CgvMoviePlan final : public SourcePlan {
             o.link = cgv_booking_url(m_target.theater, dates->theater_name, d, m_target.movie);
             snap.openings.push_back(std::move(o));
         }
-        m_result = std::move(snap);
-        return {};
+        return snap;
     }
 
-    SnapshotResult result() const override { return m_result; }
-
-  private:
     const TargetConfig& m_target;
-    HttpRequest m_request;
-    bool m_sent = false;
-    SnapshotResult m_result = tl::unexpected(SourceError{Outcome::permanent, "not fetched"});
 };
 
 class CgvScreenPlan final : public SourcePlan {

@@ -54,32 +54,15 @@ std::string movie_names(const pugi::xml_node& root) {
     return out;
 }
 
-class LegacyPlan final : public SourcePlan {
+class LegacyPlan final : public SingleRequestPlan {
   public:
     explicit LegacyPlan(const TargetConfig& target)
-        : m_request(cgv_legacy_request(target)), m_theater(target.theater) {}
-
-    std::vector<HttpRequest> next(const std::vector<HttpResult>& answers) override {
-        if (!m_sent) {
-            m_sent = true;
-            return {m_request};
-        }
-        if (auto failure = first_failure({m_request}, answers)) {
-            m_result = tl::unexpected(*failure);
-        } else {
-            m_result = parse_cgv_legacy(answers.at(0).body, m_theater);
-            if (!m_result) m_result.error().message = shown_url(m_request) + ": " + m_result.error().message;
-        }
-        return {};
-    }
-
-    SnapshotResult result() const override { return m_result; }
+        : SingleRequestPlan(cgv_legacy_request(target)), m_theater(target.theater) {}
 
   private:
-    HttpRequest m_request;
+    SnapshotResult parse(const std::string& body) const override { return parse_cgv_legacy(body, m_theater); }
+
     std::string m_theater; // "" with captured params: links then stay empty
-    bool m_sent = false;
-    SnapshotResult m_result = tl::unexpected(SourceError{Outcome::permanent, "not fetched"});
 };
 
 } // namespace

@@ -18,6 +18,20 @@ std::unique_ptr<SourcePlan> make_plan(const TargetConfig& target, const PlanCont
     return make_cgv_plan(target, ctx);
 }
 
+std::vector<HttpRequest> SingleRequestPlan::next(const std::vector<HttpResult>& answers) {
+    if (!m_sent) {
+        m_sent = true;
+        return {m_request};
+    }
+    if (auto failure = first_failure({m_request}, answers)) {
+        m_result = tl::unexpected(*failure);
+        return {};
+    }
+    m_result = parse(answers.at(0).body);
+    if (!m_result) m_result.error().message = shown_url(m_request) + ": " + m_result.error().message;
+    return {};
+}
+
 std::string cgv_booking_url(const std::string& theater, const std::string& theater_name, const std::string& iso_date,
                             const std::string& movie, const std::string& hall, const std::string& showing) {
     std::string ymd = iso_date;

@@ -64,6 +64,23 @@ struct SourceMemory {
     std::map<std::string, std::optional<long long>> swept;
 };
 
+// A plan of one request whose answer is the snapshot: the common case (legacy, movie targets).
+class SingleRequestPlan : public SourcePlan {
+  public:
+    explicit SingleRequestPlan(HttpRequest request) : m_request(std::move(request)) {}
+    std::vector<HttpRequest> next(const std::vector<HttpResult>& answers) final;
+    SnapshotResult result() const final { return m_result; }
+
+  protected:
+    // Turns a successful answer's body into the snapshot; errors need not name the URL.
+    virtual SnapshotResult parse(const std::string& body) const = 0;
+
+  private:
+    HttpRequest m_request;
+    bool m_sent = false;
+    SnapshotResult m_result = tl::unexpected(SourceError{Outcome::permanent, "not fetched"});
+};
+
 struct PlanContext {
     TimePoint now;
     SourceMemory memory;

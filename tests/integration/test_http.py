@@ -167,15 +167,10 @@ topic = "x"
     expect(len({req.client for req in cgv.requests}) == 1, f"one kept-alive connection: {[r.client for r in cgv.requests]}")
 
 
-def test_targets_on_different_hosts_run_concurrently(case):
-    a = case.serve(FakeLegacyCgv())
-    b = case.serve(FakeLegacyCgv())
-    ntfy = case.serve(FakeNtfy())
-    for s in (a, b):
-        s.script("/", Reply(200, json.dumps({"d": {"DATA": "<CSchedule><PlayDays/></CSchedule>"}}), delay=1.0))
-    cfg = case.write("c.toml", f"""
+def two_hosts(case, a, b, ntfy, http="timeout = 5\n"):
+    return case.write("c.toml", f"""
 [http]
-timeout = 5
+{http}
 [[notifier]]
 name = "phone"
 server = "{ntfy.url}"
@@ -191,6 +186,15 @@ source = "cgv-legacy"
 url = "{b.endpoint}"
 theater = "0013"
 """)
+
+
+def test_targets_on_different_hosts_run_concurrently(case):
+    a = case.serve(FakeLegacyCgv())
+    b = case.serve(FakeLegacyCgv())
+    ntfy = case.serve(FakeNtfy())
+    for s in (a, b):
+        s.script("/", Reply(200, json.dumps({"d": {"DATA": "<CSchedule><PlayDays/></CSchedule>"}}), delay=1.0))
+    cfg = two_hosts(case, a, b, ntfy)
     r = case.run("check", config=cfg)
     expect(r.rc == 0, "both hosts answered", r)
     overlap = abs(a.requests[0].at - b.requests[0].at)
@@ -202,24 +206,7 @@ def test_a_block_on_one_host_does_not_stop_another(case):
     b = case.serve(FakeLegacyCgv())
     ntfy = case.serve(FakeNtfy())
     a.script("/", html_block_page())
-    cfg = case.write("c.toml", f"""
-[http]
-min_gap = 0
-[[notifier]]
-name = "phone"
-server = "{ntfy.url}"
-topic = "x"
-[[target]]
-name = "a"
-source = "cgv-legacy"
-url = "{a.endpoint}"
-theater = "0013"
-[[target]]
-name = "b"
-source = "cgv-legacy"
-url = "{b.endpoint}"
-theater = "0013"
-""")
+    cfg = two_hosts(case, a, b, ntfy, http="min_gap = 0\n")
     r = case.run("check", config=cfg)
     expect(r.rc == 1 and "a: " in r.err and "b: " not in r.err, "only a failed", r)
     rows = {x["name"]: x for x in json.loads(case.run("status", "--json", config=cfg).out)}

@@ -3,6 +3,8 @@
 #include "notify/notifier.hpp"
 #include "notify/ntfy.hpp"
 
+#include "helpers.hpp"
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -10,14 +12,6 @@ using namespace alimi;
 
 namespace {
 const TimePoint k_now = from_unix(1800000000);
-HttpResult answer(long status, std::string body, Outcome o) {
-    HttpResult r;
-    r.status = status;
-    r.body = std::move(body);
-    r.outcome = o;
-    r.error = "HTTP " + std::to_string(status);
-    return r;
-}
 } // namespace
 
 TEST_CASE("transient push failures retry at the next run, then back off to 15 minutes") {
@@ -69,14 +63,14 @@ TEST_CASE("discord pushes are embeds posted with wait=true") {
 }
 
 TEST_CASE("discord answers: id, retry_after, refusals") {
-    CHECK(interpret_discord(answer(200, R"({"id":"99"})", Outcome::ok)).detail == "99");
-    const auto limited = interpret_discord(answer(429, R"({"retry_after":1.5,"global":false})", Outcome::rate_limited));
+    CHECK(interpret_discord(test::answer(200, R"({"id":"99"})", Outcome::ok)).detail == "99");
+    const auto limited = interpret_discord(test::answer(429, R"({"retry_after":1.5,"global":false})", Outcome::rate_limited));
     CHECK(limited.kind == Delivery::Kind::retry);
     CHECK(limited.wait_seconds == 1.5);
-    const auto gone = interpret_discord(answer(404, R"({"message":"Unknown Webhook","code":10015})", Outcome::permanent));
+    const auto gone = interpret_discord(test::answer(404, R"({"message":"Unknown Webhook","code":10015})", Outcome::permanent));
     CHECK(gone.kind == Delivery::Kind::rejected);
     CHECK(gone.detail == "webhook refused the push (HTTP 404: Unknown Webhook)");
-    CHECK(interpret_discord(answer(502, "", Outcome::retryable)).kind == Delivery::Kind::retry);
+    CHECK(interpret_discord(test::answer(502, "", Outcome::retryable)).kind == Delivery::Kind::retry);
 }
 
 TEST_CASE("notifier descriptions and fingerprints never reveal secrets") {

@@ -1,5 +1,7 @@
 #include "notify/ntfy.hpp"
 
+#include "helpers.hpp"
+
 #include <doctest/doctest.h>
 
 using namespace alimi;
@@ -7,14 +9,6 @@ using namespace alimi;
 namespace {
 bool has(const HttpRequest& r, const std::string& header) {
     return std::find(r.headers.begin(), r.headers.end(), header) != r.headers.end();
-}
-HttpResult ntfy_answer(long status, std::string body, Outcome o) {
-    HttpResult r;
-    r.status = status;
-    r.body = std::move(body);
-    r.outcome = o;
-    r.error = "HTTP " + std::to_string(status);
-    return r;
 }
 } // namespace
 
@@ -44,17 +38,17 @@ TEST_CASE("the publish request carries the message in headers and body") {
 }
 
 TEST_CASE("ntfy's answers decide the outbox's next step") {
-    CHECK(interpret_ntfy(ntfy_answer(200, R"({"id":"abc123"})", Outcome::ok)).kind == Delivery::Kind::delivered);
-    CHECK(interpret_ntfy(ntfy_answer(200, R"({"id":"abc123"})", Outcome::ok)).detail == "abc123");
-    const auto quota = interpret_ntfy(ntfy_answer(429, R"({"code":42908,"http":429,"error":"daily quota"})", Outcome::rate_limited));
+    CHECK(interpret_ntfy(test::answer(200, R"({"id":"abc123"})", Outcome::ok)).kind == Delivery::Kind::delivered);
+    CHECK(interpret_ntfy(test::answer(200, R"({"id":"abc123"})", Outcome::ok)).detail == "abc123");
+    const auto quota = interpret_ntfy(test::answer(429, R"({"code":42908,"http":429,"error":"daily quota"})", Outcome::rate_limited));
     CHECK(quota.kind == Delivery::Kind::hold);
     CHECK(quota.wait_seconds == 3600);
-    const auto burst = interpret_ntfy(ntfy_answer(429, R"({"code":42901,"http":429})", Outcome::rate_limited));
+    const auto burst = interpret_ntfy(test::answer(429, R"({"code":42901,"http":429})", Outcome::rate_limited));
     CHECK(burst.kind == Delivery::Kind::retry);
     CHECK(burst.wait_seconds >= 5);
-    const auto auth = interpret_ntfy(ntfy_answer(401, R"({"code":40101,"http":401,"error":"unauthorized"})", Outcome::permanent));
+    const auto auth = interpret_ntfy(test::answer(401, R"({"code":40101,"http":401,"error":"unauthorized"})", Outcome::permanent));
     CHECK(auth.kind == Delivery::Kind::rejected);
     CHECK(auth.detail == "credentials refused (HTTP 401, code 40101: unauthorized)");
-    CHECK(interpret_ntfy(ntfy_answer(413, R"({"code":41301})", Outcome::permanent)).kind == Delivery::Kind::rejected);
-    CHECK(interpret_ntfy(ntfy_answer(502, "bad gateway", Outcome::retryable)).kind == Delivery::Kind::retry);
+    CHECK(interpret_ntfy(test::answer(413, R"({"code":41301})", Outcome::permanent)).kind == Delivery::Kind::rejected);
+    CHECK(interpret_ntfy(test::answer(502, "bad gateway", Outcome::retryable)).kind == Delivery::Kind::retry);
 }
