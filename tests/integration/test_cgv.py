@@ -163,13 +163,15 @@ def test_many_new_dates_are_all_news_even_when_swept_over_several_runs(case):
         expect(f"{int(ymd(d)[6:])}일" in pushed, f"day {d} pushed")
 
 
-def test_past_dates_are_not_swept(case):
+def test_past_dates_are_not_swept_whatever_the_host_time_zone(case):
     api, ntfy, cfg = screen_setup(case)
     api.extra_dates.add(ymd(-1))
-    before = len(api.requests)
-    case.run("check", config=cfg)
-    dates = [q.query["scnYmd"][0] for q in api.requests[before:] if q.path.endswith("searchMovScnInfo")]
-    expect(ymd(-1) not in dates and dates, f"yesterday not requested: {dates}")
+    for tz in ("America/Los_Angeles", "Pacific/Kiritimati", "UTC"):
+        before = len(api.requests)
+        r = case.run("check", config=cfg, env={"TZ": tz})
+        dates = [q.query["scnYmd"][0] for q in api.requests[before:] if q.path.endswith("searchMovScnInfo")]
+        expect(r.rc == 0 and ymd(-1) not in dates and dates, f"TZ={tz}: yesterday (Korea time) not requested: {dates}", r)
+    expect(ntfy.messages == [], "no time zone makes old showings new")
 
 
 def test_theaters_discovery_matches_names_and_codes(case):
