@@ -231,23 +231,18 @@ void follow_clock_jumps(Store& store, TimePoint now) {
 
 } // namespace
 
-CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& options, std::ostream& out) {
-    CheckOutcome result;
-    const auto now = now_utc();
-    const auto started = std::chrono::steady_clock::now();
-    std::string json_lines; // printed once the run's transaction is committed
-    if (!options.dry_run) follow_clock_jumps(store, now);
-    // Pushes left by earlier runs go first: they are the oldest news.
-    if (!options.dry_run) deliver_pending(cfg, store, now);
+namespace {
 
-    HttpClient http(cfg.http);
+bool selected(const CheckOptions& options, const TargetConfig& t) {
+    return options.targets.empty() || std::find(options.targets.begin(), options.targets.end(), t.name) != options.targets.end();
+}
+
+// A plan per selected target; targets whose host is cooling down are failed without a request.
+std::vector<TargetRun> plan_targets(const Config& cfg, Store& store, const CheckOptions& options, TimePoint now,
+                                    CheckOutcome& result) {
     std::vector<TargetRun> runs;
-    // Everything this run learns is committed at once: one durable sync instead of one per target.
-    std::optional<Transaction> tx;
-    if (!options.dry_run) tx.emplace(store.db());
     for (const auto& t : cfg.targets) {
-        if (!options.targets.empty() && std::find(options.targets.begin(), options.targets.end(), t.name) == options.targets.end())
-            continue;
+        if (!selected(options, t)) continue;
         if (auto cd = store.cooldown(source_host(t), now)) {
             const auto why = fmt::format("{} cooling down until {} KST ({}); nothing sent", source_host(t), kst_clock(cd->until), cd->reason);
             log::error("{}: {}", t.name, why);
@@ -257,14 +252,13 @@ CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& opti
         }
         runs.push_back({&t, make_plan(t, PlanContext{now, store.sweep_memory(t.name)}), {}, false});
     }
-    // The write lock is not held across the network: plans run first, results are written after.
-    if (tx) {
-        tx->commit();
-        tx.reset();
-    }
-    run_plans(runs, http);
-    if (!options.dry_run) tx.emplace(store.db());
+    return runs;
+}
 
+// Records every plan's outcome (a dry run only compares); returns the --json lines.
+std::string record_results(const Config& cfg, Store& store, const std::vector<TargetRun>& runs,
+                           const CheckOptions& options, TimePoint now, CheckOutcome& result) {
+    std::string json_lines;
     for (const auto& r : runs) {
         const auto& t = *r.target;
         const auto snapshot = r.plan->result();
@@ -282,16 +276,40 @@ CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& opti
         if (options.json)
             for (const auto& o : diff.fresh) json_lines += opening_json(t, *snapshot, o) + '\n';
     }
-    if (options.dry_run) {
-        out << json_lines;
-        out.flush();
-        return result;
+    return json_lines;
+}
+
+// Runs work in one write transaction, or in none for a dry run (which writes nothing).
+template <typename Work> auto in_transaction(Store& store, const CheckOptions& options, Work&& work) {
+    if (options.dry_run) return work();
+    Transaction tx(store.db());
+    auto out = work();
+    tx.commit();
+    return out;
+}
+
+} // namespace
+
+CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& options, std::ostream& out) {
+    CheckOutcome result;
+    const auto now = now_utc();
+    const auto started = std::chrono::steady_clock::now();
+    if (!options.dry_run) {
+        follow_clock_jumps(store, now);
+        deliver_pending(cfg, store, now); // pushes left by earlier runs are the oldest news
     }
-    record_cooldowns(cfg, store, http, now);
-    tx->commit();
-    // Only committed openings are reported: a --json reader must never see one the state lost.
-    out << json_lines;
-    out.flush();
+    HttpClient http(cfg.http);
+    auto runs = in_transaction(store, options, [&] { return plan_targets(cfg, store, options, now, result); });
+    run_plans(runs, http); // no write lock is held across the network
+    // Everything this run learned commits at once: one durable sync, not one per target.
+    const auto json_lines = in_transaction(store, options, [&] {
+        auto lines = record_results(cfg, store, runs, options, now, result);
+        if (!options.dry_run) record_cooldowns(cfg, store, http, now);
+        return lines;
+    });
+    // Printed after the commit: a --json reader never sees an opening the state lost.
+    out << json_lines << std::flush;
+    if (options.dry_run) return result;
     result.pushes_pending = deliver_pending(cfg, store, now);
     finish_run(cfg, store, http, now, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return result;
