@@ -10,6 +10,7 @@ import datetime
 import email.header
 import json
 import re
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -107,7 +108,12 @@ class FakeServer:
 
         # The default listen backlog of 5 drops SYNs when a client opens several connections at
         # once, and each drop costs the client a 1 s retransmit: a fake must not add that.
-        server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128})
+        def handle_error(server, request, client_address):
+            # A client killed mid-request (the crash tests do it on purpose) is not news.
+            if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+                ThreadingHTTPServer.handle_error(server, request, client_address)
+
+        server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128, "handle_error": handle_error})
         self.httpd = server_class(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
