@@ -192,11 +192,11 @@ DiscoverOptions discover_options(const Globals& g, const std::string& api, bool 
 }
 
 int cmd_movies(const Globals& g, const std::string& theater, const std::string& screen, const std::string& api, bool json) {
-    static const std::set<std::string> k_screens = {"", "imax", "4dx", "screenx", "dolby"};
     if (theater.size() != 4 || !std::all_of(theater.begin(), theater.end(), ::isalnum))
         throw UsageError(fmt::format("theater code '{}' must be 4 letters or digits, like 0013 (see: alimi theaters)", theater));
-    if (!k_screens.contains(screen))
-        throw UsageError(fmt::format("unknown screen '{}' (one of imax, 4dx, screenx, dolby)", screen));
+    const auto& screens = screens_of(SourceKind::cgv);
+    if (!screen.empty() && std::find(screens.begin(), screens.end(), screen) == screens.end())
+        throw UsageError(fmt::format("unknown screen '{}' (one of {})", screen, fmt::join(screens, ", ")));
     return list_movies(discover_options(g, api, json), theater, screen, std::cout);
 }
 

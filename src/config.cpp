@@ -17,6 +17,7 @@ bool is_theater_code(std::string_view s) {
     });
 }
 
+} // namespace
 
 const std::vector<std::string>& screens_of(SourceKind source) {
     static const std::vector<std::string> k_cgv = {"imax", "4dx", "screenx", "dolby"};
@@ -24,11 +25,7 @@ const std::vector<std::string>& screens_of(SourceKind source) {
     return source == SourceKind::cgv ? k_cgv : k_legacy;
 }
 
-std::string join(const std::vector<std::string>& items, std::string_view sep) {
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : std::string(sep)) + i;
-    return out;
-}
+namespace {
 
 void read_http(TableReader& r, HttpSettings& http) {
     r.number("timeout", http.timeout, 0.1, 600);
@@ -89,7 +86,7 @@ void check_target_fields(TableReader& r, TargetConfig& t) {
         r.error(r.find_node("theater"), fmt::format("target '{}': theater code '{}' must be 4 letters or digits, like \"0013\"", t.name, t.theater));
     const auto& screens = screens_of(t.source);
     if (!t.screen.empty() && std::find(screens.begin(), screens.end(), t.screen) == screens.end())
-        r.error(r.find_node("screen"), fmt::format("target '{}': unknown screen '{}' for source {} (one of {})", t.name, t.screen, source_name(t.source), join(screens, ", ")));
+        r.error(r.find_node("screen"), fmt::format("target '{}': unknown screen '{}' for source {} (one of {})", t.name, t.screen, source_name(t.source), fmt::join(screens, ", ")));
     if (!t.movie.empty() && !std::all_of(t.movie.begin(), t.movie.end(), ::isdigit))
         r.error(r.find_node("movie"), fmt::format("target '{}': movie code '{}' must be digits", t.name, t.movie));
     if (!legacy && !t.theater.empty() && t.screen.empty() && t.movie.empty())

@@ -15,6 +15,9 @@ enum class SourceKind { cgv, cgv_legacy };
 
 const char* source_name(SourceKind kind);
 
+// The screen names a source knows: imax, 4dx, screenx (and dolby for cgv).
+const std::vector<std::string>& screens_of(SourceKind source);
+
 struct HttpSettings {
     double timeout = 10;          // seconds per request, connect included
     int max_per_host = 2;         // concurrent requests to one host

@@ -231,11 +231,13 @@ void Store::record_success(const std::string& target, bool baseline, TimePoint n
 
 int Store::record_failure(const std::string& target, const std::string& error, TimePoint now) {
     touch_target(target);
-    Statement(*m_db, R"(UPDATE targets SET last_attempt_at = ?2, last_error_at = ?2, last_error = ?3,
-                          consecutive_failures = consecutive_failures + 1 WHERE name = ?1)")
-        .bind(target, to_unix(now), error)
-        .run();
-    return health(target).consecutive_failures;
+    Statement s(*m_db, R"(UPDATE targets SET last_attempt_at = ?2, last_error_at = ?2, last_error = ?3,
+                            consecutive_failures = consecutive_failures + 1 WHERE name = ?1
+                          RETURNING consecutive_failures)");
+    s.bind(target, to_unix(now), error);
+    const int failures = s.step() ? static_cast<int>(s.integer(0)) : 0;
+    s.reset();
+    return failures;
 }
 
 void Store::add_event(const std::string& target, const std::string& kind, const std::string& detail, TimePoint now) {
@@ -299,7 +301,7 @@ int Store::release_holds(const std::string& notifier, const std::string& fingerp
                           AND hold_fingerprint != ?2)")
         .bind(notifier, fingerprint, to_unix(now))
         .run();
-    return changes_count();
+    return m_db->changes();
 }
 
 void Store::mark_dropped(long long id, const std::string& reason, TimePoint now) {
@@ -307,8 +309,6 @@ void Store::mark_dropped(long long id, const std::string& reason, TimePoint now)
         .bind(id, reason, to_unix(now))
         .run();
 }
-
-int Store::changes_count() { return m_db->changes(); }
 
 bool Store::alerted(const std::string& target) {
     Statement s(*m_db, "SELECT alerted FROM targets WHERE name = ?1");

@@ -139,7 +139,6 @@ class Store {
   private:
     explicit Store(std::unique_ptr<Database> db);
     void touch_target(const std::string& target);
-    int changes_count();
 
     std::unique_ptr<Database> m_db;
 };

@@ -2,7 +2,7 @@
 
 #include "notify/discord.hpp"
 #include "notify/ntfy.hpp"
-#include "text.hpp"
+#include "json_answer.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,8 +10,7 @@
 namespace alimi {
 
 nlohmann::json parse_small_answer(std::string_view body) {
-    if (json_nesting_exceeds(body, k_max_json_depth)) return nlohmann::json::value_t::discarded;
-    return nlohmann::json::parse(strip_bom(body), nullptr, false);
+    return parse_json_answer(body).value_or(nlohmann::json(nlohmann::json::value_t::discarded));
 }
 
 HttpRequest push_request(const NotifierConfig& n, const PushMessage& m, const std::string& sequence_id) {

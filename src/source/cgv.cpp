@@ -1,5 +1,6 @@
 #include "source/cgv.hpp"
 
+#include "json_answer.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -67,13 +68,6 @@ Opening showing_from(const json& row, const std::string& site_no, const std::str
     o.link = cgv_booking_url(site_no, field(row, "siteNm"), o.date, o.movie_code, field(row, "scnsNo"),
                              field(row, "scnSseq"));
     return o;
-}
-
-// The URL's error prefix for a step's failure, or the parse error with the URL in front.
-template <typename T>
-tl::expected<T, SourceError> with_url(tl::expected<T, SourceError> r, const HttpRequest& req) {
-    if (!r) r.error().message = shown_url(req) + ": " + r.error().message;
-    return r;
 }
 
 class CgvMoviePlan final : public SingleRequestPlan {
@@ -184,10 +178,9 @@ HttpRequest cgv_request(const std::string& api, const std::string& endpoint, con
 }
 
 tl::expected<json, SourceError> cgv_data(std::string_view body) {
-    if (json_nesting_exceeds(body, k_max_json_depth))
-        return tl::unexpected(bad_answer(fmt::format("JSON nested deeper than {} levels", k_max_json_depth)));
-    auto j = json::parse(strip_bom(body), nullptr, false);
-    if (j.is_discarded()) return tl::unexpected(bad_answer("not JSON"));
+    auto parsed = parse_json_answer(body);
+    if (!parsed) return tl::unexpected(bad_answer(parsed.error()));
+    auto& j = *parsed;
     if (!j.is_object() || !j.contains("statusCode")) return tl::unexpected(bad_answer("JSON without statusCode"));
     const auto code = field(j, "statusCode");
     if (code != "0") {

@@ -1,6 +1,7 @@
 #include "source/cgv_legacy.hpp"
 
 #include "crypto.hpp"
+#include "json_answer.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -26,10 +27,9 @@ SourceError bad_answer(std::string message) {
 
 // The XML string inside the JSON envelope, wherever this method put it.
 tl::expected<std::string, SourceError> envelope_data(std::string_view body) {
-    if (json_nesting_exceeds(body, k_max_json_depth))
-        return tl::unexpected(bad_answer(fmt::format("JSON nested deeper than {} levels", k_max_json_depth)));
-    const auto j = nlohmann::json::parse(strip_bom(body), nullptr, false);
-    if (j.is_discarded()) return tl::unexpected(bad_answer("not JSON"));
+    const auto parsed = parse_json_answer(body);
+    if (!parsed) return tl::unexpected(bad_answer(parsed.error()));
+    const auto& j = *parsed;
     if (!j.is_object() || !j.contains("d") || !j["d"].is_object())
         return tl::unexpected(bad_answer("JSON without the \"d\" envelope"));
     const auto& d = j["d"];

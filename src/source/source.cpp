@@ -27,8 +27,7 @@ std::vector<HttpRequest> SingleRequestPlan::next(const std::vector<HttpResult>& 
         m_result = tl::unexpected(*failure);
         return {};
     }
-    m_result = parse(answers.at(0).body);
-    if (!m_result) m_result.error().message = shown_url(m_request) + ": " + m_result.error().message;
+    m_result = with_url(parse(answers.at(0).body), m_request);
     return {};
 }
 

@@ -93,6 +93,13 @@ std::unique_ptr<SourcePlan> make_plan(const TargetConfig& target, const PlanCont
 std::string cgv_booking_url(const std::string& theater, const std::string& theater_name, const std::string& iso_date,
                             const std::string& movie, const std::string& hall = "", const std::string& showing = "");
 
+// r with the request's URL in front of its error message, so a parse error says where.
+template <typename T>
+tl::expected<T, SourceError> with_url(tl::expected<T, SourceError> r, const HttpRequest& request) {
+    if (!r) r.error().message = shown_url(request) + ": " + r.error().message;
+    return r;
+}
+
 // The first failed answer of a step as a SourceError naming the URL, or nullopt if all are ok.
 std::optional<SourceError> first_failure(const std::vector<HttpRequest>& requests,
                                          const std::vector<HttpResult>& answers);
