@@ -19,7 +19,33 @@ Database::Database(const std::string& path, Mode mode) : m_path(path) {
     sqlite3_busy_timeout(m_db, 10000);
 }
 
-Database::~Database() { sqlite3_close_v2(m_db); }
+Database::~Database() {
+    for (auto& [sql, c] : m_cache) sqlite3_finalize(c.stmt);
+    sqlite3_close_v2(m_db);
+}
+
+sqlite3_stmt* Database::compile(std::string_view sql, bool persistent) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()), persistent ? SQLITE_PREPARE_PERSISTENT : 0,
+                           &stmt, nullptr) != SQLITE_OK)
+        fail("preparing a statement");
+    return stmt;
+}
+
+Database::Slot* Database::cached(std::string_view sql) {
+    auto [it, added] = m_cache.try_emplace(std::string(sql));
+    if (added) {
+        try {
+            it->second.stmt = compile(sql, true);
+        } catch (...) {
+            m_cache.erase(it);
+            throw;
+        }
+    }
+    if (it->second.busy) return nullptr;
+    it->second.busy = true;
+    return &it->second;
+}
 
 void Database::fail(std::string_view doing) const {
     throw StoreError(fmt::format("state {}: {}: {}", m_path, doing, sqlite3_errmsg(m_db)));
@@ -38,12 +64,17 @@ long long Database::last_insert_id() const { return sqlite3_last_insert_rowid(m_
 
 int Database::changes() const { return sqlite3_changes(m_db); }
 
-Statement::Statement(Database& db, std::string_view sql) : m_db(db) {
-    if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr) != SQLITE_OK)
-        db.fail("preparing a statement");
-}
+Statement::Statement(Database& db, std::string_view sql)
+    : m_db(db), m_slot(db.cached(sql)), m_stmt(m_slot ? m_slot->stmt : db.compile(sql, false)) {}
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement() {
+    if (!m_slot) {
+        sqlite3_finalize(m_stmt);
+        return;
+    }
+    reset(); // back in the cache, with no read lock held and no bound values kept
+    m_slot->busy = false;
+}
 
 void Statement::bind_one(int i, long long v) {
     if (sqlite3_bind_int64(m_stmt, i, v) != SQLITE_OK) m_db.fail("binding");

@@ -1,5 +1,7 @@
 // Thin RAII wrappers for what we call of SQLite: a connection, a prepared statement with bind,
 // and a transaction that rolls back unless committed. Every failure is a StoreError naming the file.
+// The connection keeps each statement it compiled: a check runs the same few statements for every
+// target, and compiling SQL was most of the store's cost.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -33,9 +36,19 @@ class Database {
     const std::string& path() const { return m_path; }
     [[noreturn]] void fail(std::string_view doing) const;
 
+    struct Slot {
+        sqlite3_stmt* stmt = nullptr;
+        bool busy = false;
+    };
+    // The cached statement for sql, compiled on first use; nullptr while it is in use further
+    // up the stack, and the caller then compiles a private one.
+    Slot* cached(std::string_view sql);
+    sqlite3_stmt* compile(std::string_view sql, bool persistent);
+
   private:
     sqlite3* m_db = nullptr;
     std::string m_path;
+    std::unordered_map<std::string, Slot> m_cache;
 };
 
 class Statement {
@@ -73,7 +86,8 @@ class Statement {
     }
 
     Database& m_db;
-    sqlite3_stmt* m_stmt = nullptr;
+    Database::Slot* m_slot; // nullptr: m_stmt is private and finalized with this
+    sqlite3_stmt* m_stmt;
 };
 
 class Transaction {

@@ -135,3 +135,35 @@ TEST_CASE("a schema newer than this build is refused") {
     }
     CHECK_THROWS_WITH_AS(Store(path, Database::Mode::existing), doctest::Contains("schema version 99 is newer"), StoreError);
 }
+
+TEST_CASE("a cached statement comes back reset, and a nested use gets its own") {
+    Database db(":memory:", Database::Mode::create);
+    db.exec("CREATE TABLE t(v INTEGER); INSERT INTO t VALUES(1),(2),(3)");
+    const std::string sql = "SELECT v FROM t WHERE v >= ?1 ORDER BY v";
+    {
+        Statement first(db, sql);
+        first.bind(2);
+        REQUIRE(first.step());
+        CHECK(first.integer(0) == 2);
+        // The same SQL while the first is mid-way: a private statement, the first's row untouched.
+        Statement nested(db, sql);
+        nested.bind(1);
+        REQUIRE(nested.step());
+        CHECK(nested.integer(0) == 1);
+        CHECK(first.integer(0) == 2);
+    } // left mid-way: released with its read lock and bound value dropped
+    Statement again(db, sql);
+    CHECK_FALSE(again.step()); // ?1 is NULL again, so nothing matches
+    db.exec("INSERT INTO t VALUES(4)"); // would fail with SQLITE_LOCKED-style trouble if a read stayed open
+    Statement count(db, "SELECT count(*) FROM t");
+    REQUIRE(count.step());
+    CHECK(count.integer(0) == 4);
+}
+
+TEST_CASE("a bad statement is an error and does not poison the cache") {
+    Database db(":memory:", Database::Mode::create);
+    CHECK_THROWS_WITH_AS(Statement(db, "SELECT nope FROM nowhere"), doctest::Contains("no such table: nowhere"), StoreError);
+    db.exec("CREATE TABLE nowhere(nope INTEGER)");
+    Statement s(db, "SELECT nope FROM nowhere");
+    CHECK_FALSE(s.step());
+}
