@@ -177,8 +177,12 @@ void settle(const Config& cfg, Store& store, const QueuedPush& p, const Notifier
 } // namespace
 
 int deliver_pending(const Config& cfg, Store& store, TimePoint now) {
-    for (const auto& n : cfg.notifiers)
-        if (store.release_holds(n.name, n.fingerprint(), now) > 0) log::info("{}: config changed; retrying held pushes", n.name);
+    // A fingerprint is a SHA-256 whose first use costs OpenSSL's provider set-up: only for holds.
+    for (const auto& name : store.notifiers_holding()) {
+        const auto* n = cfg.notifier(name);
+        if (n && store.release_holds(n->name, n->fingerprint(), now) > 0)
+            log::info("{}: config changed; retrying held pushes", n->name);
+    }
     const auto due = store.due_pushes(now);
     if (due.empty()) return store.pending_count();
     std::vector<HttpRequest> requests;

@@ -295,6 +295,13 @@ void Store::mark_held(long long id, const std::string& error, const std::string&
         .run();
 }
 
+std::vector<std::string> Store::notifiers_holding() {
+    Statement s(*m_db, "SELECT DISTINCT notifier FROM outbox WHERE state = 'pending' AND hold_fingerprint IS NOT NULL");
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+}
+
 int Store::release_holds(const std::string& notifier, const std::string& fingerprint, TimePoint now) {
     Statement(*m_db, R"(UPDATE outbox SET hold_fingerprint = NULL, next_attempt_at = ?3
                         WHERE state = 'pending' AND notifier = ?1 AND hold_fingerprint IS NOT NULL

@@ -109,6 +109,8 @@ class Store {
     void mark_retry(long long id, const std::string& error, TimePoint next_attempt);
     // A push its notifier refused: not retried before until, unless the notifier's fingerprint changes.
     void mark_held(long long id, const std::string& error, const std::string& fingerprint, TimePoint until);
+    // Notifiers that have held pushes: only their fingerprints need computing.
+    std::vector<std::string> notifiers_holding();
     // Makes held pushes of notifier due now if its config changed; returns how many.
     int release_holds(const std::string& notifier, const std::string& fingerprint, TimePoint now);
     void mark_dropped(long long id, const std::string& reason, TimePoint now);

@@ -167,3 +167,17 @@ TEST_CASE("a bad statement is an error and does not poison the cache") {
     Statement s(db, "SELECT nope FROM nowhere");
     CHECK_FALSE(s.step());
 }
+
+TEST_CASE("held pushes: only notifiers holding some are listed, and a new fingerprint releases them") {
+    auto s = Store::in_memory();
+    PushMessage m{"title", "body", "", {}, 3, {}};
+    const auto held = s->queue_push("t", "phone", m, k_now);
+    s->queue_push("t", "other", m, k_now);
+    CHECK(s->notifiers_holding().empty());
+    s->mark_held(held, "401 unauthorized", "fp1", k_now + std::chrono::hours(24));
+    CHECK(s->notifiers_holding() == std::vector<std::string>{"phone"});
+    CHECK(s->release_holds("phone", "fp1", k_now) == 0); // same config: still held
+    CHECK(s->release_holds("phone", "fp2", k_now) == 1);
+    CHECK(s->notifiers_holding().empty());
+    CHECK(s->due_pushes(k_now).size() == 2);
+}
