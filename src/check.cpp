@@ -199,11 +199,13 @@ int deliver_pending(const Config& cfg, Store& store, TimePoint now) {
     }
     HttpClient http(push_settings(cfg.http));
     const auto answers = http.perform(requests);
+    Transaction tx(store.db()); // one durable sync for all answers, not two per push
     store.add_request_counts(http.request_counts());
     for (std::size_t i = 0; i < sent.size(); ++i) {
         const auto& [p, n] = sent[i];
         settle(cfg, store, *p, *n, interpret_push_answer(*n, answers[i]), now);
     }
+    tx.commit();
     return store.pending_count();
 }
 
@@ -211,6 +213,7 @@ namespace {
 
 // Housekeeping after a run: counters, the run's duration, daily pruning, status files.
 void finish_run(const Config& cfg, Store& store, const HttpClient& http, TimePoint now, double seconds) {
+    Transaction tx(store.db()); // counters, timings and pruning share one durable sync
     store.add_request_counts(http.request_counts());
     store.set_meta("last_run_at", std::to_string(to_unix(now)));
     store.set_meta("last_check_seconds", fmt::format("{:.3f}", seconds));
@@ -219,6 +222,7 @@ void finish_run(const Config& cfg, Store& store, const HttpClient& http, TimePoi
         const auto c = store.prune(now, static_cast<long long>(cfg.status.keep_days * 86400));
         log::info("pruned {} events, {} finished pushes, {} past openings", c.events, c.pushes, c.openings);
     }
+    tx.commit();
     refresh_status_files(cfg, store, now);
 }
 

@@ -60,6 +60,12 @@ void Database::exec(const std::string& sql) {
     }
 }
 
+void Database::keep_wal() {
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    exec("PRAGMA wal_autocheckpoint=64");
+    exec("PRAGMA journal_size_limit=1048576");
+}
+
 long long Database::last_insert_id() const { return sqlite3_last_insert_rowid(m_db); }
 
 int Database::changes() const { return sqlite3_changes(m_db); }
@@ -121,7 +127,11 @@ std::optional<long long> Statement::optional_integer(int col) const {
     return integer(col);
 }
 
-Transaction::Transaction(Database& db) : m_db(&db) { db.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : m_db(&db) {
+    // Inside another transaction this one joins it: the outer one commits or rolls back both.
+    m_open = sqlite3_get_autocommit(db.handle()) != 0;
+    if (m_open) db.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
     if (!m_open) return;
@@ -130,6 +140,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
+    if (!m_open) return;
     m_db->exec("COMMIT");
     m_open = false;
 }

@@ -30,6 +30,7 @@ class Database {
     Database& operator=(const Database&) = delete;
 
     void exec(const std::string& sql);
+    void keep_wal();
     long long last_insert_id() const;
     int changes() const; // rows changed by the last statement
     sqlite3* handle() const { return m_db; }
@@ -92,7 +93,8 @@ class Statement {
 
 class Transaction {
   public:
-    explicit Transaction(Database& db); // BEGIN IMMEDIATE: take the write lock up front
+    // BEGIN IMMEDIATE: take the write lock up front. Nested in another one, it joins that one.
+    explicit Transaction(Database& db);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;

@@ -150,6 +150,7 @@ void Store::migrate(Database& db, int version) {
                                      db.path(), current, k_migrations.size()));
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=FULL"); // an outbox row must survive a power cut
+    db.keep_wal();
     for (auto v = current; v < version; ++v) {
         Transaction tx(db);
         db.exec(k_migrations[static_cast<std::size_t>(v)]);

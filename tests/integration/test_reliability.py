@@ -193,3 +193,31 @@ def test_clock_jumping_back_neither_repushes_nor_stretches_waits(case):
     expect(r.rc == 0 and cgv.count() == sent + 1, "the wait kept its length: 200 s later it is over", r)
     expect(len(ntfy.messages) == 1, "no opening pushed again")
     expect(json.loads(case.run("status", "--json", config=cfg).out)[0]["openings_known"] == 3, "nothing forgotten")
+
+
+def count_syncs(case, cfg):
+    """Runs a check under strace; returns (result, number of fsync/fdatasync calls)."""
+    log = case.path("strace.log")
+    p = subprocess.run(["strace", "-f", "-qq", "-o", log, "-e", "trace=fsync,fdatasync", case.alimi, "check"],
+                       env=case.env(cfg), capture_output=True, timeout=60)
+    calls = [line for line in open(log) if "sync(" in line]
+    return p.returncode, len(calls)
+
+
+def test_a_run_syncs_the_disk_once_per_transaction(case):
+    """The write-ahead log stays between runs: a run pays one durable sync per transaction that
+    writes, plus the one SQLite spends on the folder, instead of also creating and checkpointing
+    the log every run (six or more)."""
+    cgv, ntfy, cfg = setup(case)
+    expect(case.run("check", config=cfg).rc == 0, "baseline")
+    rc, quiet = count_syncs(case, cfg)
+    expect(rc == 0 and quiet <= 3, f"nothing new: results, housekeeping and the folder, 3 syncs at most; saw {quiet}")
+    cgv.days.append(ymd(25))
+    rc, news = count_syncs(case, cfg)
+    expect(rc == 0 and len(ntfy.messages) == 1, "the new date is pushed")
+    expect(news <= 4, f"a new opening adds one sync for the delivery record; saw {news}")
+    expect(os.path.exists(case.state + "-wal"), "the log is kept beside the database")
+    # A reader that knows nothing of the log's life sees everything the runs committed.
+    expect(case.db("SELECT count(*) FROM outbox WHERE state = 'delivered'")[0][0] == 1, "delivery recorded")
+    expect(case.db("PRAGMA integrity_check")[0][0] == "ok", "database intact")
+    return f"{quiet} syncs for a quiet run, {news} with a push"

@@ -168,6 +168,24 @@ TEST_CASE("a bad statement is an error and does not poison the cache") {
     CHECK_FALSE(s.step());
 }
 
+TEST_CASE("a transaction inside another joins it: the outer one decides") {
+    Database db(":memory:", Database::Mode::create);
+    db.exec("CREATE TABLE t(v INTEGER)");
+    {
+        Transaction outer(db);
+        {
+            Transaction inner(db);
+            Statement(db, "INSERT INTO t VALUES(1)").run();
+            inner.commit(); // joined: nothing is committed yet
+        }
+        // outer never commits: both writes roll back
+        Statement(db, "INSERT INTO t VALUES(2)").run();
+    }
+    Statement count(db, "SELECT count(*) FROM t");
+    REQUIRE(count.step());
+    CHECK(count.integer(0) == 0);
+}
+
 TEST_CASE("held pushes: only notifiers holding some are listed, and a new fingerprint releases them") {
     auto s = Store::in_memory();
     PushMessage m{"title", "body", "", {}, 3, {}};
