@@ -17,6 +17,16 @@ struct CipherCtxFree {
     void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
 };
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
+struct CipherFree {
+    void operator()(EVP_CIPHER* c) const { EVP_CIPHER_free(c); }
+};
+
+// Fetched once: with EVP_aes_256_cbc() OpenSSL 3 looks the implementation up again on every
+// init, and a plain-code target encrypts six parameters.
+const EVP_CIPHER* aes_256_cbc() {
+    static const std::unique_ptr<EVP_CIPHER, CipherFree> cipher(EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr));
+    return cipher.get();
+}
 
 const unsigned char* bytes(std::string_view s) {
     return reinterpret_cast<const unsigned char*>(s.data());
@@ -30,7 +40,7 @@ std::string cgv_legacy_encrypt(std::string_view plain) {
     int len1 = 0, len2 = 0;
     auto* dst = reinterpret_cast<unsigned char*>(out.data());
     // The IV is the key's first 16 bytes.
-    if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, bytes(k_key), bytes(k_key)) != 1 ||
+    if (!ctx || !aes_256_cbc() || EVP_EncryptInit_ex(ctx.get(), aes_256_cbc(), nullptr, bytes(k_key), bytes(k_key)) != 1 ||
         EVP_EncryptUpdate(ctx.get(), dst, &len1, bytes(plain), static_cast<int>(plain.size())) != 1 ||
         EVP_EncryptFinal_ex(ctx.get(), dst + len1, &len2) != 1)
         throw std::runtime_error("AES encryption failed (OpenSSL)");
