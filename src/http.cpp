@@ -85,7 +85,14 @@ struct HostState {
 
 } // namespace
 
+// libcurl's global set-up must come before any other call into it, the multi handle's included.
+const GlobalInit& global_init() {
+    static const GlobalInit init;
+    return init;
+}
+
 struct HttpClient::Impl {
+    const GlobalInit& init = global_init(); // first member: constructed before the multi handle
     Multi multi{curl_multi_init()};
     std::mt19937 rng{std::random_device{}()};
 };
@@ -97,7 +104,6 @@ std::string default_user_agent() {
 HttpClient::HttpClient(const HttpSettings& settings)
     : m_impl(std::make_unique<Impl>()), m_settings(settings),
       m_user_agent(settings.user_agent.empty() ? default_user_agent() : settings.user_agent) {
-    static GlobalInit init;
     if (!m_impl->multi) throw std::runtime_error("libcurl: cannot create a multi handle");
 }
 
