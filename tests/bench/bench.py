@@ -167,6 +167,18 @@ def cooldown_requests(srv, alimi, work, runs=100):
     return srv.control(srv.cgv, "count")["requests"] - before, runs
 
 
+def syncs_per_run(srv, alimi, work):
+    """fsync/fdatasync calls of one warm 1-target run with nothing new, counted by strace."""
+    d = os.path.join(work, "syncs")
+    os.makedirs(d)
+    cfg, db, log = os.path.join(d, "c.toml"), os.path.join(d, "state.db"), os.path.join(d, "strace.log")
+    open(cfg, "w").write(alimi_config(srv, 1, "legacy"))
+    subprocess.run([alimi, "-q", "check", "-c", cfg, "--state", db])
+    subprocess.run(["strace", "-f", "-qq", "-o", log, "-e", "trace=fsync,fdatasync", alimi, "-q", "check", "-c", cfg,
+                    "--state", db])
+    return sum(1 for line in open(log) if "sync(" in line)
+
+
 def polite_default(srv, alimi, work, n=10):
     d = os.path.join(work, "polite")
     os.makedirs(d)
@@ -212,6 +224,7 @@ def main():
               f"{db['bytes'] / 1024:.0f} KiB, {db['seconds'] / db['runs'] * 1000:.1f} ms per run including process start")
         sent, runs = cooldown_requests(srv, alimi, work)
         print(f"cool-down: a 429 with Retry-After 3600, then {runs} more runs: {sent} request(s) sent in all")
+        print(f"disk syncs (fsync/fdatasync) in a warm 1-target run with nothing new: {syncs_per_run(srv, alimi, work)}")
         took, n = polite_default(srv, alimi, work)
         print(f"polite default ([http] min_gap = 1, max_per_host = 2), {n} targets on one host: {took:.2f} s wall")
         json.dump({"sizes": results, "db": db}, open(os.path.join(ROOT, "build", "bench-results.json"), "w"), indent=2)
