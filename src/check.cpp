@@ -213,7 +213,9 @@ namespace {
 
 // Housekeeping after a run: counters, the run's duration, daily pruning, status files.
 void finish_run(const Config& cfg, Store& store, const HttpClient& http, TimePoint now, double seconds) {
-    Transaction tx(store.db()); // counters, timings and pruning share one durable sync
+    // Counters, timings and pruning: a power cut may lose them, which costs nothing, so this
+    // commit does not wait for the disk. Openings and pushes always do.
+    Transaction tx(store.db(), Transaction::Sync::deferred);
     store.add_request_counts(http.request_counts());
     store.set_meta("last_run_at", std::to_string(to_unix(now)));
     store.set_meta("last_check_seconds", fmt::format("{:.3f}", seconds));

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <cstdio>
+
 namespace alimi {
 
 Database::Database(const std::string& path, Mode mode) : m_path(path) {
@@ -127,22 +129,44 @@ std::optional<long long> Statement::optional_integer(int col) const {
     return integer(col);
 }
 
-Transaction::Transaction(Database& db) : m_db(&db) {
+Transaction::Transaction(Database& db, Sync sync) : m_db(&db) {
     // Inside another transaction this one joins it: the outer one commits or rolls back both.
     m_open = sqlite3_get_autocommit(db.handle()) != 0;
-    if (m_open) db.exec("BEGIN IMMEDIATE");
+    if (!m_open) return;
+    if (sync == Sync::deferred) { // the level can only change outside a transaction
+        Statement level(db, "PRAGMA synchronous");
+        level.step();
+        m_restore_sync = level.integer(0);
+        level.reset();
+        db.exec("PRAGMA synchronous=NORMAL");
+    }
+    try {
+        db.exec("BEGIN IMMEDIATE");
+    } catch (...) {
+        restore_sync();
+        throw;
+    }
+}
+
+void Transaction::restore_sync() noexcept {
+    if (m_restore_sync < 0) return;
+    char sql[40];
+    std::snprintf(sql, sizeof sql, "PRAGMA synchronous=%lld", m_restore_sync);
+    sqlite3_exec(m_db->handle(), sql, nullptr, nullptr, nullptr);
+    m_restore_sync = -1;
 }
 
 Transaction::~Transaction() {
-    if (!m_open) return;
     // Rolling back must not throw from a destructor; a failed rollback leaves SQLite's own recovery.
-    sqlite3_exec(m_db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (m_open) sqlite3_exec(m_db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    restore_sync();
 }
 
 void Transaction::commit() {
     if (!m_open) return;
-    m_db->exec("COMMIT");
+    m_db->exec("COMMIT"); // on failure the destructor rolls back
     m_open = false;
+    restore_sync();
 }
 
 } // namespace alimi

@@ -96,16 +96,22 @@ class Statement {
 
 class Transaction {
   public:
+    // full: the commit waits for the disk. deferred: it does not (synchronous=NORMAL in WAL mode),
+    // so a power cut may lose it, but never tear it; for writes whose loss costs only a counter.
+    enum class Sync { full, deferred };
     // BEGIN IMMEDIATE: take the write lock up front. Nested in another one, it joins that one.
-    explicit Transaction(Database& db);
+    explicit Transaction(Database& db, Sync sync = Sync::full);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     void commit();
 
   private:
+    void restore_sync() noexcept; // puts back the level a deferred transaction lowered
+
     Database* m_db;
     bool m_open = true;
+    long long m_restore_sync = -1; // the level a deferred transaction puts back; -1: none
 };
 
 } // namespace alimi

@@ -1,5 +1,7 @@
 #include "store.hpp"
 
+#include <sqlite3.h>
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -198,4 +200,46 @@ TEST_CASE("held pushes: only notifiers holding some are listed, and a new finger
     CHECK(s->release_holds("phone", "fp2", k_now) == 1);
     CHECK(s->notifiers_holding().empty());
     CHECK(s->due_pushes(k_now).size() == 2);
+}
+
+namespace {
+long long sync_level(Database& db) {
+    Statement s(db, "PRAGMA synchronous");
+    s.step();
+    return s.integer(0);
+}
+} // namespace
+
+TEST_CASE("a deferred transaction lowers the sync level for itself only") {
+    TempDir tmp;
+    Store store((tmp.path / "state.db").string(), Database::Mode::create);
+    auto& db = store.db();
+    REQUIRE(sync_level(db) == 2); // FULL: what openings and pushes rely on
+    {
+        Transaction tx(db, Transaction::Sync::deferred);
+        CHECK(sync_level(db) == 1); // NORMAL
+        tx.commit();
+        CHECK(sync_level(db) == 2);
+    }
+    {
+        Transaction tx(db, Transaction::Sync::deferred);
+        Statement(db, "INSERT INTO meta(key, value) VALUES('x', '1')").run();
+    } // rolled back
+    CHECK(sync_level(db) == 2);
+    CHECK_FALSE(store.meta("x"));
+    // A deferred transaction inside a full one joins it and leaves the level alone.
+    Transaction outer(db);
+    Transaction inner(db, Transaction::Sync::deferred);
+    CHECK(sync_level(db) == 2);
+}
+
+TEST_CASE("a deferred transaction that cannot begin leaves the sync level as it was") {
+    TempDir tmp;
+    const auto path = (tmp.path / "state.db").string();
+    Store holder(path, Database::Mode::create);
+    Store other(path, Database::Mode::existing);
+    sqlite3_busy_timeout(other.db().handle(), 0); // fail at once instead of waiting 10 s
+    Transaction lock(holder.db());
+    CHECK_THROWS_AS(Transaction(other.db(), Transaction::Sync::deferred), StoreError);
+    CHECK(sync_level(other.db()) == 2);
 }
