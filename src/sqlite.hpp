@@ -31,8 +31,8 @@ class Database {
 
     void exec(const std::string& sql);
     // Keeps the write-ahead log between connections instead of checkpointing and deleting it on
-    // close: each run then syncs once per transaction, not also for the log's header and folder.
-    // SQLite checkpoints it every 64 pages and trims it to 1 MiB.
+    // close: a run then syncs for its durable commits only, not also for a new log's header and a
+    // checkpoint. SQLite checkpoints it every 64 pages and trims it to 1 MiB.
     void keep_wal();
     long long last_insert_id() const;
     int changes() const; // rows changed by the last statement
