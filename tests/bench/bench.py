@@ -56,6 +56,23 @@ class Servers:
         self.proc.wait()
 
 
+class Replaying:
+    """The same answers as srv's fakes, replayed by tests/bench/replay.py: a server whose cost
+    is near nothing, so that the figures are the tools' own. Pushes still go to the fake ntfy."""
+    def __init__(self, srv):
+        self.procs = [subprocess.Popen([sys.executable, os.path.join(HERE, "replay.py"), str(port)],
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) for port in (srv.cgv, srv.api)]
+        cgv, api = (int(p.stdout.readline()) for p in self.procs)
+        self.legacy_url = f"http://127.0.0.1:{cgv}{LEGACY_PATH}"
+        self.api_url = f"http://127.0.0.1:{api}/api/v1"
+        self.ntfy_url = srv.ntfy_url
+
+    def close(self):
+        for p in self.procs:
+            p.terminate()
+            p.wait()
+
+
 def alimi_config(srv, n, source, polite=False):
     http = "" if polite else "[http]\nmin_gap = 0\nmax_per_host = 8\n"
     out = [http, f'[cgv]\napi = "{srv.api_url}"\n',
@@ -101,8 +118,8 @@ def peak_rss(command, prepare=None, reps=5):
     return statistics.median(rss)
 
 
-def measure_size(srv, alimi, n, work, runs):
-    d = os.path.join(work, f"n{n}")
+def measure_size(srv, alimi, n, work, runs, label=""):
+    d = os.path.join(work, f"{label}n{n}")
     os.makedirs(d)
 
     def w(name, text):
@@ -168,15 +185,19 @@ def cooldown_requests(srv, alimi, work, runs=100):
 
 
 def syncs_per_run(srv, alimi, work):
-    """fsync/fdatasync calls of one warm 1-target run with nothing new, counted by strace."""
+    """fsync/fdatasync calls of one warm 1-target run with nothing new, counted by strace: on
+    files, and on folders (SQLite syncs the folder of its log once per process)."""
     d = os.path.join(work, "syncs")
     os.makedirs(d)
     cfg, db, log = os.path.join(d, "c.toml"), os.path.join(d, "state.db"), os.path.join(d, "strace.log")
     open(cfg, "w").write(alimi_config(srv, 1, "legacy"))
     subprocess.run([alimi, "-q", "check", "-c", cfg, "--state", db])
-    subprocess.run(["strace", "-f", "-qq", "-o", log, "-e", "trace=fsync,fdatasync", alimi, "-q", "check", "-c", cfg,
+    time.sleep(1.1)  # a later second, as from cron: the run has health times to write
+    subprocess.run(["strace", "-f", "-qq", "-y", "-o", log, "-e", "trace=fsync,fdatasync", alimi, "-q", "check", "-c", cfg,
                     "--state", db])
-    return sum(1 for line in open(log) if "sync(" in line)
+    calls = [line for line in open(log) if "sync(" in line]
+    folders = sum(1 for line in calls if f"<{d}>" in line)
+    return len(calls) - folders, folders
 
 
 def polite_default(srv, alimi, work, n=10):
@@ -189,6 +210,24 @@ def polite_default(srv, alimi, work, n=10):
     start = time.monotonic()
     subprocess.run([alimi, "-q", "check", "-c", cfg, "--state", db])
     return time.monotonic() - start, n
+
+
+def measure_all(srv, alimi, sizes, work, title, label=""):
+    """Measures every size against srv and prints the table and the ratios."""
+    print(f"\n{title}:\n\n| targets | tool | wall ms (mean ± sd) | CPU ms | peak RSS MB |\n|---|---|---|---|---|")
+    results = {}
+    for n in sizes:
+        rows = measure_size(srv, alimi, n, work, runs=max(5, min(30, 300 // n)), label=label)
+        results[n] = rows
+        for name, r in rows.items():
+            print(f"| {n} | {name} | {r['wall_ms']:.1f} ± {r['wall_sd']:.1f} | {r['cpu_ms']:.1f} | {r['rss_mb']:.1f} |", flush=True)
+    print("\n| targets | python/alimi wall | python/alimi RSS | urlwatch/alimi wall | urlwatch/alimi RSS | alimi ms per target |")
+    print("|---|---|---|---|---|---|")
+    for n, rows in results.items():
+        al, py, uw = rows["alimi legacy warm"], rows["python reference"], rows["urlwatch"]
+        print(f"| {n} | {py['wall_ms'] / al['wall_ms']:.1f}x | {py['rss_mb'] / al['rss_mb']:.1f}x | "
+              f"{uw['wall_ms'] / al['wall_ms']:.1f}x | {uw['rss_mb'] / al['rss_mb']:.1f}x | {al['wall_ms'] / n:.2f} |")
+    return results
 
 
 def main():
@@ -206,28 +245,23 @@ def main():
     try:
         print(f"machine: {os.cpu_count()} cores, {open('/proc/meminfo').readline().split()[1]} kB RAM; "
               f"alimi: {subprocess.run([alimi, '--version'], capture_output=True, text=True).stdout.strip()}")
-        print("\n| targets | tool | wall ms (mean ± sd) | CPU ms | peak RSS MB |\n|---|---|---|---|---|")
-        results = {}
-        for n in sizes:
-            rows = measure_size(srv, alimi, n, work, runs=max(5, min(30, 300 // n)))
-            results[n] = rows
-            for name, r in rows.items():
-                print(f"| {n} | {name} | {r['wall_ms']:.1f} ± {r['wall_sd']:.1f} | {r['cpu_ms']:.1f} | {r['rss_mb']:.1f} |", flush=True)
-        print("\n| targets | python/alimi wall | python/alimi RSS | urlwatch/alimi wall | urlwatch/alimi RSS | alimi ms per target |")
-        print("|---|---|---|---|---|---|")
-        for n, rows in results.items():
-            al, py, uw = rows["alimi legacy warm"], rows["python reference"], rows["urlwatch"]
-            print(f"| {n} | {py['wall_ms'] / al['wall_ms']:.1f}x | {py['rss_mb'] / al['rss_mb']:.1f}x | "
-                  f"{uw['wall_ms'] / al['wall_ms']:.1f}x | {uw['rss_mb'] / al['rss_mb']:.1f}x | {al['wall_ms'] / n:.2f} |")
+        results = measure_all(srv, alimi, sizes, work, "against the fake servers of the integration tests")
+        lean = Replaying(srv)
+        try:
+            replayed = measure_all(lean, alimi, sizes, work, "against the same answers replayed (tests/bench/replay.py)",
+                                   label="replay-")
+        finally:
+            lean.close()
         db = db_after_runs(srv, alimi, work, db_runs)
         print(f"\ndatabase after {db['runs']} runs (1 target, a new date every 100 runs, garbage every 50): "
               f"{db['bytes'] / 1024:.0f} KiB, {db['seconds'] / db['runs'] * 1000:.1f} ms per run including process start")
         sent, runs = cooldown_requests(srv, alimi, work)
         print(f"cool-down: a 429 with Retry-After 3600, then {runs} more runs: {sent} request(s) sent in all")
-        print(f"disk syncs (fsync/fdatasync) in a warm 1-target run with nothing new: {syncs_per_run(srv, alimi, work)}")
+        files, folders = syncs_per_run(srv, alimi, work)
+        print(f"disk syncs (fsync/fdatasync) in a warm 1-target run with nothing new: {files} on files, {folders} on folders")
         took, n = polite_default(srv, alimi, work)
         print(f"polite default ([http] min_gap = 1, max_per_host = 2), {n} targets on one host: {took:.2f} s wall")
-        json.dump({"sizes": results, "db": db}, open(os.path.join(ROOT, "build", "bench-results.json"), "w"), indent=2)
+        json.dump({"sizes": results, "replayed": replayed, "db": db}, open(os.path.join(ROOT, "build", "bench-results.json"), "w"), indent=2)
     finally:
         srv.close()
         shutil.rmtree(work, ignore_errors=True)
