@@ -214,7 +214,11 @@ def test_a_run_syncs_the_disk_only_for_openings_and_pushes(case):
     Each figure is the least of three runs: SQLite checkpoints the log every few runs."""
     cgv, ntfy, cfg = setup(case)
     expect(case.run("check", config=cfg).rc == 0, "baseline")
-    quiet = min(count_syncs(case, cfg) for _ in range(3))
+    quiet = []
+    for _ in range(3):
+        time.sleep(1.1)  # a later second, as from cron: the run has new health times to write
+        quiet.append(count_syncs(case, cfg))
+    quiet = min(quiet)
     expect(quiet <= 1, f"nothing new: at most 1 sync; saw {quiet}")
     news = []
     for day in (25, 26, 27):
