@@ -35,15 +35,8 @@ sqlite3_stmt* Database::compile(std::string_view sql, bool persistent) {
 }
 
 Database::Slot* Database::cached(std::string_view sql) {
-    auto [it, added] = m_cache.try_emplace(std::string(sql));
-    if (added) {
-        try {
-            it->second.stmt = compile(sql, true);
-        } catch (...) {
-            m_cache.erase(it);
-            throw;
-        }
-    }
+    auto it = m_cache.find(sql);
+    if (it == m_cache.end()) it = m_cache.emplace(std::string(sql), Slot{compile(sql, true), false}).first;
     if (it->second.busy) return nullptr;
     it->second.busy = true;
     return &it->second;

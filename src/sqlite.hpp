@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -52,7 +53,12 @@ class Database {
   private:
     sqlite3* m_db = nullptr;
     std::string m_path;
-    std::unordered_map<std::string, Slot> m_cache;
+    // Looked up by string_view: a hit costs no copy of the SQL.
+    struct SqlHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+    };
+    std::unordered_map<std::string, Slot, SqlHash, std::equal_to<>> m_cache;
 };
 
 class Statement {
