@@ -40,7 +40,8 @@ std::string cgv_legacy_encrypt(std::string_view plain) {
     int len1 = 0, len2 = 0;
     auto* dst = reinterpret_cast<unsigned char*>(out.data());
     // The IV is the key's first 16 bytes.
-    if (!ctx || !aes_256_cbc() || EVP_EncryptInit_ex(ctx.get(), aes_256_cbc(), nullptr, bytes(k_key), bytes(k_key)) != 1 ||
+    const EVP_CIPHER* aes = aes_256_cbc();
+    if (!ctx || !aes || EVP_EncryptInit_ex(ctx.get(), aes, nullptr, bytes(k_key), bytes(k_key)) != 1 ||
         EVP_EncryptUpdate(ctx.get(), dst, &len1, bytes(plain), static_cast<int>(plain.size())) != 1 ||
         EVP_EncryptFinal_ex(ctx.get(), dst + len1, &len2) != 1)
         throw std::runtime_error("AES encryption failed (OpenSSL)");
