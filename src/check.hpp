@@ -26,7 +26,8 @@ struct CheckOutcome {
     int exit_code() const { return targets_failed > 0 || pushes_pending > 0 ? 1 : 0; }
 };
 
-CheckOutcome run_check(const Config& cfg, Store& store, const CheckOptions& options, std::ostream& out);
+CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &options,
+                       std::ostream &out);
 
 // Operator alerts change state only at the edges: one alert when failures reach `after`, one
 // recovery when a target that was alerted about succeeds again. Never one per run.
@@ -34,16 +35,16 @@ enum class AlertChange { none, failing, recovered };
 AlertChange alert_change(bool success, int failures, bool alerted, int after);
 
 // Delivers due pushes of the outbox; returns how many are still pending afterwards.
-int deliver_pending(const Config& cfg, Store& store, TimePoint now);
+int deliver_pending(const Config &cfg, Store &store, TimePoint now);
 
 // The host a target's source talks to ("" when unknown): cool-downs are kept per host.
-std::string source_host(const TargetConfig& target);
+std::string source_host(const TargetConfig &target);
 
 // HTTP settings for pushes: the user's timeout, none of the spacing meant for CGV.
-HttpSettings push_settings(const HttpSettings& s);
+HttpSettings push_settings(const HttpSettings &s);
 
 // One line of `check --json` for a fresh opening.
-std::string opening_json(const TargetConfig& target, const Snapshot& snapshot, const Opening& o);
+std::string opening_json(const TargetConfig &target, const Snapshot &snapshot, const Opening &o);
 
 } // namespace alimi
 
@@ -51,6 +52,6 @@ namespace alimi {
 
 // `alimi notify-test [NAME]`: one test push per notifier (or the named one), straight, not queued.
 // Prints one line per notifier with the server's answer; returns the exit code.
-int notify_test(const Config& cfg, const std::vector<std::string>& names, std::ostream& out);
+int notify_test(const Config &cfg, const std::vector<std::string> &names, std::ostream &out);
 
 } // namespace alimi

@@ -8,18 +8,18 @@
 #include "log.hpp"
 #include "paths.hpp"
 #include "report.hpp"
-#include "text.hpp"
 #include "status.hpp"
 #include "store.hpp"
+#include "text.hpp"
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <sys/stat.h>
 #include <iostream>
 #include <set>
+#include <sys/stat.h>
 
 namespace alimi {
 
@@ -40,39 +40,45 @@ class UsageError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-Config load(const Globals& g) {
+Config load(const Globals &g) {
     const auto env = process_env();
     return load_config(resolve_config_path(g.config, env, file_exists), env);
 }
 
 // A secret in a file other users can read is a leak waiting to happen; say so where a person is
 // looking (validate, notify-test), and under -v in checks, so cron mail stays quiet.
-void warn_if_secret_exposed(const Config& cfg, log::Level level) {
+void warn_if_secret_exposed(const Config &cfg, log::Level level) {
     struct stat st {};
-    if (cfg.inline_secret.empty() || ::stat(cfg.path.c_str(), &st) != 0 || !(st.st_mode & S_IROTH)) return;
-    const auto message = fmt::format("warning: {} holds a secret ({}) and other users can read it (mode {:o}); "
-                                     "chmod 600 it, or use token_env / password_env / webhook_url_env",
-                                     cfg.path, cfg.inline_secret, st.st_mode & 0777);
-    if (level == log::Level::error) log::error("{}", message);
-    else log::info("{}", message);
+    if (cfg.inline_secret.empty() || ::stat(cfg.path.c_str(), &st) != 0 || !(st.st_mode & S_IROTH))
+        return;
+    const auto message =
+        fmt::format("warning: {} holds a secret ({}) and other users can read it (mode {:o}); "
+                    "chmod 600 it, or use token_env / password_env / webhook_url_env",
+                    cfg.path, cfg.inline_secret, st.st_mode & 0777);
+    if (level == log::Level::error)
+        log::error("{}", message);
+    else
+        log::info("{}", message);
 }
 
-std::string state_path(const Globals& g, const Config& cfg) {
+std::string state_path(const Globals &g, const Config &cfg) {
     return resolve_state_path(g.state, cfg.state, cfg.path, process_env());
 }
 
 // Read-only commands never create a state file: without one they see an empty store.
-std::unique_ptr<Store> open_existing(const std::string& path) {
-    if (!file_exists(path)) return Store::in_memory();
+std::unique_ptr<Store> open_existing(const std::string &path) {
+    if (!file_exists(path))
+        return Store::in_memory();
     return std::make_unique<Store>(path, Database::Mode::existing);
 }
 
-void require_known_targets(const Config& cfg, const std::vector<std::string>& names) {
-    for (const auto& n : names)
-        if (!cfg.target(n)) throw UsageError(fmt::format("unknown target '{}' (not in {})", n, cfg.path));
+void require_known_targets(const Config &cfg, const std::vector<std::string> &names) {
+    for (const auto &n : names)
+        if (!cfg.target(n))
+            throw UsageError(fmt::format("unknown target '{}' (not in {})", n, cfg.path));
 }
 
-int cmd_check(const Globals& g, const CheckOptions& opt) {
+int cmd_check(const Globals &g, const CheckOptions &opt) {
     const auto cfg = load(g);
     warn_if_secret_exposed(cfg, log::Level::info);
     require_known_targets(cfg, opt.targets);
@@ -84,15 +90,19 @@ int cmd_check(const Globals& g, const CheckOptions& opt) {
     Store store(path, Database::Mode::create);
     auto lock = FileLock::acquire(path + ".lock", k_lock_wait_seconds);
     if (!lock) {
-        log::error("another alimi check has held {}.lock for {} s; this run skipped", path, k_lock_wait_seconds);
+        log::error("another alimi check has held {}.lock for {} s; this run skipped", path,
+                   k_lock_wait_seconds);
         return k_exit_failed;
     }
     ping(cfg, "/start");
     const auto outcome = run_check(cfg, store, opt, std::cout);
     const int code = outcome.exit_code();
-    if (code == 0) ping(cfg, "");
-    else ping(cfg, "/fail", fmt::format("exit status {}: {} target(s) failed, {} push(es) pending", code,
-                                       outcome.targets_failed, outcome.pushes_pending));
+    if (code == 0)
+        ping(cfg, "");
+    else
+        ping(cfg, "/fail",
+             fmt::format("exit status {}: {} target(s) failed, {} push(es) pending", code,
+                         outcome.targets_failed, outcome.pushes_pending));
     return code;
 }
 
@@ -102,20 +112,24 @@ struct StatusOptions {
     std::string prom;
 };
 
-int cmd_status(const Globals& g, const StatusOptions& opt) {
+int cmd_status(const Globals &g, const StatusOptions &opt) {
     const auto cfg = load(g);
     auto store = open_existing(state_path(g, cfg));
     const auto now = now_utc();
     const bool files = !opt.html.empty() || !opt.prom.empty();
     // ntfy's subscriber count is shown on the page and under the table, not in JSON or metrics.
     const auto report = gather_report(cfg, *store, now, !opt.html.empty() || (!opt.json && !files));
-    if (!opt.html.empty()) write_file_atomic(opt.html, render_status_html(report));
-    if (!opt.prom.empty()) write_file_atomic(opt.prom, render_prometheus(report));
-    if (opt.json) std::cout << status_json(report.rows) << '\n';
+    if (!opt.html.empty())
+        write_file_atomic(opt.html, render_status_html(report));
+    if (!opt.prom.empty())
+        write_file_atomic(opt.prom, render_prometheus(report));
+    if (opt.json)
+        std::cout << status_json(report.rows) << '\n';
     else if (!files) {
         std::cout << status_table(report.rows, now);
         if (report.ntfy_configured)
-            std::cout << (report.ntfy ? fmt::format("ntfy: {:g} subscribers, {:g} visitors\n", report.ntfy->subscribers, report.ntfy->visitors)
+            std::cout << (report.ntfy ? fmt::format("ntfy: {:g} subscribers, {:g} visitors\n",
+                                                    report.ntfy->subscribers, report.ntfy->visitors)
                                       : std::string("ntfy: unknown\n"));
     }
     return k_exit_ok;
@@ -127,55 +141,69 @@ struct HistoryOptions {
     bool json = false;
 };
 
-int cmd_history(const Globals& g, const HistoryOptions& opt) {
+int cmd_history(const Globals &g, const HistoryOptions &opt) {
     const auto cfg = load(g);
     const auto since = parse_duration(opt.since);
-    if (!since) throw UsageError(fmt::format("--since '{}': use a number with s, m, h, d or w, like 7d", opt.since));
+    if (!since)
+        throw UsageError(
+            fmt::format("--since '{}': use a number with s, m, h, d or w, like 7d", opt.since));
     auto store = open_existing(state_path(g, cfg));
     auto events = store->events(opt.target, now_utc() - std::chrono::seconds(*since), 100000);
     std::reverse(events.begin(), events.end()); // oldest first, like a log
     if (opt.json) {
         auto arr = nlohmann::ordered_json::array();
-        for (const auto& e : events)
-            arr.push_back({{"at", iso_timestamp(e.at)}, {"target", e.target}, {"kind", e.kind}, {"detail", e.detail}});
+        for (const auto &e : events)
+            arr.push_back({{"at", iso_timestamp(e.at)},
+                           {"target", e.target},
+                           {"kind", e.kind},
+                           {"detail", e.detail}});
         std::cout << arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
         return k_exit_ok;
     }
-    for (const auto& e : events)
-        std::cout << fmt::format("{}  {}  {}  {}\n", kst_timestamp(e.at), e.target, e.kind, one_line(e.detail, 300));
+    for (const auto &e : events)
+        std::cout << fmt::format("{}  {}  {}  {}\n", kst_timestamp(e.at), e.target, e.kind,
+                                 one_line(e.detail, 300));
     return k_exit_ok;
 }
 
-int cmd_prune(const Globals& g, const std::string& keep) {
+int cmd_prune(const Globals &g, const std::string &keep) {
     const auto cfg = load(g);
-    const auto seconds = keep.empty() ? static_cast<long long>(cfg.status.keep_days * 86400) : parse_duration(keep).value_or(-1);
-    if (seconds < 0) throw UsageError(fmt::format("--keep '{}': use a number with s, m, h, d or w, like 90d", keep));
+    const auto seconds = keep.empty() ? static_cast<long long>(cfg.status.keep_days * 86400)
+                                      : parse_duration(keep).value_or(-1);
+    if (seconds < 0)
+        throw UsageError(
+            fmt::format("--keep '{}': use a number with s, m, h, d or w, like 90d", keep));
     const auto path = state_path(g, cfg);
-    if (!file_exists(path)) return k_exit_ok;
+    if (!file_exists(path))
+        return k_exit_ok;
     Store store(path, Database::Mode::existing);
     const auto c = store.prune(now_utc(), seconds);
-    log::info("pruned {} events, {} finished pushes, {} past openings", c.events, c.pushes, c.openings);
+    log::info("pruned {} events, {} finished pushes, {} past openings", c.events, c.pushes,
+              c.openings);
     return k_exit_ok;
 }
 
-int cmd_validate(const Globals& g) {
+int cmd_validate(const Globals &g) {
     const auto cfg = load(g);
     warn_if_secret_exposed(cfg, log::Level::error);
-    log::info("{}: ok ({} targets, {} notifiers)", cfg.path, cfg.targets.size(), cfg.notifiers.size());
+    log::info("{}: ok ({} targets, {} notifiers)", cfg.path, cfg.targets.size(),
+              cfg.notifiers.size());
     return k_exit_ok;
 }
 
-int cmd_notify_test(const Globals& g, const std::vector<std::string>& names) {
+int cmd_notify_test(const Globals &g, const std::vector<std::string> &names) {
     const auto cfg = load(g);
     warn_if_secret_exposed(cfg, log::Level::error);
-    for (const auto& n : names)
-        if (!cfg.notifier(n)) throw UsageError(fmt::format("unknown notifier '{}' (not in {})", n, cfg.path));
-    if (cfg.notifiers.empty()) throw UsageError(fmt::format("{} has no [[notifier]]", cfg.path));
+    for (const auto &n : names)
+        if (!cfg.notifier(n))
+            throw UsageError(fmt::format("unknown notifier '{}' (not in {})", n, cfg.path));
+    if (cfg.notifiers.empty())
+        throw UsageError(fmt::format("{} has no [[notifier]]", cfg.path));
     return notify_test(cfg, names, std::cout);
 }
 
 // Discovery works before there is a config: it uses one when there is one, defaults otherwise.
-DiscoverOptions discover_options(const Globals& g, const std::string& api, bool json) {
+DiscoverOptions discover_options(const Globals &g, const std::string &api, bool json) {
     DiscoverOptions opt;
     opt.json = json;
     opt.api = Config{}.cgv_api;
@@ -186,34 +214,41 @@ DiscoverOptions discover_options(const Globals& g, const std::string& api, bool 
         opt.api = cfg.cgv_api;
         opt.http = cfg.http;
     }
-    if (!api.empty()) opt.api = api;
-    while (opt.api.ends_with('/')) opt.api.pop_back();
+    if (!api.empty())
+        opt.api = api;
+    while (opt.api.ends_with('/'))
+        opt.api.pop_back();
     return opt;
 }
 
-int cmd_movies(const Globals& g, const std::string& theater, const std::string& screen, const std::string& api, bool json) {
+int cmd_movies(const Globals &g, const std::string &theater, const std::string &screen,
+               const std::string &api, bool json) {
     if (theater.size() != 4 || !std::all_of(theater.begin(), theater.end(), ::isalnum))
-        throw UsageError(fmt::format("theater code '{}' must be 4 letters or digits, like 0013 (see: alimi theaters)", theater));
-    const auto& screens = screens_of(SourceKind::cgv);
+        throw UsageError(fmt::format(
+            "theater code '{}' must be 4 letters or digits, like 0013 (see: alimi theaters)",
+            theater));
+    const auto &screens = screens_of(SourceKind::cgv);
     if (!screen.empty() && std::find(screens.begin(), screens.end(), screen) == screens.end())
-        throw UsageError(fmt::format("unknown screen '{}' (one of {})", screen, fmt::join(screens, ", ")));
+        throw UsageError(
+            fmt::format("unknown screen '{}' (one of {})", screen, fmt::join(screens, ", ")));
     return list_movies(discover_options(g, api, json), theater, screen, std::cout);
 }
 
 // Runs the chosen command, turning exceptions into the documented exit codes, each said once.
-template <typename F> int guarded(F&& command) {
+template <typename F> int guarded(F &&command) {
     try {
         return command();
-    } catch (const ConfigError& e) {
-        for (const auto& p : e.problems()) log::error("{}", p);
+    } catch (const ConfigError &e) {
+        for (const auto &p : e.problems())
+            log::error("{}", p);
         return k_exit_usage;
-    } catch (const UsageError& e) {
+    } catch (const UsageError &e) {
         log::error("{}", e.what());
         return k_exit_usage;
-    } catch (const StoreError& e) {
+    } catch (const StoreError &e) {
         log::error("{}", e.what());
         return k_exit_state;
-    } catch (const std::exception& e) {
+    } catch (const std::exception &e) {
         log::error("{}", e.what());
         return k_exit_failed;
     }
@@ -221,84 +256,108 @@ template <typename F> int guarded(F&& command) {
 
 } // namespace
 
-int run_cli(int argc, char** argv) {
-    CLI::App app{"alimi: tells you the moment movie booking opens at CGV (IMAX, 4DX, SCREENX, ...).\n"
-                 "Exit status: 0 ok, 1 a target failed or a push is pending, 2 usage or config error, "
-                 "3 state database error.",
-                 "alimi"};
+int run_cli(int argc, char **argv) {
+    CLI::App app{
+        "alimi: tells you the moment movie booking opens at CGV (IMAX, 4DX, SCREENX, ...).\n"
+        "Exit status: 0 ok, 1 a target failed or a push is pending, 2 usage or config error, "
+        "3 state database error.",
+        "alimi"};
     app.set_version_flag("--version", std::string("alimi ") + ALIMI_VERSION);
     app.require_subcommand(1);
     app.fallthrough();
     Globals g;
-    app.add_option("-c,--config", g.config, "Config file (.toml or .json); default $ALIMI_CONFIG, "
-                                            "then $XDG_CONFIG_HOME/alimi/config.toml");
-    app.add_option("--state", g.state, "State database; default from the config, $ALIMI_STATE, "
-                                       "$STATE_DIRECTORY or $XDG_STATE_HOME/alimi/state.db");
+    app.add_option("-c,--config", g.config,
+                   "Config file (.toml or .json); default $ALIMI_CONFIG, "
+                   "then $XDG_CONFIG_HOME/alimi/config.toml");
+    app.add_option("--state", g.state,
+                   "State database; default from the config, $ALIMI_STATE, "
+                   "$STATE_DIRECTORY or $XDG_STATE_HOME/alimi/state.db");
     app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (-vv: every request)");
-    app.add_flag("-q,--quiet", g.quiet, "Print nothing, not even errors; the exit status still tells");
+    app.add_flag("-q,--quiet", g.quiet,
+                 "Print nothing, not even errors; the exit status still tells");
     std::string log_format = "text";
-    app.add_option("--log-format", log_format, "Diagnostics as text (default) or json lines, for journald pipelines")
+    app.add_option("--log-format", log_format,
+                   "Diagnostics as text (default) or json lines, for journald pipelines")
         ->check(CLI::IsMember({"text", "json"}));
 
     CheckOptions check;
-    auto* c = app.add_subcommand("check", "Fetch every target once, push new openings, exit");
-    c->add_flag("--dry-run", check.dry_run, "Fetch and compare, but change no state and push nothing");
+    auto *c = app.add_subcommand("check", "Fetch every target once, push new openings, exit");
+    c->add_flag("--dry-run", check.dry_run,
+                "Fetch and compare, but change no state and push nothing");
     c->add_flag("--json", check.json, "Print one JSON object per new opening on stdout");
     c->add_option("TARGET", check.targets, "Only these targets (default: all)");
 
     StatusOptions status;
-    auto* s = app.add_subcommand("status", "One row of health per target");
+    auto *s = app.add_subcommand("status", "One row of health per target");
     s->add_flag("--json", status.json, "A JSON array instead of the table");
     s->add_option("--html", status.html, "Write a self-contained status page to this file");
-    s->add_option("--prom", status.prom, "Write Prometheus text (node_exporter textfile) to this file");
+    s->add_option("--prom", status.prom,
+                  "Write Prometheus text (node_exporter textfile) to this file");
 
     HistoryOptions history;
-    auto* h = app.add_subcommand("history", "Openings found, pushes, errors: what happened lately");
+    auto *h = app.add_subcommand("history", "Openings found, pushes, errors: what happened lately");
     h->add_option("TARGET", history.target, "Only this target");
     h->add_option("--since", history.since, "How far back: 30m, 12h, 7d (default), 4w");
     h->add_flag("--json", history.json, "A JSON array instead of lines");
 
     std::string keep;
-    auto* pr = app.add_subcommand("prune", "Delete history older than --keep (default [status] keep_days) now");
+    auto *pr = app.add_subcommand(
+        "prune", "Delete history older than --keep (default [status] keep_days) now");
     pr->add_option("--keep", keep, "How much history to keep: 90d, 4w, ...");
 
-    auto* v = app.add_subcommand("validate", "Check the config; exit 0 when valid, 2 with every problem otherwise");
+    auto *v = app.add_subcommand(
+        "validate", "Check the config; exit 0 when valid, 2 with every problem otherwise");
 
     std::vector<std::string> notifier_names;
-    auto* n = app.add_subcommand("notify-test", "Send a test push to every notifier (or the named ones)");
+    auto *n =
+        app.add_subcommand("notify-test", "Send a test push to every notifier (or the named ones)");
     n->add_option("NOTIFIER", notifier_names, "Notifier names");
 
     std::string api, query, theater, screen;
     bool discover_json = false;
-    auto* th = app.add_subcommand("theaters", "Look up CGV theater codes on the current site");
+    auto *th = app.add_subcommand("theaters", "Look up CGV theater codes on the current site");
     th->add_option("QUERY", query, "Part of a theater's name (Korean is fine) or its code");
     th->add_flag("--json", discover_json, "A JSON array instead of lines");
-    th->add_option("--api", api, "API base (default: [cgv] api of the config, or https://cgv.co.kr/api/v1)");
-    auto* mv = app.add_subcommand("movies", "List bookable movies with their codes, and whether they play at THEATER");
+    th->add_option("--api", api,
+                   "API base (default: [cgv] api of the config, or https://cgv.co.kr/api/v1)");
+    auto *mv = app.add_subcommand(
+        "movies", "List bookable movies with their codes, and whether they play at THEATER");
     mv->add_option("THEATER", theater, "Theater code, e.g. 0013")->required();
-    mv->add_option("--screen", screen, "Only movies shown on this screen: imax, 4dx, screenx, dolby");
+    mv->add_option("--screen", screen,
+                   "Only movies shown on this screen: imax, 4dx, screenx, dolby");
     mv->add_flag("--json", discover_json, "A JSON array instead of the table");
-    mv->add_option("--api", api, "API base (default: [cgv] api of the config, or https://cgv.co.kr/api/v1)");
+    mv->add_option("--api", api,
+                   "API base (default: [cgv] api of the config, or https://cgv.co.kr/api/v1)");
 
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::ParseError &e) {
         const int rc = app.exit(e);
         return rc == 0 ? k_exit_ok : k_exit_usage;
     }
-    log::set_level(g.quiet ? log::Level::quiet
-                           : g.verbose >= 2 ? log::Level::debug
-                           : g.verbose == 1 ? log::Level::info
-                                            : log::Level::error);
+    log::set_level(g.quiet          ? log::Level::quiet
+                   : g.verbose >= 2 ? log::Level::debug
+                   : g.verbose == 1 ? log::Level::info
+                                    : log::Level::error);
     log::set_format(log_format == "json" ? log::Format::json : log::Format::text);
-    if (c->parsed()) return guarded([&] { return cmd_check(g, check); });
-    if (s->parsed()) return guarded([&] { return cmd_status(g, status); });
-    if (h->parsed()) return guarded([&] { return cmd_history(g, history); });
-    if (pr->parsed()) return guarded([&] { return cmd_prune(g, keep); });
-    if (v->parsed()) return guarded([&] { return cmd_validate(g); });
-    if (n->parsed()) return guarded([&] { return cmd_notify_test(g, notifier_names); });
-    if (th->parsed()) return guarded([&] { return list_theaters(discover_options(g, api, discover_json), query, std::cout); });
-    if (mv->parsed()) return guarded([&] { return cmd_movies(g, theater, screen, api, discover_json); });
+    if (c->parsed())
+        return guarded([&] { return cmd_check(g, check); });
+    if (s->parsed())
+        return guarded([&] { return cmd_status(g, status); });
+    if (h->parsed())
+        return guarded([&] { return cmd_history(g, history); });
+    if (pr->parsed())
+        return guarded([&] { return cmd_prune(g, keep); });
+    if (v->parsed())
+        return guarded([&] { return cmd_validate(g); });
+    if (n->parsed())
+        return guarded([&] { return cmd_notify_test(g, notifier_names); });
+    if (th->parsed())
+        return guarded([&] {
+            return list_theaters(discover_options(g, api, discover_json), query, std::cout);
+        });
+    if (mv->parsed())
+        return guarded([&] { return cmd_movies(g, theater, screen, api, discover_json); });
     return k_exit_usage;
 }
 

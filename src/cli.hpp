@@ -4,6 +4,6 @@
 
 namespace alimi {
 
-int run_cli(int argc, char** argv);
+int run_cli(int argc, char **argv);
 
 } // namespace alimi

@@ -13,13 +13,13 @@ namespace {
 
 bool is_theater_code(std::string_view s) {
     return s.size() == 4 && std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c));
-    });
+               return std::isalnum(static_cast<unsigned char>(c));
+           });
 }
 
 } // namespace
 
-const std::vector<std::string>& screens_of(SourceKind source) {
+const std::vector<std::string> &screens_of(SourceKind source) {
     static const std::vector<std::string> k_cgv = {"imax", "4dx", "screenx", "dolby"};
     static const std::vector<std::string> k_legacy = {"imax", "4dx", "screenx"};
     return source == SourceKind::cgv ? k_cgv : k_legacy;
@@ -27,12 +27,13 @@ const std::vector<std::string>& screens_of(SourceKind source) {
 
 namespace {
 
-void read_http(TableReader& r, HttpSettings& http) {
+void read_http(TableReader &r, HttpSettings &http) {
     r.number("timeout", http.timeout, 0.1, 600);
     r.integer("max_per_host", http.max_per_host, 1, 16);
     r.number("min_gap", http.min_gap, 0, 3600);
     if (auto ua = r.string("user_agent")) {
-        if (ua->empty()) r.error(r.get("user_agent", ConfigNode::Kind::string), "[http] 'user_agent' is empty");
+        if (ua->empty())
+            r.error(r.get("user_agent", ConfigNode::Kind::string), "[http] 'user_agent' is empty");
         http.user_agent = *ua;
     }
     r.integer("retries", http.retries, 0, 10);
@@ -41,34 +42,45 @@ void read_http(TableReader& r, HttpSettings& http) {
     r.finish();
 }
 
-void read_legacy_params(TableReader& r, TargetConfig& t) {
-    const auto* params = r.get("params", ConfigNode::Kind::table);
-    if (!params) return;
-    for (const auto& [key, value] : params->members) {
+void read_legacy_params(TableReader &r, TargetConfig &t) {
+    const auto *params = r.get("params", ConfigNode::Kind::table);
+    if (!params)
+        return;
+    for (const auto &[key, value] : params->members) {
         if (value.kind != ConfigNode::Kind::string)
-            r.error(&value, fmt::format("target '{}': params.{} must be a string (the captured Base64 value)", t.name, key));
+            r.error(
+                &value,
+                fmt::format("target '{}': params.{} must be a string (the captured Base64 value)",
+                            t.name, key));
         else
             t.params.emplace_back(key, value.text);
     }
-    if (params->members.empty()) r.error(params, fmt::format("target '{}': params is empty", t.name));
+    if (params->members.empty())
+        r.error(params, fmt::format("target '{}': params is empty", t.name));
 }
 
 // A template may name only the known fields; {{ and }} are literal braces.
-std::string read_template(TableReader& r, const char* key, const std::string& target) {
+std::string read_template(TableReader &r, const char *key, const std::string &target) {
     const auto text = r.string(key).value_or("");
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text.compare(i, 2, "{{") == 0 || text.compare(i, 2, "}}") == 0) {
             ++i;
             continue;
         }
-        if (text[i] != '{') continue;
+        if (text[i] != '{')
+            continue;
         const auto end = text.find('}', i);
-        const auto field = text.substr(i + 1, end == std::string::npos ? std::string::npos : end - i - 1);
-        const auto known = std::find(std::begin(k_template_fields), std::end(k_template_fields), field) != std::end(k_template_fields);
+        const auto field =
+            text.substr(i + 1, end == std::string::npos ? std::string::npos : end - i - 1);
+        const auto known = std::find(std::begin(k_template_fields), std::end(k_template_fields),
+                                     field) != std::end(k_template_fields);
         if (end == std::string::npos || !known) {
             std::string names;
-            for (const auto* f : k_template_fields) names += fmt::format("{}{{{}}}", names.empty() ? "" : ", ", f);
-            r.error(r.find_node(key), fmt::format("target '{}': {} template names unknown field '{}' (known: {})", target, key, field, names));
+            for (const auto *f : k_template_fields)
+                names += fmt::format("{}{{{}}}", names.empty() ? "" : ", ", f);
+            r.error(r.find_node(key),
+                    fmt::format("target '{}': {} template names unknown field '{}' (known: {})",
+                                target, key, field, names));
             break;
         }
         i = end;
@@ -76,36 +88,51 @@ std::string read_template(TableReader& r, const char* key, const std::string& ta
     return text;
 }
 
-void check_target_fields(TableReader& r, TargetConfig& t) {
+void check_target_fields(TableReader &r, TargetConfig &t) {
     const bool legacy = t.source == SourceKind::cgv_legacy;
     if (!t.params.empty() && (!t.theater.empty() || !t.screen.empty() || !t.movie.empty()))
-        r.error(nullptr, fmt::format("target '{}': params replaces theater/screen/movie; give one or the other", t.name));
+        r.error(
+            nullptr,
+            fmt::format("target '{}': params replaces theater/screen/movie; give one or the other",
+                        t.name));
     if (t.params.empty() && t.theater.empty())
-        r.error(nullptr, fmt::format("target '{}' is missing 'theater'{}", t.name, legacy ? " (or 'params')" : ""));
+        r.error(nullptr, fmt::format("target '{}' is missing 'theater'{}", t.name,
+                                     legacy ? " (or 'params')" : ""));
     if (!t.theater.empty() && !is_theater_code(t.theater))
-        r.error(r.find_node("theater"), fmt::format("target '{}': theater code '{}' must be 4 letters or digits, like \"0013\"", t.name, t.theater));
-    const auto& screens = screens_of(t.source);
+        r.error(
+            r.find_node("theater"),
+            fmt::format("target '{}': theater code '{}' must be 4 letters or digits, like \"0013\"",
+                        t.name, t.theater));
+    const auto &screens = screens_of(t.source);
     if (!t.screen.empty() && std::find(screens.begin(), screens.end(), t.screen) == screens.end())
-        r.error(r.find_node("screen"), fmt::format("target '{}': unknown screen '{}' for source {} (one of {})", t.name, t.screen, source_name(t.source), fmt::join(screens, ", ")));
+        r.error(r.find_node("screen"),
+                fmt::format("target '{}': unknown screen '{}' for source {} (one of {})", t.name,
+                            t.screen, source_name(t.source), fmt::join(screens, ", ")));
     if (!t.movie.empty() && !std::all_of(t.movie.begin(), t.movie.end(), ::isdigit))
-        r.error(r.find_node("movie"), fmt::format("target '{}': movie code '{}' must be digits", t.name, t.movie));
+        r.error(r.find_node("movie"),
+                fmt::format("target '{}': movie code '{}' must be digits", t.name, t.movie));
     if (!legacy && !t.theater.empty() && t.screen.empty() && t.movie.empty())
         r.error(nullptr, fmt::format("target '{}' needs 'movie' or 'screen' (or both)", t.name));
 }
 
-TargetConfig read_target(const ConfigNode& node, const Config& cfg, std::vector<std::string>& errors) {
+TargetConfig read_target(const ConfigNode &node, const Config &cfg,
+                         std::vector<std::string> &errors) {
     TargetConfig t;
     t.where = node.where;
     TableReader r(node, "[[target]]", errors);
     t.name = r.name("target");
     const auto source = r.string("source").value_or("cgv");
-    if (source == "cgv-legacy") t.source = SourceKind::cgv_legacy;
+    if (source == "cgv-legacy")
+        t.source = SourceKind::cgv_legacy;
     else if (source != "cgv")
-        r.error(r.find_node("source"), fmt::format("target '{}': unknown source '{}' (cgv or cgv-legacy)", t.name, source));
+        r.error(
+            r.find_node("source"),
+            fmt::format("target '{}': unknown source '{}' (cgv or cgv-legacy)", t.name, source));
     t.theater = r.string("theater").value_or("");
     t.screen = r.string("screen").value_or("");
-    if (const auto* m = r.find_node("movie"); m && m->kind == ConfigNode::Kind::integer) {
-        r.get("movie", ConfigNode::Kind::integer); // a bare number is fine: codes have no leading zeros
+    if (const auto *m = r.find_node("movie"); m && m->kind == ConfigNode::Kind::integer) {
+        r.get("movie",
+              ConfigNode::Kind::integer); // a bare number is fine: codes have no leading zeros
         t.movie = std::to_string(m->integer);
     } else {
         t.movie = r.string("movie").value_or("");
@@ -114,19 +141,28 @@ TargetConfig read_target(const ConfigNode& node, const Config& cfg, std::vector<
         t.api = r.string("api").value_or(cfg.cgv_api);
         t.dates_per_run = cfg.cgv_dates_per_run;
         r.integer("dates_per_run", t.dates_per_run, 1, 31);
-        while (t.api.ends_with('/')) t.api.pop_back();
-        if (!is_http_url(t.api)) r.error(r.find_node("api"), fmt::format("target '{}': api must be an http:// or https:// URL", t.name));
+        while (t.api.ends_with('/'))
+            t.api.pop_back();
+        if (!is_http_url(t.api))
+            r.error(r.find_node("api"),
+                    fmt::format("target '{}': api must be an http:// or https:// URL", t.name));
     } else {
         t.url = r.string("url").value_or(k_default_legacy_url);
-        if (!is_http_url(t.url)) r.error(r.find_node("url"), fmt::format("target '{}': url must be an http:// or https:// URL", t.name));
+        if (!is_http_url(t.url))
+            r.error(r.find_node("url"),
+                    fmt::format("target '{}': url must be an http:// or https:// URL", t.name));
         read_legacy_params(r, t);
     }
     if (auto notify = r.string_list("notify")) {
-        for (const auto& n : *notify)
-            if (!cfg.notifier(n)) r.error(r.find_node("notify"), fmt::format("target '{}': notify names '{}', which is no [[notifier]]", t.name, n));
+        for (const auto &n : *notify)
+            if (!cfg.notifier(n))
+                r.error(r.find_node("notify"),
+                        fmt::format("target '{}': notify names '{}', which is no [[notifier]]",
+                                    t.name, n));
         t.notify = *notify;
     } else {
-        for (const auto& n : cfg.notifiers) t.notify.push_back(n.name);
+        for (const auto &n : cfg.notifiers)
+            t.notify.push_back(n.name);
     }
     t.title_template = read_template(r, "title", t.name);
     t.message_template = read_template(r, "message", t.name);
@@ -136,57 +172,64 @@ TargetConfig read_target(const ConfigNode& node, const Config& cfg, std::vector<
 }
 
 template <typename Item>
-void check_unique(const std::vector<Item>& items, const char* what, std::vector<std::string>& errors) {
+void check_unique(const std::vector<Item> &items, const char *what,
+                  std::vector<std::string> &errors) {
     std::set<std::string> seen;
-    for (const auto& i : items)
+    for (const auto &i : items)
         if (!i.name.empty() && !seen.insert(i.name).second)
             errors.push_back(fmt::format("{}: duplicate {} name '{}'", i.where, what, i.name));
 }
 
-void read_sections(TableReader& top, const ConfigNode& root, Config& cfg, std::vector<std::string>& errors,
-                   const EnvLookup& env) {
+void read_sections(TableReader &top, const ConfigNode &root, Config &cfg,
+                   std::vector<std::string> &errors, const EnvLookup &env) {
     cfg.state = top.string("state");
-    if (const auto* cgv = top.get("cgv", ConfigNode::Kind::table)) {
+    if (const auto *cgv = top.get("cgv", ConfigNode::Kind::table)) {
         TableReader r(*cgv, "[cgv]", errors);
         cfg.cgv_api = r.string("api").value_or(cfg.cgv_api);
         r.integer("dates_per_run", cfg.cgv_dates_per_run, 1, 31);
         r.finish();
     }
-    if (const auto* http = top.get("http", ConfigNode::Kind::table)) {
+    if (const auto *http = top.get("http", ConfigNode::Kind::table)) {
         TableReader r(*http, "[http]", errors);
         read_http(r, cfg.http);
     }
-    if (const auto* delivery = top.get("delivery", ConfigNode::Kind::table)) {
+    if (const auto *delivery = top.get("delivery", ConfigNode::Kind::table)) {
         TableReader r(*delivery, "[delivery]", errors);
         r.number("give_up_after", cfg.delivery.give_up_after, 60, 30 * 86400);
         r.finish();
     }
-    if (const auto* status = top.get("status", ConfigNode::Kind::table)) {
+    if (const auto *status = top.get("status", ConfigNode::Kind::table)) {
         TableReader r(*status, "[status]", errors);
         cfg.status.html = r.string("html").value_or("");
         cfg.status.prometheus = r.string("prometheus").value_or("");
         r.number("interval", cfg.status.interval, 1, 86400);
         r.number("keep_days", cfg.status.keep_days, 1, 3650);
-        for (auto [key, out] : {std::pair{"ntfy_metrics", &cfg.status.ntfy_metrics}, std::pair{"ping_url", &cfg.status.ping_url}}) {
+        for (auto [key, out] : {std::pair{"ntfy_metrics", &cfg.status.ntfy_metrics},
+                                std::pair{"ping_url", &cfg.status.ping_url}}) {
             *out = r.string(key).value_or("");
             if (!out->empty() && !is_http_url(*out))
-                r.error(r.find_node(key), fmt::format("[status] '{}' must be an http:// or https:// URL", key));
+                r.error(r.find_node(key),
+                        fmt::format("[status] '{}' must be an http:// or https:// URL", key));
         }
         r.finish();
     }
-    if (const auto* list = top.get("notifier", ConfigNode::Kind::array))
-        for (const auto& item : list->items) {
-            if (item.kind != ConfigNode::Kind::table) top.error(&item, "each [[notifier]] must be a table");
-            else cfg.notifiers.push_back(read_notifier(item, errors, env));
+    if (const auto *list = top.get("notifier", ConfigNode::Kind::array))
+        for (const auto &item : list->items) {
+            if (item.kind != ConfigNode::Kind::table)
+                top.error(&item, "each [[notifier]] must be a table");
+            else
+                cfg.notifiers.push_back(read_notifier(item, errors, env));
         }
-    if (const auto* alerts = top.get("alerts", ConfigNode::Kind::table)) {
+    if (const auto *alerts = top.get("alerts", ConfigNode::Kind::table)) {
         TableReader r(*alerts, "[alerts]", errors);
         read_alerts(r, cfg);
     }
-    if (const auto* list = top.get("target", ConfigNode::Kind::array))
-        for (const auto& item : list->items) {
-            if (item.kind != ConfigNode::Kind::table) top.error(&item, "each [[target]] must be a table");
-            else cfg.targets.push_back(read_target(item, cfg, errors));
+    if (const auto *list = top.get("target", ConfigNode::Kind::array))
+        for (const auto &item : list->items) {
+            if (item.kind != ConfigNode::Kind::table)
+                top.error(&item, "each [[target]] must be a table");
+            else
+                cfg.targets.push_back(read_target(item, cfg, errors));
         }
     if (cfg.targets.empty() && !top.find_node("target"))
         errors.push_back(fmt::format("{}: no [[target]] configured", root.where));
@@ -194,21 +237,25 @@ void read_sections(TableReader& top, const ConfigNode& root, Config& cfg, std::v
 
 } // namespace
 
-const char* source_name(SourceKind kind) { return kind == SourceKind::cgv ? "cgv" : "cgv-legacy"; }
+const char *source_name(SourceKind kind) {
+    return kind == SourceKind::cgv ? "cgv" : "cgv-legacy";
+}
 
-const NotifierConfig* Config::notifier(std::string_view name) const {
-    for (const auto& n : notifiers)
-        if (n.name == name) return &n;
+const NotifierConfig *Config::notifier(std::string_view name) const {
+    for (const auto &n : notifiers)
+        if (n.name == name)
+            return &n;
     return nullptr;
 }
 
-const TargetConfig* Config::target(std::string_view name) const {
-    for (const auto& t : targets)
-        if (t.name == name) return &t;
+const TargetConfig *Config::target(std::string_view name) const {
+    for (const auto &t : targets)
+        if (t.name == name)
+            return &t;
     return nullptr;
 }
 
-Config config_from_tree(const ConfigNode& root, const std::string& path, const EnvLookup& env) {
+Config config_from_tree(const ConfigNode &root, const std::string &path, const EnvLookup &env) {
     Config cfg;
     cfg.path = path;
     std::vector<std::string> errors;
@@ -216,15 +263,16 @@ Config config_from_tree(const ConfigNode& root, const std::string& path, const E
     read_sections(top, root, cfg, errors, env);
     top.finish();
     check_unique(cfg.notifiers, "notifier", errors);
-    for (const auto& n : cfg.notifiers)
+    for (const auto &n : cfg.notifiers)
         if (!n.inline_secret.empty() && cfg.inline_secret.empty())
             cfg.inline_secret = fmt::format("notifier '{}' {}", n.name, n.inline_secret);
     check_unique(cfg.targets, "target", errors);
-    if (!errors.empty()) throw ConfigError(errors);
+    if (!errors.empty())
+        throw ConfigError(errors);
     return cfg;
 }
 
-Config load_config(const std::string& path, const EnvLookup& env) {
+Config load_config(const std::string &path, const EnvLookup &env) {
     return config_from_tree(load_config_tree(path), path, env);
 }
 

@@ -13,10 +13,10 @@ namespace alimi {
 
 enum class SourceKind { cgv, cgv_legacy };
 
-const char* source_name(SourceKind kind);
+const char *source_name(SourceKind kind);
 
 // The screen names a source knows: imax, 4dx, screenx (and dolby for cgv).
-const std::vector<std::string>& screens_of(SourceKind source);
+const std::vector<std::string> &screens_of(SourceKind source);
 
 struct HttpSettings {
     double timeout = 10;          // seconds per request, connect included
@@ -42,7 +42,7 @@ struct NotifierConfig {
     std::string icon;     // X-Icon URL
     bool markdown = false;
     // discord
-    std::string webhook_url; // holds the webhook's token: never printed
+    std::string webhook_url;   // holds the webhook's token: never printed
     std::string inline_secret; // key of a secret written in the file itself ("" when none)
 
     // Changes whenever anything that decides delivery changes; reveals no secret. A push refused
@@ -65,16 +65,16 @@ struct TargetConfig {
     std::string name;
     std::string where;
     SourceKind source = SourceKind::cgv;
-    std::string theater; // 4-character CGV code
-    std::string screen;  // "", imax, 4dx, screenx, dolby
-    std::string movie;   // "" = every movie of the screen
-    std::string api;     // cgv: API base, already defaulted from [cgv] api
+    std::string theater;   // 4-character CGV code
+    std::string screen;    // "", imax, 4dx, screenx, dolby
+    std::string movie;     // "" = every movie of the screen
+    std::string api;       // cgv: API base, already defaulted from [cgv] api
     int dates_per_run = 3; // cgv whole-screen: open dates swept per run, beside the date list
-    std::string url;     // cgv-legacy: endpoint
+    std::string url;       // cgv-legacy: endpoint
     std::vector<std::pair<std::string, std::string>> params; // cgv-legacy: captured values
-    std::vector<std::string> notify;                          // notifier names, resolved
-    std::string title_template;   // "" = the built-in Korean title
-    std::string message_template; // "" = the built-in list of openings
+    std::vector<std::string> notify;                         // notifier names, resolved
+    std::string title_template;                              // "" = the built-in Korean title
+    std::string message_template;                            // "" = the built-in list of openings
 };
 
 struct StatusConfig {
@@ -100,26 +100,28 @@ struct Config {
     // "notifier 'phone' token" when a secret is written in the file itself, else "".
     std::string inline_secret;
 
-    const NotifierConfig* notifier(std::string_view name) const;
-    const TargetConfig* target(std::string_view name) const;
+    const NotifierConfig *notifier(std::string_view name) const;
+    const TargetConfig *target(std::string_view name) const;
 };
 
-inline constexpr const char* k_default_legacy_url =
+inline constexpr const char *k_default_legacy_url =
     "http://ticket.cgv.co.kr/CGV2011/RIA/CJ000.aspx/CJ_TICKET_SCHEDULE_TOTAL_PLAY_YMD";
 
 class TableReader;
 
 // Parts of config.cpp that live in config_notifier.cpp.
-NotifierConfig read_notifier(const ConfigNode& node, std::vector<std::string>& errors, const EnvLookup& env);
-void read_alerts(TableReader& r, Config& cfg);
+NotifierConfig read_notifier(const ConfigNode &node, std::vector<std::string> &errors,
+                             const EnvLookup &env);
+void read_alerts(TableReader &r, Config &cfg);
 
 // The fields a title or message template may name.
-inline constexpr const char* k_template_fields[] = {"target", "theater", "screen", "movie", "dates", "count", "list"};
+inline constexpr const char *k_template_fields[] = {"target", "theater", "screen", "movie",
+                                                    "dates",  "count",   "list"};
 
 // Validates a parsed tree; throws ConfigError listing every problem.
-Config config_from_tree(const ConfigNode& root, const std::string& path, const EnvLookup& env);
+Config config_from_tree(const ConfigNode &root, const std::string &path, const EnvLookup &env);
 
 // Reads, parses and validates PATH.
-Config load_config(const std::string& path, const EnvLookup& env);
+Config load_config(const std::string &path, const EnvLookup &env);
 
 } // namespace alimi

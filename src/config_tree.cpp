@@ -13,39 +13,42 @@ namespace alimi {
 
 namespace {
 
-std::string join_lines(const std::vector<std::string>& lines) {
+std::string join_lines(const std::vector<std::string> &lines) {
     std::string out;
-    for (const auto& l : lines) out += (out.empty() ? "" : "\n") + l;
+    for (const auto &l : lines)
+        out += (out.empty() ? "" : "\n") + l;
     return out;
 }
 
-std::string toml_where(const std::string& path, const toml::source_region& r) {
+std::string toml_where(const std::string &path, const toml::source_region &r) {
     return r.begin.line ? fmt::format("{}:{}", path, r.begin.line) : path;
 }
 
-ConfigNode from_toml(const toml::node& n, const std::string& path, const std::string& where) {
+ConfigNode from_toml(const toml::node &n, const std::string &path, const std::string &where) {
     ConfigNode out;
     out.where = where;
-    if (auto* t = n.as_table()) {
+    if (auto *t = n.as_table()) {
         out.kind = ConfigNode::Kind::table;
-        for (auto&& [key, value] : *t) {
+        for (auto &&[key, value] : *t) {
             // Prefer the key's own line: "unknown key" should point at the key, not its table.
-            const auto& region = key.source().begin.line ? key.source() : value.source();
-            out.members.push_back({std::string(key.str()), from_toml(value, path, toml_where(path, region))});
+            const auto &region = key.source().begin.line ? key.source() : value.source();
+            out.members.push_back(
+                {std::string(key.str()), from_toml(value, path, toml_where(path, region))});
         }
-    } else if (auto* a = n.as_array()) {
+    } else if (auto *a = n.as_array()) {
         out.kind = ConfigNode::Kind::array;
-        for (auto&& item : *a) out.items.push_back(from_toml(item, path, toml_where(path, item.source())));
-    } else if (auto* s = n.as_string()) {
+        for (auto &&item : *a)
+            out.items.push_back(from_toml(item, path, toml_where(path, item.source())));
+    } else if (auto *s = n.as_string()) {
         out.kind = ConfigNode::Kind::string;
         out.text = s->get();
-    } else if (auto* i = n.as_integer()) {
+    } else if (auto *i = n.as_integer()) {
         out.kind = ConfigNode::Kind::integer;
         out.integer = i->get();
-    } else if (auto* f = n.as_floating_point()) {
+    } else if (auto *f = n.as_floating_point()) {
         out.kind = ConfigNode::Kind::floating;
         out.floating = f->get();
-    } else if (auto* b = n.as_boolean()) {
+    } else if (auto *b = n.as_boolean()) {
         out.kind = ConfigNode::Kind::boolean;
         out.boolean = b->get();
     }
@@ -55,11 +58,12 @@ ConfigNode from_toml(const toml::node& n, const std::string& path, const std::st
 // RFC 6901 escaping of one reference token.
 std::string pointer_token(std::string_view key) {
     std::string out;
-    for (const char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+    for (const char c : key)
+        out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
     return out;
 }
 
-ConfigNode from_json(const nlohmann::json& j, const std::string& path, const std::string& pointer) {
+ConfigNode from_json(const nlohmann::json &j, const std::string &path, const std::string &pointer) {
     ConfigNode out;
     out.where = fmt::format("{}: {}", path, pointer.empty() ? "/" : pointer);
     using V = nlohmann::json::value_t;
@@ -67,7 +71,8 @@ ConfigNode from_json(const nlohmann::json& j, const std::string& path, const std
     case V::object:
         out.kind = ConfigNode::Kind::table;
         for (auto it = j.begin(); it != j.end(); ++it)
-            out.members.push_back({it.key(), from_json(it.value(), path, pointer + "/" + pointer_token(it.key()))});
+            out.members.push_back(
+                {it.key(), from_json(it.value(), path, pointer + "/" + pointer_token(it.key()))});
         break;
     case V::array:
         out.kind = ConfigNode::Kind::array;
@@ -99,58 +104,73 @@ ConfigNode from_json(const nlohmann::json& j, const std::string& path, const std
 
 } // namespace
 
-ConfigError::ConfigError(const std::vector<std::string>& problems)
+ConfigError::ConfigError(const std::vector<std::string> &problems)
     : std::runtime_error(join_lines(problems)), m_problems(problems) {}
 
-const ConfigNode* ConfigNode::find(std::string_view key) const {
-    for (const auto& [k, v] : members)
-        if (k == key) return &v;
+const ConfigNode *ConfigNode::find(std::string_view key) const {
+    for (const auto &[k, v] : members)
+        if (k == key)
+            return &v;
     return nullptr;
 }
 
-const char* kind_name(ConfigNode::Kind kind) {
+const char *kind_name(ConfigNode::Kind kind) {
     switch (kind) {
-    case ConfigNode::Kind::table: return "a table";
-    case ConfigNode::Kind::array: return "an array";
-    case ConfigNode::Kind::string: return "a string";
-    case ConfigNode::Kind::integer: return "an integer";
-    case ConfigNode::Kind::floating: return "a number";
-    case ConfigNode::Kind::boolean: return "a boolean";
-    default: return "a value of another type";
+    case ConfigNode::Kind::table:
+        return "a table";
+    case ConfigNode::Kind::array:
+        return "an array";
+    case ConfigNode::Kind::string:
+        return "a string";
+    case ConfigNode::Kind::integer:
+        return "an integer";
+    case ConfigNode::Kind::floating:
+        return "a number";
+    case ConfigNode::Kind::boolean:
+        return "a boolean";
+    default:
+        return "a value of another type";
     }
 }
 
-ConfigNode parse_toml_config(std::string_view text, const std::string& path) {
+ConfigNode parse_toml_config(std::string_view text, const std::string &path) {
     try {
         const auto table = toml::parse(text, path);
         return from_toml(table, path, path);
-    } catch (const toml::parse_error& e) {
-        throw ConfigError({fmt::format("{}: {}", toml_where(path, e.source()),
-                                       one_line(e.description()))});
+    } catch (const toml::parse_error &e) {
+        throw ConfigError(
+            {fmt::format("{}: {}", toml_where(path, e.source()), one_line(e.description()))});
     }
 }
 
-ConfigNode parse_json_config(std::string_view text, const std::string& path) {
+ConfigNode parse_json_config(std::string_view text, const std::string &path) {
     if (json_nesting_exceeds(text, k_max_json_depth))
-        throw ConfigError({fmt::format("{}: nested deeper than {} levels", path, k_max_json_depth)});
+        throw ConfigError(
+            {fmt::format("{}: nested deeper than {} levels", path, k_max_json_depth)});
     try {
         const auto j = nlohmann::json::parse(strip_bom(text));
-        if (!j.is_object()) throw ConfigError({fmt::format("{}: /: the top level must be an object", path)});
+        if (!j.is_object())
+            throw ConfigError({fmt::format("{}: /: the top level must be an object", path)});
         return from_json(j, path, "");
-    } catch (const nlohmann::json::exception& e) {
-        // nlohmann's message already says "at line L, column C"; drop its "[json.exception...]" tag.
+    } catch (const nlohmann::json::exception &e) {
+        // nlohmann's message already says "at line L, column C"; drop its "[json.exception...]"
+        // tag.
         std::string what = e.what();
-        if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
+        if (auto pos = what.find("] "); pos != std::string::npos)
+            what = what.substr(pos + 2);
         throw ConfigError({fmt::format("{}: {}", path, one_line(what))});
     }
 }
 
-ConfigNode load_config_tree(const std::string& path) {
+ConfigNode load_config_tree(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw ConfigError({fmt::format("{}: cannot read config file ({})", path, std::strerror(errno))});
+    if (!in)
+        throw ConfigError(
+            {fmt::format("{}: cannot read config file ({})", path, std::strerror(errno))});
     std::ostringstream buf;
     buf << in.rdbuf();
-    if (path.ends_with(".json")) return parse_json_config(buf.str(), path);
+    if (path.ends_with(".json"))
+        return parse_json_config(buf.str(), path);
     return parse_toml_config(buf.str(), path);
 }
 

@@ -14,22 +14,23 @@ namespace {
 constexpr std::string_view k_key = "VBA1NUS6T8UID2I6OBF7158899CT4F3C";
 
 struct CipherCtxFree {
-    void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+    void operator()(EVP_CIPHER_CTX *ctx) const { EVP_CIPHER_CTX_free(ctx); }
 };
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 struct CipherFree {
-    void operator()(EVP_CIPHER* c) const { EVP_CIPHER_free(c); }
+    void operator()(EVP_CIPHER *c) const { EVP_CIPHER_free(c); }
 };
 
 // Fetched once: with EVP_aes_256_cbc() OpenSSL 3 looks the implementation up again on every
 // init, and a plain-code target encrypts six parameters.
-const EVP_CIPHER* aes_256_cbc() {
-    static const std::unique_ptr<EVP_CIPHER, CipherFree> cipher(EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr));
+const EVP_CIPHER *aes_256_cbc() {
+    static const std::unique_ptr<EVP_CIPHER, CipherFree> cipher(
+        EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr));
     return cipher.get();
 }
 
-const unsigned char* bytes(std::string_view s) {
-    return reinterpret_cast<const unsigned char*>(s.data());
+const unsigned char *bytes(std::string_view s) {
+    return reinterpret_cast<const unsigned char *>(s.data());
 }
 
 } // namespace
@@ -38,11 +39,13 @@ std::string cgv_legacy_encrypt(std::string_view plain) {
     CipherCtx ctx(EVP_CIPHER_CTX_new());
     std::string out(plain.size() + 16, '\0'); // PKCS7 adds at most one block
     int len1 = 0, len2 = 0;
-    auto* dst = reinterpret_cast<unsigned char*>(out.data());
+    auto *dst = reinterpret_cast<unsigned char *>(out.data());
     // The IV is the key's first 16 bytes.
-    const EVP_CIPHER* aes = aes_256_cbc();
-    if (!ctx || !aes || EVP_EncryptInit_ex(ctx.get(), aes, nullptr, bytes(k_key), bytes(k_key)) != 1 ||
-        EVP_EncryptUpdate(ctx.get(), dst, &len1, bytes(plain), static_cast<int>(plain.size())) != 1 ||
+    const EVP_CIPHER *aes = aes_256_cbc();
+    if (!ctx || !aes ||
+        EVP_EncryptInit_ex(ctx.get(), aes, nullptr, bytes(k_key), bytes(k_key)) != 1 ||
+        EVP_EncryptUpdate(ctx.get(), dst, &len1, bytes(plain), static_cast<int>(plain.size())) !=
+            1 ||
         EVP_EncryptFinal_ex(ctx.get(), dst + len1, &len2) != 1)
         throw std::runtime_error("AES encryption failed (OpenSSL)");
     out.resize(static_cast<std::size_t>(len1 + len2));

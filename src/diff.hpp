@@ -19,10 +19,10 @@ struct Diff {
 // Openings that vanished from the snapshot are not reported: absence never changes what is known.
 // Openings on silent_dates (ISO) are recorded without being fresh: dates first swept long after
 // they opened, whose showings are old news to everyone but us.
-Diff diff_openings(const Snapshot& snapshot, const std::set<std::string>& known, bool has_baseline,
-                   Date today, const std::set<std::string>& silent_dates = {});
+Diff diff_openings(const Snapshot &snapshot, const std::set<std::string> &known, bool has_baseline,
+                   Date today, const std::set<std::string> &silent_dates = {});
 
 // Sort order of openings everywhere: date, time, movie, key.
-bool opening_before(const Opening& a, const Opening& b);
+bool opening_before(const Opening &a, const Opening &b);
 
 } // namespace alimi

@@ -16,47 +16,58 @@ namespace {
 
 // The one answer of a request, or the failure said once and nullopt.
 template <typename T, typename Parse>
-std::optional<T> parse_answer(const HttpRequest& req, const HttpResult& answer, Parse parse, bool quiet = false) {
+std::optional<T> parse_answer(const HttpRequest &req, const HttpResult &answer, Parse parse,
+                              bool quiet = false) {
     if (auto failure = first_failure({req}, {answer})) {
-        if (!quiet) log::error("{}", failure->message);
+        if (!quiet)
+            log::error("{}", failure->message);
         return std::nullopt;
     }
     auto parsed = parse(answer.body);
     if (!parsed) {
-        if (!quiet) log::error("{}: {}", shown_url(req), parsed.error().message);
+        if (!quiet)
+            log::error("{}: {}", shown_url(req), parsed.error().message);
         return std::nullopt;
     }
     return std::move(*parsed);
 }
 
-std::optional<std::vector<TheaterInfo>> fetch_theaters(const DiscoverOptions& opt) {
+std::optional<std::vector<TheaterInfo>> fetch_theaters(const DiscoverOptions &opt) {
     HttpClient http(opt.http);
     const auto regions = cgv_request(opt.api, "booking/searchRegnList", {});
-    if (auto list = parse_answer<std::vector<TheaterInfo>>(regions, http.perform({regions}).at(0), parse_cgv_regions, true))
+    if (auto list = parse_answer<std::vector<TheaterInfo>>(regions, http.perform({regions}).at(0),
+                                                           parse_cgv_regions, true))
         return list;
     // The region list has moved before; the content API lists the same sites.
     log::info("searchRegnList failed; trying content/site/searchAllRegionAndSite");
     const auto sites = cgv_request(opt.api, "content/site/searchAllRegionAndSite", {});
-    return parse_answer<std::vector<TheaterInfo>>(sites, http.perform({sites}).at(0), parse_cgv_sites);
+    return parse_answer<std::vector<TheaterInfo>>(sites, http.perform({sites}).at(0),
+                                                  parse_cgv_sites);
 }
 
 // Movie codes with showings of the screen's grade on the theater's first open date.
-std::set<std::string> playing_here(HttpClient& http, const DiscoverOptions& opt, const std::string& theater,
-                                   const std::string& screen, const HttpRequest& dates_req, const HttpResult& dates_answer) {
+std::set<std::string> playing_here(HttpClient &http, const DiscoverOptions &opt,
+                                   const std::string &theater, const std::string &screen,
+                                   const HttpRequest &dates_req, const HttpResult &dates_answer) {
     std::set<std::string> out;
     const auto dates = parse_answer<DateList>(dates_req, dates_answer, parse_cgv_dates);
     const auto today = iso_date(kst_date(now_utc()));
-    if (!dates) return out;
-    for (const auto& d : dates->dates) {
-        if (d < today) continue;
+    if (!dates)
+        return out;
+    for (const auto &d : dates->dates) {
+        if (d < today)
+            continue;
         std::string ymd = d;
         std::erase(ymd, '-');
-        const auto req = cgv_request(opt.api, "booking/searchMovScnInfo", {{"siteNo", theater}, {"scnYmd", ymd}, {"rtctlScopCd", "08"}});
-        const auto page = parse_answer<ShowingPage>(req, http.perform({req}).at(0), [&](std::string_view body) {
-            return parse_cgv_showings(body, theater, cgv_grade_code(screen));
-        });
+        const auto req = cgv_request(opt.api, "booking/searchMovScnInfo",
+                                     {{"siteNo", theater}, {"scnYmd", ymd}, {"rtctlScopCd", "08"}});
+        const auto page =
+            parse_answer<ShowingPage>(req, http.perform({req}).at(0), [&](std::string_view body) {
+                return parse_cgv_showings(body, theater, cgv_grade_code(screen));
+            });
         if (page)
-            for (const auto& s : page->showings) out.insert(s.movie_code);
+            for (const auto &s : page->showings)
+                out.insert(s.movie_code);
         break;
     }
     return out;
@@ -64,9 +75,10 @@ std::set<std::string> playing_here(HttpClient& http, const DiscoverOptions& opt,
 
 } // namespace
 
-int list_theaters(const DiscoverOptions& opt, const std::string& query, std::ostream& out) {
+int list_theaters(const DiscoverOptions &opt, const std::string &query, std::ostream &out) {
     const auto all = fetch_theaters(opt);
-    if (!all) return 1;
+    if (!all)
+        return 1;
     const auto found = match_theaters(*all, query);
     if (found.empty()) {
         log::error("no theater matches '{}' ({} known)", query, all->size());
@@ -74,35 +86,48 @@ int list_theaters(const DiscoverOptions& opt, const std::string& query, std::ost
     }
     if (opt.json) {
         auto arr = nlohmann::ordered_json::array();
-        for (const auto& t : found) arr.push_back({{"code", t.code}, {"name", t.name}, {"region", t.region}, {"status", t.status}});
+        for (const auto &t : found)
+            arr.push_back(
+                {{"code", t.code}, {"name", t.name}, {"region", t.region}, {"status", t.status}});
         out << arr.dump(2) << '\n';
         return 0;
     }
-    for (const auto& t : found) out << fmt::format("{}  {}{}\n", t.code, t.name, t.region.empty() ? "" : "  (" + t.region + ")");
+    for (const auto &t : found)
+        out << fmt::format("{}  {}{}\n", t.code, t.name,
+                           t.region.empty() ? "" : "  (" + t.region + ")");
     return 0;
 }
 
-int list_movies(const DiscoverOptions& opt, const std::string& theater, const std::string& screen, std::ostream& out) {
+int list_movies(const DiscoverOptions &opt, const std::string &theater, const std::string &screen,
+                std::ostream &out) {
     HttpClient http(opt.http);
     QueryParams q = {{"movNm", ""}};
-    if (!screen.empty()) q.insert(q.end(), {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(screen)}});
+    if (!screen.empty())
+        q.insert(q.end(), {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(screen)}});
     const auto movies_req = cgv_request(opt.api, "booking/searchAtktTopPostrList", q);
-    const auto dates_req = cgv_request(opt.api, "booking/searchSiteScnscYmdListBySite", {{"siteNo", theater}});
+    const auto dates_req =
+        cgv_request(opt.api, "booking/searchSiteScnscYmdListBySite", {{"siteNo", theater}});
     const auto answers = http.perform({movies_req, dates_req});
     auto movies = parse_answer<std::vector<MovieInfo>>(movies_req, answers[0], parse_cgv_movies);
-    if (!movies) return 1;
+    if (!movies)
+        return 1;
     const auto here = playing_here(http, opt, theater, screen, dates_req, answers[1]);
-    for (auto& m : *movies) m.playing_here = here.contains(m.code);
+    for (auto &m : *movies)
+        m.playing_here = here.contains(m.code);
     if (opt.json) {
         auto arr = nlohmann::ordered_json::array();
-        for (const auto& m : *movies)
-            arr.push_back({{"code", m.code}, {"name", m.name}, {"booking_rate", m.booking_rate}, {"playing_here", m.playing_here}});
+        for (const auto &m : *movies)
+            arr.push_back({{"code", m.code},
+                           {"name", m.name},
+                           {"booking_rate", m.booking_rate},
+                           {"playing_here", m.playing_here}});
         out << arr.dump(2) << '\n';
         return 0;
     }
     out << fmt::format("{:<10}{:<6}{:<7}{}\n", "CODE", "HERE", "RATE", "TITLE");
-    for (const auto& m : *movies)
-        out << fmt::format("{:<10}{:<6}{:<7}{}\n", m.code, m.playing_here ? "yes" : "-", m.booking_rate.empty() ? "-" : m.booking_rate + "%", m.name);
+    for (const auto &m : *movies)
+        out << fmt::format("{:<10}{:<6}{:<7}{}\n", m.code, m.playing_here ? "yes" : "-",
+                           m.booking_rate.empty() ? "-" : m.booking_rate + "%", m.name);
     return 0;
 }
 

@@ -15,9 +15,10 @@ struct DiscoverOptions {
 };
 
 // Prints matching theaters; returns the exit code (1 when the site failed or nothing matched).
-int list_theaters(const DiscoverOptions& opt, const std::string& query, std::ostream& out);
+int list_theaters(const DiscoverOptions &opt, const std::string &query, std::ostream &out);
 
 // Prints bookable movies (national list, screen-filtered) and whether they play at the theater.
-int list_movies(const DiscoverOptions& opt, const std::string& theater, const std::string& screen, std::ostream& out);
+int list_movies(const DiscoverOptions &opt, const std::string &theater, const std::string &screen,
+                std::ostream &out);
 
 } // namespace alimi

@@ -24,13 +24,13 @@ double seconds_between(Steady::time_point a, Steady::time_point b) {
 
 // Thin RAII owners of what we call of libcurl.
 struct EasyDelete {
-    void operator()(CURL* h) const { curl_easy_cleanup(h); }
+    void operator()(CURL *h) const { curl_easy_cleanup(h); }
 };
 struct SlistDelete {
-    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+    void operator()(curl_slist *l) const { curl_slist_free_all(l); }
 };
 struct MultiDelete {
-    void operator()(CURLM* m) const { curl_multi_cleanup(m); }
+    void operator()(CURLM *m) const { curl_multi_cleanup(m); }
 };
 using Easy = std::unique_ptr<CURL, EasyDelete>;
 using Slist = std::unique_ptr<curl_slist, SlistDelete>;
@@ -56,8 +56,8 @@ struct Job {
     bool too_large = false;
 };
 
-size_t on_body(char* data, size_t size, size_t n, void* user) {
-    auto* job = static_cast<Job*>(user);
+size_t on_body(char *data, size_t size, size_t n, void *user) {
+    auto *job = static_cast<Job *>(user);
     const auto len = size * n;
     if (static_cast<long long>(job->body.size() + len) > job->max_body) {
         job->too_large = true;
@@ -67,10 +67,11 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
     return len;
 }
 
-size_t on_header(char* data, size_t size, size_t n, void* user) {
-    auto* job = static_cast<Job*>(user);
+size_t on_header(char *data, size_t size, size_t n, void *user) {
+    auto *job = static_cast<Job *>(user);
     const std::string_view line(data, size * n);
-    if (line.starts_with("HTTP/")) job->retry_after.clear(); // a new response after a redirect
+    if (line.starts_with("HTTP/"))
+        job->retry_after.clear(); // a new response after a redirect
     constexpr std::string_view k_name = "retry-after:";
     if (line.size() > k_name.size() && curl_strnequal(line.data(), k_name.data(), k_name.size()))
         job->retry_after = std::string(trim(line.substr(k_name.size())));
@@ -86,35 +87,38 @@ struct HostState {
 } // namespace
 
 // libcurl's global set-up must come before any other call into it, the multi handle's included.
-const GlobalInit& global_init() {
+const GlobalInit &global_init() {
     static const GlobalInit init;
     return init;
 }
 
 struct HttpClient::Impl {
-    const GlobalInit& init = global_init(); // first member: constructed before the multi handle
+    const GlobalInit &init = global_init(); // first member: constructed before the multi handle
     Multi multi{curl_multi_init()};
     std::mt19937 rng{std::random_device{}()};
 };
 
 std::string default_user_agent() {
-    return fmt::format("alimi/{} (booking-open notifier; one request per target per run)", ALIMI_VERSION);
+    return fmt::format("alimi/{} (booking-open notifier; one request per target per run)",
+                       ALIMI_VERSION);
 }
 
-HttpClient::HttpClient(const HttpSettings& settings)
+HttpClient::HttpClient(const HttpSettings &settings)
     : m_impl(std::make_unique<Impl>()), m_settings(settings),
       m_user_agent(settings.user_agent.empty() ? default_user_agent() : settings.user_agent) {
-    if (!m_impl->multi) throw std::runtime_error("libcurl: cannot create a multi handle");
+    if (!m_impl->multi)
+        throw std::runtime_error("libcurl: cannot create a multi handle");
 }
 
 HttpClient::~HttpClient() = default;
 
 namespace {
 
-void configure(Job& job, const HttpRequest& req, const HttpSettings& s, const std::string& ua) {
+void configure(Job &job, const HttpRequest &req, const HttpSettings &s, const std::string &ua) {
     job.easy.reset(curl_easy_init());
-    CURL* h = job.easy.get();
-    if (!h) throw std::runtime_error("libcurl: cannot create an easy handle");
+    CURL *h = job.easy.get();
+    if (!h)
+        throw std::runtime_error("libcurl: cannot create an easy handle");
     const auto timeout_ms = static_cast<long>(s.timeout * 1000);
     curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1); // CGV refused curl's HTTP/2
@@ -134,7 +138,8 @@ void configure(Job& job, const HttpRequest& req, const HttpSettings& s, const st
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &job);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, job.error_buffer.data());
     curl_easy_setopt(h, CURLOPT_PRIVATE, &job);
-    for (const auto& header : req.headers) job.headers.reset(curl_slist_append(job.headers.release(), header.c_str()));
+    for (const auto &header : req.headers)
+        job.headers.reset(curl_slist_append(job.headers.release(), header.c_str()));
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, job.headers.get());
     if (req.method == "POST") {
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
@@ -146,16 +151,22 @@ void configure(Job& job, const HttpRequest& req, const HttpSettings& s, const st
     job.too_large = false;
 }
 
-HttpResult transport_failure(const Job& job, CURLcode code) {
+HttpResult transport_failure(const Job &job, CURLcode code) {
     HttpResult r;
-    const std::string detail = job.error_buffer.c_str()[0] ? job.error_buffer.c_str() : curl_easy_strerror(code);
+    const std::string detail =
+        job.error_buffer.c_str()[0] ? job.error_buffer.c_str() : curl_easy_strerror(code);
     switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
         r.outcome = Outcome::timeout;
         r.error = "no answer in time (timeout)";
         break;
-    case CURLE_COULDNT_CONNECT: case CURLE_RECV_ERROR: case CURLE_SEND_ERROR: case CURLE_GOT_NOTHING:
-    case CURLE_COULDNT_RESOLVE_HOST: case CURLE_HTTP2: case CURLE_HTTP2_STREAM:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
         r.outcome = Outcome::retryable;
         r.error = one_line(detail);
         break;
@@ -163,7 +174,8 @@ HttpResult transport_failure(const Job& job, CURLcode code) {
         r.outcome = Outcome::retryable;
         r.error = "answer cut short (truncated body)";
         break;
-    case CURLE_FILESIZE_EXCEEDED: case CURLE_WRITE_ERROR:
+    case CURLE_FILESIZE_EXCEEDED:
+    case CURLE_WRITE_ERROR:
         r.outcome = Outcome::permanent;
         r.error = fmt::format("answer larger than {} bytes", job.max_body);
         break;
@@ -174,11 +186,12 @@ HttpResult transport_failure(const Job& job, CURLcode code) {
     return r;
 }
 
-HttpResult finished(Job& job, CURLcode code, Expect expect, TimePoint now) {
-    if (code != CURLE_OK) return transport_failure(job, job.too_large ? CURLE_FILESIZE_EXCEEDED : code);
+HttpResult finished(Job &job, CURLcode code, Expect expect, TimePoint now) {
+    if (code != CURLE_OK)
+        return transport_failure(job, job.too_large ? CURLE_FILESIZE_EXCEEDED : code);
     HttpResult r;
     curl_easy_getinfo(job.easy.get(), CURLINFO_RESPONSE_CODE, &r.status);
-    const char* ct = nullptr;
+    const char *ct = nullptr;
     curl_easy_getinfo(job.easy.get(), CURLINFO_CONTENT_TYPE, &ct);
     r.content_type = ct ? ct : "";
     r.body = std::move(job.body);
@@ -189,7 +202,7 @@ HttpResult finished(Job& job, CURLcode code, Expect expect, TimePoint now) {
 
 } // namespace
 
-std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest>& requests) {
+std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest> &requests) {
     std::vector<HttpResult> results(requests.size());
     std::deque<std::unique_ptr<Job>> waiting;
     std::map<std::string, HostState> hosts;
@@ -205,7 +218,7 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest>& requ
         job->ready_at = start;
         waiting.push_back(std::move(job));
     }
-    std::map<CURL*, std::unique_ptr<Job>> running;
+    std::map<CURL *, std::unique_ptr<Job>> running;
     const auto gap = std::chrono::duration<double>(m_settings.min_gap);
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
 
@@ -214,10 +227,10 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest>& requ
         auto next_wake = now + std::chrono::milliseconds(1000);
         // Start what may start now, in order; a host's later jobs wait behind its earlier ones.
         for (auto it = waiting.begin(); it != waiting.end();) {
-            auto& job = **it;
-            auto& host = hosts[job.host];
+            auto &job = **it;
+            auto &host = hosts[job.host];
             if (host.stopped) {
-                auto& r = results[job.index];
+                auto &r = results[job.index];
                 r.outcome = Outcome::not_sent;
                 r.error = "not sent: the host asked us to back off earlier in this run";
                 it = waiting.erase(it);
@@ -226,7 +239,8 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest>& requ
             const auto gap_ok = host.last_start + std::chrono::duration_cast<Steady::duration>(gap);
             const auto earliest = std::max(job.ready_at, gap_ok);
             if (host.active >= m_settings.max_per_host || earliest > now) {
-                if (host.active < m_settings.max_per_host) next_wake = std::min(next_wake, earliest);
+                if (host.active < m_settings.max_per_host)
+                    next_wake = std::min(next_wake, earliest);
                 ++it;
                 continue;
             }
@@ -234,7 +248,8 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest>& requ
             curl_multi_add_handle(m_impl->multi.get(), job.easy.get());
             ++host.active;
             host.last_start = now;
-            log::debug("{} {} (attempt {})", requests[job.index].method, shown_url(requests[job.index]), job.failures + 1);
+            log::debug("{} {} (attempt {})", requests[job.index].method,
+                       shown_url(requests[job.index]), job.failures + 1);
             running.emplace(job.easy.get(), std::move(*it));
             it = waiting.erase(it);
         }
@@ -242,15 +257,16 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest>& requ
         curl_multi_perform(m_impl->multi.get(), &still);
         int queued = 0;
         bool finished_any = false;
-        while (CURLMsg* msg = curl_multi_info_read(m_impl->multi.get(), &queued)) {
-            if (msg->msg != CURLMSG_DONE) continue;
+        while (CURLMsg *msg = curl_multi_info_read(m_impl->multi.get(), &queued)) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
             finished_any = true;
             auto node = running.extract(msg->easy_handle);
             auto job = std::move(node.mapped());
             curl_multi_remove_handle(m_impl->multi.get(), job->easy.get());
-            auto& host = hosts[job->host];
+            auto &host = hosts[job->host];
             --host.active;
-            const auto& req = requests[job->index];
+            const auto &req = requests[job->index];
             auto r = finished(*job, msg->data.result, req.expect, now_utc());
             r.attempts = job->failures + 1;
             ++m_counts[fmt::format("{} {}", job->host, outcome_name(r.outcome))];
@@ -259,8 +275,9 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest>& requ
                 m_troubled[job->host] = {r.outcome, r.retry_after};
             }
             ++job->failures;
-            const auto delay = retry_delay(policy, r, job->failures, budget,
-                                           seconds_between(start, Steady::now()), uniform(m_impl->rng));
+            const auto delay =
+                retry_delay(policy, r, job->failures, budget, seconds_between(start, Steady::now()),
+                            uniform(m_impl->rng));
             if (delay) {
                 --budget;
                 log::debug("{}: {}; retrying in {:.1f} s", shown_url(req), r.error, *delay);
@@ -273,14 +290,19 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest>& requ
                 results[job->index] = std::move(r);
             }
         }
-        if (running.empty() && waiting.empty()) break;
+        if (running.empty() && waiting.empty())
+            break;
         // A finished transfer frees a slot: start what waited for it now, not at the next wake-up.
-        if (finished_any) continue;
-        const auto wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(next_wake - Steady::now()).count();
+        if (finished_any)
+            continue;
+        const auto wait_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(next_wake - Steady::now())
+                .count();
         if (running.empty())
             std::this_thread::sleep_for(std::chrono::milliseconds(std::max<long long>(1, wait_ms)));
         else
-            curl_multi_poll(m_impl->multi.get(), nullptr, 0, static_cast<int>(std::clamp<long long>(wait_ms, 1, 1000)), nullptr);
+            curl_multi_poll(m_impl->multi.get(), nullptr, 0,
+                            static_cast<int>(std::clamp<long long>(wait_ms, 1, 1000)), nullptr);
     }
     return results;
 }

@@ -16,25 +16,25 @@ namespace alimi {
 
 class HttpClient {
   public:
-    explicit HttpClient(const HttpSettings& settings);
+    explicit HttpClient(const HttpSettings &settings);
     ~HttpClient();
-    HttpClient(const HttpClient&) = delete;
-    HttpClient& operator=(const HttpClient&) = delete;
+    HttpClient(const HttpClient &) = delete;
+    HttpClient &operator=(const HttpClient &) = delete;
 
     // Results in the order of the requests. Never throws for network or server trouble.
-    std::vector<HttpResult> perform(const std::vector<HttpRequest>& requests);
+    std::vector<HttpResult> perform(const std::vector<HttpRequest> &requests);
 
     // Hosts that answered 429 or a block page during this client's life, with the advised wait.
     struct HostTrouble {
         Outcome outcome;
         std::optional<double> retry_after;
     };
-    const std::map<std::string, HostTrouble>& troubled_hosts() const { return m_troubled; }
+    const std::map<std::string, HostTrouble> &troubled_hosts() const { return m_troubled; }
 
     // Requests actually sent per host and outcome ("host outcome" -> count), for metrics.
-    const std::map<std::string, int>& request_counts() const { return m_counts; }
+    const std::map<std::string, int> &request_counts() const { return m_counts; }
 
-    const std::string& user_agent() const { return m_user_agent; }
+    const std::string &user_agent() const { return m_user_agent; }
 
   private:
     struct Impl;

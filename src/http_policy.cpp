@@ -12,26 +12,32 @@ namespace alimi {
 
 namespace {
 
-bool is_json_type(std::string_view ct) { return ct.find("json") != std::string_view::npos; }
+bool is_json_type(std::string_view ct) {
+    return ct.find("json") != std::string_view::npos;
+}
 
-void fail(HttpResult& r, Outcome o, std::string message) {
+void fail(HttpResult &r, Outcome o, std::string message) {
     r.outcome = o;
     r.error = std::move(message);
 }
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     return out;
 }
 
 // Rate limits and blocks are about a host, not a request; anything else of 4xx is our fault.
-void classify_error_status(HttpResult& r, bool html) {
+void classify_error_status(HttpResult &r, bool html) {
     if (r.status == 429) {
-        const auto detail = trim(r.body).starts_with("error code: 1015") ? " (Cloudflare 1015)" : "";
-        fail(r, Outcome::rate_limited, fmt::format("rate limited by the server (HTTP 429{})", detail));
+        const auto detail =
+            trim(r.body).starts_with("error code: 1015") ? " (Cloudflare 1015)" : "";
+        fail(r, Outcome::rate_limited,
+             fmt::format("rate limited by the server (HTTP 429{})", detail));
     } else if (r.status == 403) {
-        fail(r, Outcome::blocked, html ? "blocked by the server (403 HTML page)" : "blocked by the server (HTTP 403)");
+        fail(r, Outcome::blocked,
+             html ? "blocked by the server (403 HTML page)" : "blocked by the server (HTTP 403)");
     } else if (r.status >= 500) {
         fail(r, Outcome::retryable, fmt::format("server error (HTTP {})", r.status));
     } else {
@@ -41,26 +47,35 @@ void classify_error_status(HttpResult& r, bool html) {
 
 } // namespace
 
-const char* outcome_name(Outcome o) {
+const char *outcome_name(Outcome o) {
     switch (o) {
-    case Outcome::ok: return "ok";
-    case Outcome::retryable: return "error";
-    case Outcome::timeout: return "timeout";
-    case Outcome::rate_limited: return "rate_limited";
-    case Outcome::blocked: return "blocked";
-    case Outcome::permanent: return "failed";
-    case Outcome::not_sent: return "not_sent";
+    case Outcome::ok:
+        return "ok";
+    case Outcome::retryable:
+        return "error";
+    case Outcome::timeout:
+        return "timeout";
+    case Outcome::rate_limited:
+        return "rate_limited";
+    case Outcome::blocked:
+        return "blocked";
+    case Outcome::permanent:
+        return "failed";
+    case Outcome::not_sent:
+        return "not_sent";
     }
     return "unknown";
 }
 
-void classify_response(HttpResult& r, Expect expect) {
+void classify_response(HttpResult &r, Expect expect) {
     const auto ct = lower(r.content_type);
     const bool html = ct.find("text/html") != std::string::npos || looks_like_html(r.body);
-    if (r.status < 200 || r.status >= 300) return classify_error_status(r, html);
+    if (r.status < 200 || r.status >= 300)
+        return classify_error_status(r, html);
     if (expect != Expect::any && html && !is_json_type(ct))
-        return fail(r, Outcome::blocked, fmt::format("blocked by the server (HTTP {} HTML page instead of {})",
-                                                     r.status, expect == Expect::json ? "JSON" : "XML"));
+        return fail(r, Outcome::blocked,
+                    fmt::format("blocked by the server (HTTP {} HTML page instead of {})", r.status,
+                                expect == Expect::json ? "JSON" : "XML"));
     if (expect != Expect::any && !is_valid_utf8(r.body))
         return fail(r, Outcome::permanent, "answer is not valid UTF-8");
     if (expect != Expect::any && trim(strip_bom(r.body)).empty())
@@ -71,52 +86,64 @@ void classify_response(HttpResult& r, Expect expect) {
 
 std::optional<double> parse_retry_after(std::string_view value, TimePoint now) {
     const auto v = std::string(trim(value));
-    if (v.empty()) return std::nullopt;
+    if (v.empty())
+        return std::nullopt;
     if (std::all_of(v.begin(), v.end(), ::isdigit)) {
-        if (v.size() > 9) return std::nullopt;
+        if (v.size() > 9)
+            return std::nullopt;
         return std::stod(v);
     }
     const time_t at = curl_getdate(v.c_str(), nullptr); // IMF-fixdate and the two obsolete forms
-    if (at < 0) return std::nullopt;
+    if (at < 0)
+        return std::nullopt;
     return std::max(0.0, static_cast<double>(at - to_unix(now)));
 }
 
 std::string host_of(std::string_view url) {
     const auto scheme = url.find("://");
-    if (scheme == std::string_view::npos) return "";
+    if (scheme == std::string_view::npos)
+        return "";
     auto rest = url.substr(scheme + 3);
     rest = rest.substr(0, rest.find_first_of("/?#"));
-    if (auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
+    if (auto at = rest.rfind('@'); at != std::string_view::npos)
+        rest = rest.substr(at + 1);
     return lower(rest);
 }
 
 std::string printable_url(std::string_view url) {
     const auto scheme = url.find("://");
-    if (scheme == std::string_view::npos) return std::string(url.substr(0, url.find('?')));
+    if (scheme == std::string_view::npos)
+        return std::string(url.substr(0, url.find('?')));
     auto rest = url.substr(scheme + 3);
     const auto path_at = rest.find_first_of("/?#");
     auto authority = rest.substr(0, path_at);
-    if (auto at = authority.rfind('@'); at != std::string_view::npos) authority = authority.substr(at + 1);
+    if (auto at = authority.rfind('@'); at != std::string_view::npos)
+        authority = authority.substr(at + 1);
     auto path = path_at == std::string_view::npos ? std::string_view{} : rest.substr(path_at);
     path = path.substr(0, path.find_first_of("?#"));
     return fmt::format("{}://{}{}", url.substr(0, scheme), authority, path);
 }
 
-std::string shown_url(const HttpRequest& request) {
+std::string shown_url(const HttpRequest &request) {
     return request.display.empty() ? printable_url(request.url) : request.display;
 }
 
-std::optional<double> retry_delay(const RetryPolicy& policy, const HttpResult& last, int failures,
+std::optional<double> retry_delay(const RetryPolicy &policy, const HttpResult &last, int failures,
                                   int budget_left, double elapsed, double random01) {
-    if (last.outcome != Outcome::retryable) return std::nullopt;
-    if (failures > policy.max_retries || budget_left <= 0) return std::nullopt;
+    if (last.outcome != Outcome::retryable)
+        return std::nullopt;
+    if (failures > policy.max_retries || budget_left <= 0)
+        return std::nullopt;
     double delay = random01 * std::min(policy.cap, policy.base * std::pow(2.0, failures - 1));
     if (last.retry_after) {
-        // A 503 that names its own wait is obeyed, unless that wait is longer than we would ever wait.
-        if (*last.retry_after > policy.cap) return std::nullopt;
+        // A 503 that names its own wait is obeyed, unless that wait is longer than we would ever
+        // wait.
+        if (*last.retry_after > policy.cap)
+            return std::nullopt;
         delay = *last.retry_after;
     }
-    if (elapsed + delay > policy.deadline) return std::nullopt;
+    if (elapsed + delay > policy.deadline)
+        return std::nullopt;
     return delay;
 }
 

@@ -23,7 +23,7 @@ enum class Outcome {
     not_sent,     // the host is cooling down; nothing was sent
 };
 
-const char* outcome_name(Outcome o);
+const char *outcome_name(Outcome o);
 
 struct HttpRequest {
     std::string method = "GET";
@@ -35,7 +35,7 @@ struct HttpRequest {
 };
 
 // The URL as logs and errors may show it: display if set, else the URL without query and userinfo.
-std::string shown_url(const HttpRequest& request);
+std::string shown_url(const HttpRequest &request);
 
 struct HttpResult {
     Outcome outcome = Outcome::permanent;
@@ -48,7 +48,7 @@ struct HttpResult {
 };
 
 // Classifies a completed exchange. Sets outcome and, when not ok, error.
-void classify_response(HttpResult& r, Expect expect);
+void classify_response(HttpResult &r, Expect expect);
 
 // Retry-After as delay-seconds or HTTP-date (RFC 9110); nullopt when unusable.
 std::optional<double> parse_retry_after(std::string_view value, TimePoint now);
@@ -60,16 +60,16 @@ std::string host_of(std::string_view url);
 std::string printable_url(std::string_view url);
 
 struct RetryPolicy {
-    int max_retries = 2;       // extra attempts per request
-    double base = 1.0;         // seconds; doubled each failure
-    double cap = 20.0;         // longest wait between attempts
-    int run_budget = 20;       // retries shared by every request of one run
-    double deadline = 60.0;    // seconds after the run started: no retry starts later
+    int max_retries = 2;    // extra attempts per request
+    double base = 1.0;      // seconds; doubled each failure
+    double cap = 20.0;      // longest wait between attempts
+    int run_budget = 20;    // retries shared by every request of one run
+    double deadline = 60.0; // seconds after the run started: no retry starts later
 };
 
 // Seconds to wait before the next attempt of a request that failed `failures` times, or nullopt
 // when it must not be retried. Full jitter (random01 in [0,1)) spreads retries of many targets.
-std::optional<double> retry_delay(const RetryPolicy& policy, const HttpResult& last, int failures,
+std::optional<double> retry_delay(const RetryPolicy &policy, const HttpResult &last, int failures,
                                   int budget_left, double elapsed, double random01);
 
 } // namespace alimi

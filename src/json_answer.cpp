@@ -10,7 +10,8 @@ tl::expected<nlohmann::json, std::string> parse_json_answer(std::string_view bod
     if (json_nesting_exceeds(body, k_max_json_depth))
         return tl::unexpected(fmt::format("JSON nested deeper than {} levels", k_max_json_depth));
     auto j = nlohmann::json::parse(strip_bom(body), nullptr, false);
-    if (j.is_discarded()) return tl::unexpected(std::string("not JSON"));
+    if (j.is_discarded())
+        return tl::unexpected(std::string("not JSON"));
     return j;
 }
 

@@ -10,7 +10,8 @@
 
 namespace alimi {
 
-// The parsed answer (a leading BOM is fine), or why not: "not JSON" or "JSON nested deeper than 64 levels".
+// The parsed answer (a leading BOM is fine), or why not: "not JSON" or "JSON nested deeper than 64
+// levels".
 tl::expected<nlohmann::json, std::string> parse_json_answer(std::string_view body);
 
 } // namespace alimi

@@ -14,10 +14,13 @@
 
 namespace alimi {
 
-std::optional<FileLock> FileLock::acquire(const std::string& path, double wait_seconds) {
+std::optional<FileLock> FileLock::acquire(const std::string &path, double wait_seconds) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) throw StoreError(fmt::format("state lock {}: cannot open ({})", path, std::strerror(errno)));
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait_seconds);
+    if (fd < 0)
+        throw StoreError(
+            fmt::format("state lock {}: cannot open ({})", path, std::strerror(errno)));
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::duration<double>(wait_seconds);
     while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno != EWOULDBLOCK && errno != EINTR) {
             const int err = errno;
@@ -34,7 +37,8 @@ std::optional<FileLock> FileLock::acquire(const std::string& path, double wait_s
 }
 
 FileLock::~FileLock() {
-    if (m_fd >= 0) ::close(m_fd); // closing releases the flock
+    if (m_fd >= 0)
+        ::close(m_fd); // closing releases the flock
 }
 
 } // namespace alimi

@@ -10,10 +10,10 @@ namespace alimi {
 class FileLock {
   public:
     // Waits up to wait_seconds for the lock; nullopt when another process still holds it.
-    static std::optional<FileLock> acquire(const std::string& path, double wait_seconds);
-    FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
-    FileLock& operator=(FileLock&&) = delete;
-    FileLock(const FileLock&) = delete;
+    static std::optional<FileLock> acquire(const std::string &path, double wait_seconds);
+    FileLock(FileLock &&other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+    FileLock &operator=(FileLock &&) = delete;
+    FileLock(const FileLock &) = delete;
     ~FileLock();
 
   private:

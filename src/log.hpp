@@ -17,14 +17,16 @@ void set_format(Format format); // json: one object per line for journald and lo
 Level level();
 void write(Level level, std::string_view message);
 
-template <typename... Args> void error(fmt::format_string<Args...> f, Args&&... args) {
+template <typename... Args> void error(fmt::format_string<Args...> f, Args &&...args) {
     write(Level::error, fmt::format(f, std::forward<Args>(args)...));
 }
-template <typename... Args> void info(fmt::format_string<Args...> f, Args&&... args) {
-    if (level() >= Level::info) write(Level::info, fmt::format(f, std::forward<Args>(args)...));
+template <typename... Args> void info(fmt::format_string<Args...> f, Args &&...args) {
+    if (level() >= Level::info)
+        write(Level::info, fmt::format(f, std::forward<Args>(args)...));
 }
-template <typename... Args> void debug(fmt::format_string<Args...> f, Args&&... args) {
-    if (level() >= Level::debug) write(Level::debug, fmt::format(f, std::forward<Args>(args)...));
+template <typename... Args> void debug(fmt::format_string<Args...> f, Args &&...args) {
+    if (level() >= Level::debug)
+        write(Level::debug, fmt::format(f, std::forward<Args>(args)...));
 }
 
 } // namespace alimi::log

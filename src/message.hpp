@@ -26,26 +26,28 @@ struct PushMessage {
 inline constexpr std::size_t k_max_body_bytes = 4096; // ntfy turns longer bodies into attachments
 
 // ONE message for all fresh openings of one target in one run, sorted, grouped by movie and date.
-PushMessage opening_message(const TargetConfig& target, const Snapshot& snapshot,
-                            const std::vector<Opening>& fresh);
+PushMessage opening_message(const TargetConfig &target, const Snapshot &snapshot,
+                            const std::vector<Opening> &fresh);
 
 // Operator alerts: one when a target has failed `failures` times in a row, one when it recovers.
-PushMessage failure_alert_message(const std::string& target, int failures, const std::string& error);
-PushMessage recovery_alert_message(const std::string& target);
+PushMessage failure_alert_message(const std::string &target, int failures,
+                                  const std::string &error);
+PushMessage recovery_alert_message(const std::string &target);
 
 // Replaces {field} by its value and {{ / }} by braces; unknown fields stay as written (the config
 // loader has already refused them).
-std::string render_template(const std::string& tpl, const std::vector<std::pair<std::string, std::string>>& fields);
+std::string render_template(const std::string &tpl,
+                            const std::vector<std::pair<std::string, std::string>> &fields);
 
 // "IMAX", "4DX", ... for a configured screen name; "" for none.
-std::string screen_label(const std::string& screen);
+std::string screen_label(const std::string &screen);
 
 // "10:00", or "25:30 (01:30)" for showings after midnight that belong to the previous business day.
-std::string display_time(const std::string& hhmm);
+std::string display_time(const std::string &hhmm);
 
 // Joins lines into at most max_bytes, ending with "... and N more" when lines had to go.
 // counts[i] says how many openings line i stands for.
-std::string fit_lines(const std::vector<std::string>& lines, const std::vector<int>& counts,
+std::string fit_lines(const std::vector<std::string> &lines, const std::vector<int> &counts,
                       std::size_t max_bytes);
 
 } // namespace alimi

@@ -8,21 +8,21 @@
 
 namespace alimi {
 
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
-using FileExists = std::function<bool(const std::string& path)>;
+using EnvLookup = std::function<std::optional<std::string>(const std::string &name)>;
+using FileExists = std::function<bool(const std::string &path)>;
 
 EnvLookup process_env();
-bool file_exists(const std::string& path);
+bool file_exists(const std::string &path);
 
 // -c/--config, else $ALIMI_CONFIG, else $XDG_CONFIG_HOME/alimi/config.toml, then config.json.
 // The TOML name is returned when neither exists, so the error names the file a user would create.
-std::string resolve_config_path(const std::optional<std::string>& cli, const EnvLookup& env,
-                                const FileExists& exists);
+std::string resolve_config_path(const std::optional<std::string> &cli, const EnvLookup &env,
+                                const FileExists &exists);
 
 // --state, else `state` in the config (relative to the config's folder), else $ALIMI_STATE,
 // else $STATE_DIRECTORY/state.db, else $XDG_STATE_HOME/alimi/state.db (~/.local/state/...).
-std::string resolve_state_path(const std::optional<std::string>& cli,
-                               const std::optional<std::string>& from_config,
-                               const std::string& config_path, const EnvLookup& env);
+std::string resolve_state_path(const std::optional<std::string> &cli,
+                               const std::optional<std::string> &from_config,
+                               const std::string &config_path, const EnvLookup &env);
 
 } // namespace alimi

@@ -19,14 +19,14 @@ namespace {
 constexpr int k_recent = 30;
 
 // Outside services get a short leash: a slow ntfy or ping endpoint must not slow a check.
-HttpSettings side_settings(const Config& cfg) {
+HttpSettings side_settings(const Config &cfg) {
     auto s = push_settings(cfg.http);
     s.timeout = std::min(s.timeout, 5.0);
     s.retries = 0;
     return s;
 }
 
-std::optional<NtfyStats> read_ntfy_metrics(const Config& cfg) {
+std::optional<NtfyStats> read_ntfy_metrics(const Config &cfg) {
     HttpRequest req;
     req.url = cfg.status.ntfy_metrics;
     req.expect = Expect::any;
@@ -41,25 +41,28 @@ std::optional<NtfyStats> read_ntfy_metrics(const Config& cfg) {
 
 } // namespace
 
-StatusReport gather_report(const Config& cfg, Store& store, TimePoint now, bool read_ntfy) {
+StatusReport gather_report(const Config &cfg, Store &store, TimePoint now, bool read_ntfy) {
     StatusReport r;
     r.now = now;
     r.interval = cfg.status.interval;
-    for (const auto& t : cfg.targets) {
-        r.rows.push_back({store.health(t.name), source_name(t.source), store.cooldown(source_host(t), now)});
+    for (const auto &t : cfg.targets) {
+        r.rows.push_back(
+            {store.health(t.name), source_name(t.source), store.cooldown(source_host(t), now)});
         r.found.push_back(store.found_openings(t.name));
     }
     r.openings = store.recent_openings(k_recent);
     r.errors = store.events("", now - std::chrono::hours(24 * 7), k_recent, "error");
     r.pushes = store.push_totals();
     r.requests = store.request_counts();
-    if (auto d = store.meta("last_check_seconds")) r.last_check_seconds = std::stod(*d);
+    if (auto d = store.meta("last_check_seconds"))
+        r.last_check_seconds = std::stod(*d);
     r.ntfy_configured = !cfg.status.ntfy_metrics.empty();
-    if (r.ntfy_configured && read_ntfy) r.ntfy = read_ntfy_metrics(cfg);
+    if (r.ntfy_configured && read_ntfy)
+        r.ntfy = read_ntfy_metrics(cfg);
     return r;
 }
 
-void write_file_atomic(const std::string& path, const std::string& content) {
+void write_file_atomic(const std::string &path, const std::string &content) {
     const auto tmp = fmt::format("{}.tmp-{}", path, ::getpid());
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -78,22 +81,27 @@ void write_file_atomic(const std::string& path, const std::string& content) {
     }
 }
 
-void refresh_status_files(const Config& cfg, Store& store, TimePoint now) {
-    if (cfg.status.html.empty() && cfg.status.prometheus.empty()) return;
+void refresh_status_files(const Config &cfg, Store &store, TimePoint now) {
+    if (cfg.status.html.empty() && cfg.status.prometheus.empty())
+        return;
     const auto report = gather_report(cfg, store, now, !cfg.status.html.empty());
     try {
-        if (!cfg.status.html.empty()) write_file_atomic(cfg.status.html, render_status_html(report));
-        if (!cfg.status.prometheus.empty()) write_file_atomic(cfg.status.prometheus, render_prometheus(report));
-    } catch (const std::runtime_error& e) {
+        if (!cfg.status.html.empty())
+            write_file_atomic(cfg.status.html, render_status_html(report));
+        if (!cfg.status.prometheus.empty())
+            write_file_atomic(cfg.status.prometheus, render_prometheus(report));
+    } catch (const std::runtime_error &e) {
         log::error("status files: {}", e.what());
     }
 }
 
-void ping(const Config& cfg, const std::string& suffix, const std::string& body) {
-    if (cfg.status.ping_url.empty()) return;
+void ping(const Config &cfg, const std::string &suffix, const std::string &body) {
+    if (cfg.status.ping_url.empty())
+        return;
     HttpRequest req;
     auto base = cfg.status.ping_url;
-    while (base.ends_with('/')) base.pop_back();
+    while (base.ends_with('/'))
+        base.pop_back();
     req.url = base + suffix;
     req.display = "[status] ping_url" + suffix; // ping URLs carry their key in the path
     req.expect = Expect::any;
@@ -104,7 +112,8 @@ void ping(const Config& cfg, const std::string& suffix, const std::string& body)
     }
     HttpClient http(side_settings(cfg));
     const auto answer = http.perform({req}).at(0);
-    if (answer.outcome != Outcome::ok) log::info("ping {}: {}", shown_url(req), answer.error);
+    if (answer.outcome != Outcome::ok)
+        log::info("ping {}: {}", shown_url(req), answer.error);
 }
 
 } // namespace alimi

@@ -11,15 +11,15 @@
 
 namespace alimi {
 
-StatusReport gather_report(const Config& cfg, Store& store, TimePoint now, bool read_ntfy);
+StatusReport gather_report(const Config &cfg, Store &store, TimePoint now, bool read_ntfy);
 
 // Writes PATH.tmp-PID beside PATH, then renames it over PATH: readers never see half a file.
-void write_file_atomic(const std::string& path, const std::string& content);
+void write_file_atomic(const std::string &path, const std::string &content);
 
 // Refreshes [status] html and prometheus when configured; logs failures.
-void refresh_status_files(const Config& cfg, Store& store, TimePoint now);
+void refresh_status_files(const Config &cfg, Store &store, TimePoint now);
 
 // GET/POST [status] ping_url + suffix ("/start", "", "/fail"); logs failures at -v.
-void ping(const Config& cfg, const std::string& suffix, const std::string& body = "");
+void ping(const Config &cfg, const std::string &suffix, const std::string &body = "");
 
 } // namespace alimi

@@ -7,7 +7,7 @@
 
 namespace alimi {
 
-Database::Database(const std::string& path, Mode mode) : m_path(path) {
+Database::Database(const std::string &path, Mode mode) : m_path(path) {
     const int flags = SQLITE_OPEN_READWRITE | (mode == Mode::create ? SQLITE_OPEN_CREATE : 0) |
                       SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
@@ -22,22 +22,25 @@ Database::Database(const std::string& path, Mode mode) : m_path(path) {
 }
 
 Database::~Database() {
-    for (auto& [sql, c] : m_cache) sqlite3_finalize(c.stmt);
+    for (auto &[sql, c] : m_cache)
+        sqlite3_finalize(c.stmt);
     sqlite3_close_v2(m_db);
 }
 
-sqlite3_stmt* Database::compile(std::string_view sql, bool persistent) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()), persistent ? SQLITE_PREPARE_PERSISTENT : 0,
-                           &stmt, nullptr) != SQLITE_OK)
+sqlite3_stmt *Database::compile(std::string_view sql, bool persistent) {
+    sqlite3_stmt *stmt = nullptr;
+    if (sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()),
+                           persistent ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr) != SQLITE_OK)
         fail("preparing a statement");
     return stmt;
 }
 
-Database::Slot* Database::cached(std::string_view sql) {
+Database::Slot *Database::cached(std::string_view sql) {
     auto it = m_cache.find(sql);
-    if (it == m_cache.end()) it = m_cache.emplace(std::string(sql), Slot{compile(sql, true), false}).first;
-    if (it->second.busy) return nullptr;
+    if (it == m_cache.end())
+        it = m_cache.emplace(std::string(sql), Slot{compile(sql, true), false}).first;
+    if (it->second.busy)
+        return nullptr;
     it->second.busy = true;
     return &it->second;
 }
@@ -46,8 +49,8 @@ void Database::fail(std::string_view doing) const {
     throw StoreError(fmt::format("state {}: {}: {}", m_path, doing, sqlite3_errmsg(m_db)));
 }
 
-void Database::exec(const std::string& sql) {
-    char* err = nullptr;
+void Database::exec(const std::string &sql) {
+    char *err = nullptr;
     if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
         const std::string why = err ? err : sqlite3_errmsg(m_db);
         sqlite3_free(err);
@@ -61,11 +64,15 @@ void Database::keep_wal() {
     exec("PRAGMA journal_size_limit=1048576");
 }
 
-long long Database::last_insert_id() const { return sqlite3_last_insert_rowid(m_db); }
+long long Database::last_insert_id() const {
+    return sqlite3_last_insert_rowid(m_db);
+}
 
-int Database::changes() const { return sqlite3_changes(m_db); }
+int Database::changes() const {
+    return sqlite3_changes(m_db);
+}
 
-Statement::Statement(Database& db, std::string_view sql)
+Statement::Statement(Database &db, std::string_view sql)
     : m_db(db), m_slot(db.cached(sql)), m_stmt(m_slot ? m_slot->stmt : db.compile(sql, false)) {}
 
 Statement::~Statement() {
@@ -78,22 +85,27 @@ Statement::~Statement() {
 }
 
 void Statement::bind_one(int i, long long v) {
-    if (sqlite3_bind_int64(m_stmt, i, v) != SQLITE_OK) m_db.fail("binding");
+    if (sqlite3_bind_int64(m_stmt, i, v) != SQLITE_OK)
+        m_db.fail("binding");
 }
 
 void Statement::bind_one(int i, std::string_view v) {
-    if (sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    if (sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) !=
+        SQLITE_OK)
         m_db.fail("binding");
 }
 
 void Statement::bind_one(int i, std::nullopt_t) {
-    if (sqlite3_bind_null(m_stmt, i) != SQLITE_OK) m_db.fail("binding");
+    if (sqlite3_bind_null(m_stmt, i) != SQLITE_OK)
+        m_db.fail("binding");
 }
 
 bool Statement::step() {
     const int rc = sqlite3_step(m_stmt);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
     m_db.fail("query");
 }
 
@@ -108,24 +120,31 @@ void Statement::reset() {
     sqlite3_clear_bindings(m_stmt);
 }
 
-bool Statement::is_null(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+bool Statement::is_null(int col) const {
+    return sqlite3_column_type(m_stmt, col) == SQLITE_NULL;
+}
 
-long long Statement::integer(int col) const { return sqlite3_column_int64(m_stmt, col); }
+long long Statement::integer(int col) const {
+    return sqlite3_column_int64(m_stmt, col);
+}
 
 std::string Statement::text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col))) : std::string();
+    const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)))
+             : std::string();
 }
 
 std::optional<long long> Statement::optional_integer(int col) const {
-    if (is_null(col)) return std::nullopt;
+    if (is_null(col))
+        return std::nullopt;
     return integer(col);
 }
 
-Transaction::Transaction(Database& db, Sync sync) : m_db(&db) {
+Transaction::Transaction(Database &db, Sync sync) : m_db(&db) {
     // Inside another transaction this one joins it: the outer one commits or rolls back both.
     m_open = sqlite3_get_autocommit(db.handle()) != 0;
-    if (!m_open) return;
+    if (!m_open)
+        return;
     if (sync == Sync::deferred) { // the level can only change outside a transaction
         Statement level(db, "PRAGMA synchronous");
         level.step();
@@ -142,7 +161,8 @@ Transaction::Transaction(Database& db, Sync sync) : m_db(&db) {
 }
 
 void Transaction::restore_sync() noexcept {
-    if (m_restore_sync < 0) return;
+    if (m_restore_sync < 0)
+        return;
     char sql[40];
     std::snprintf(sql, sizeof sql, "PRAGMA synchronous=%lld", m_restore_sync);
     sqlite3_exec(m_db->handle(), sql, nullptr, nullptr, nullptr);
@@ -150,13 +170,16 @@ void Transaction::restore_sync() noexcept {
 }
 
 Transaction::~Transaction() {
-    // Rolling back must not throw from a destructor; a failed rollback leaves SQLite's own recovery.
-    if (m_open) sqlite3_exec(m_db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    // Rolling back must not throw from a destructor; a failed rollback leaves SQLite's own
+    // recovery.
+    if (m_open)
+        sqlite3_exec(m_db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     restore_sync();
 }
 
 void Transaction::commit() {
-    if (!m_open) return;
+    if (!m_open)
+        return;
     m_db->exec("COMMIT"); // on failure the destructor rolls back
     m_open = false;
     restore_sync();

@@ -7,12 +7,12 @@ namespace alimi {
 
 namespace {
 
-nlohmann::json iso_or_null(const std::optional<TimePoint>& t) {
+nlohmann::json iso_or_null(const std::optional<TimePoint> &t) {
     return t ? nlohmann::json(iso_timestamp(*t)) : nlohmann::json(nullptr);
 }
 
 // Display width of a UTF-8 string, counting Hangul and other wide code points as two columns.
-std::size_t width(const std::string& s) {
+std::size_t width(const std::string &s) {
     std::size_t w = 0;
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
@@ -23,32 +23,35 @@ std::size_t width(const std::string& s) {
     return w;
 }
 
-std::string pad(const std::string& s, std::size_t to) {
+std::string pad(const std::string &s, std::size_t to) {
     const auto w = width(s);
     return w >= to ? s : s + std::string(to - w, ' ');
 }
 
 } // namespace
 
-std::string status_table(const std::vector<StatusRow>& rows, TimePoint now) {
-    const std::vector<std::string> head = {"TARGET", "SOURCE", "LAST SUCCESS", "FAILS", "COOLING UNTIL",
-                                           "KNOWN", "PENDING", "LAST ERROR"};
+std::string status_table(const std::vector<StatusRow> &rows, TimePoint now) {
+    const std::vector<std::string> head = {"TARGET",        "SOURCE", "LAST SUCCESS", "FAILS",
+                                           "COOLING UNTIL", "KNOWN",  "PENDING",      "LAST ERROR"};
     std::vector<std::vector<std::string>> cells = {head};
-    for (const auto& r : rows) {
-        const auto& h = r.health;
-        cells.push_back({h.name, r.source, h.last_success_at ? ago(*h.last_success_at, now) : "never",
-                         std::to_string(h.consecutive_failures),
-                         r.cooldown ? kst_clock(r.cooldown->until) + " KST" : "-",
-                         std::to_string(h.openings_known),
-                         h.dropped_notifications ? fmt::format("{} ({} dropped)", h.pending_notifications, h.dropped_notifications)
-                                                 : std::to_string(h.pending_notifications),
-                         h.consecutive_failures > 0 ? h.last_error : "-"});
+    for (const auto &r : rows) {
+        const auto &h = r.health;
+        cells.push_back(
+            {h.name, r.source, h.last_success_at ? ago(*h.last_success_at, now) : "never",
+             std::to_string(h.consecutive_failures),
+             r.cooldown ? kst_clock(r.cooldown->until) + " KST" : "-",
+             std::to_string(h.openings_known),
+             h.dropped_notifications
+                 ? fmt::format("{} ({} dropped)", h.pending_notifications, h.dropped_notifications)
+                 : std::to_string(h.pending_notifications),
+             h.consecutive_failures > 0 ? h.last_error : "-"});
     }
     std::vector<std::size_t> widths(head.size(), 0);
-    for (const auto& row : cells)
-        for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], width(row[i]));
+    for (const auto &row : cells)
+        for (std::size_t i = 0; i < row.size(); ++i)
+            widths[i] = std::max(widths[i], width(row[i]));
     std::string out;
-    for (const auto& row : cells) {
+    for (const auto &row : cells) {
         std::string line;
         for (std::size_t i = 0; i < row.size(); ++i)
             line += i + 1 < row.size() ? pad(row[i], widths[i] + 2) : row[i];
@@ -57,10 +60,10 @@ std::string status_table(const std::vector<StatusRow>& rows, TimePoint now) {
     return out;
 }
 
-std::string status_json(const std::vector<StatusRow>& rows) {
+std::string status_json(const std::vector<StatusRow> &rows) {
     auto arr = nlohmann::ordered_json::array();
-    for (const auto& r : rows) {
-        const auto& h = r.health;
+    for (const auto &r : rows) {
+        const auto &h = r.health;
         nlohmann::ordered_json j;
         j["name"] = h.name;
         j["source"] = r.source;
@@ -68,12 +71,14 @@ std::string status_json(const std::vector<StatusRow>& rows) {
         j["last_attempt_at"] = iso_or_null(h.last_attempt_at);
         j["baseline_at"] = iso_or_null(h.baseline_at);
         j["consecutive_failures"] = h.consecutive_failures;
-        j["last_error"] = h.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(h.last_error);
+        j["last_error"] =
+            h.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(h.last_error);
         j["last_error_at"] = iso_or_null(h.last_error_at);
         j["openings_known"] = h.openings_known;
         j["pending_notifications"] = h.pending_notifications;
         j["dropped_notifications"] = h.dropped_notifications;
-        j["cooling_down_until"] = r.cooldown ? iso_or_null(r.cooldown->until) : nlohmann::json(nullptr);
+        j["cooling_down_until"] =
+            r.cooldown ? iso_or_null(r.cooldown->until) : nlohmann::json(nullptr);
         arr.push_back(std::move(j));
     }
     return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);

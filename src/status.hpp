@@ -16,9 +16,9 @@ struct StatusRow {
 };
 
 // A fixed-width table for people; "-" where nothing is known yet.
-std::string status_table(const std::vector<StatusRow>& rows, TimePoint now);
+std::string status_table(const std::vector<StatusRow> &rows, TimePoint now);
 
 // A JSON array with at least the contract's fields per target.
-std::string status_json(const std::vector<StatusRow>& rows);
+std::string status_json(const std::vector<StatusRow> &rows);
 
 } // namespace alimi

@@ -36,12 +36,12 @@ struct StatusReport {
 std::string html_escape(std::string_view s);
 
 // One self-contained page: inline CSS, no scripts, no external assets, readable on a phone.
-std::string render_status_html(const StatusReport& r);
+std::string render_status_html(const StatusReport &r);
 
 // Prometheus text exposition format (node_exporter textfile collector).
-std::string render_prometheus(const StatusReport& r);
+std::string render_prometheus(const StatusReport &r);
 
 // "ok", "late" or "stale": the age of the last success against the expected interval.
-const char* health_of(const TargetHealth& h, TimePoint now, double interval);
+const char *health_of(const TargetHealth &h, TimePoint now, double interval);
 
 } // namespace alimi

@@ -73,63 +73,71 @@ struct PruneCounts {
 class Store {
   public:
     // Creates the file (and its folders) unless mode is existing; migrates to the current schema.
-    Store(const std::string& path, Database::Mode mode);
+    Store(const std::string &path, Database::Mode mode);
     // An empty in-memory store: what --dry-run and `status` use when no state file exists yet.
     static std::unique_ptr<Store> in_memory();
     // The schema version this build writes (PRAGMA user_version).
     static int schema_version();
-    // Applies the migrations after db's version up to `version` (tests build old databases with it).
-    static void migrate(Database& db, int version);
+    // Applies the migrations after db's version up to `version` (tests build old databases with
+    // it).
+    static void migrate(Database &db, int version);
 
-    Database& db() { return *m_db; }
-    const std::string& path() const { return m_db->path(); }
+    Database &db() { return *m_db; }
+    const std::string &path() const { return m_db->path(); }
 
-    bool has_baseline(const std::string& target);
-    std::set<std::string> known_keys(const std::string& target);
-    void save_openings(const std::string& target, const std::vector<Opening>& current, bool baseline, TimePoint now);
+    bool has_baseline(const std::string &target);
+    std::set<std::string> known_keys(const std::string &target);
+    void save_openings(const std::string &target, const std::vector<Opening> &current,
+                       bool baseline, TimePoint now);
     // Whole-screen sweep bookkeeping (see SourceMemory).
-    SourceMemory sweep_memory(const std::string& target);
+    SourceMemory sweep_memory(const std::string &target);
     // The swept dates whose showings must be taken silently: open since the baseline, never swept.
-    std::set<std::string> silent_dates(const std::string& target, const std::vector<std::string>& swept);
-    void record_sweep(const std::string& target, const Snapshot& snapshot, bool baseline, TimePoint now);
+    std::set<std::string> silent_dates(const std::string &target,
+                                       const std::vector<std::string> &swept);
+    void record_sweep(const std::string &target, const Snapshot &snapshot, bool baseline,
+                      TimePoint now);
 
-    void record_success(const std::string& target, bool baseline, TimePoint now);
+    void record_success(const std::string &target, bool baseline, TimePoint now);
     // Returns the consecutive failures after this one.
-    int record_failure(const std::string& target, const std::string& error, TimePoint now);
+    int record_failure(const std::string &target, const std::string &error, TimePoint now);
     // Whether an operator alert about this target's failures is out (and no recovery yet).
-    bool alerted(const std::string& target);
-    void set_alerted(const std::string& target, bool alerted);
-    void add_event(const std::string& target, const std::string& kind, const std::string& detail, TimePoint now);
+    bool alerted(const std::string &target);
+    void set_alerted(const std::string &target, bool alerted);
+    void add_event(const std::string &target, const std::string &kind, const std::string &detail,
+                   TimePoint now);
 
     // kind: "opening", "alert" or another word for history; all are delivered alike.
-    long long queue_push(const std::string& target, const std::string& notifier, const PushMessage& m, TimePoint now,
-                         const std::string& kind = "opening");
+    long long queue_push(const std::string &target, const std::string &notifier,
+                         const PushMessage &m, TimePoint now, const std::string &kind = "opening");
     std::vector<QueuedPush> due_pushes(TimePoint now);
     void mark_delivered(long long id, TimePoint now);
-    void mark_retry(long long id, const std::string& error, TimePoint next_attempt);
-    // A push its notifier refused: not retried before until, unless the notifier's fingerprint changes.
-    void mark_held(long long id, const std::string& error, const std::string& fingerprint, TimePoint until);
+    void mark_retry(long long id, const std::string &error, TimePoint next_attempt);
+    // A push its notifier refused: not retried before until, unless the notifier's fingerprint
+    // changes.
+    void mark_held(long long id, const std::string &error, const std::string &fingerprint,
+                   TimePoint until);
     // Notifiers that have held pushes: only their fingerprints need computing.
     std::vector<std::string> notifiers_holding();
     // Makes held pushes of notifier due now if its config changed; returns how many.
-    int release_holds(const std::string& notifier, const std::string& fingerprint, TimePoint now);
-    void mark_dropped(long long id, const std::string& reason, TimePoint now);
+    int release_holds(const std::string &notifier, const std::string &fingerprint, TimePoint now);
+    void mark_dropped(long long id, const std::string &reason, TimePoint now);
     int pending_count();
 
-    std::optional<Cooldown> cooldown(const std::string& host, TimePoint now);
-    void set_cooldown(const std::string& host, TimePoint until, const std::string& reason);
+    std::optional<Cooldown> cooldown(const std::string &host, TimePoint now);
+    void set_cooldown(const std::string &host, TimePoint until, const std::string &reason);
 
-    TargetHealth health(const std::string& target);
+    TargetHealth health(const std::string &target);
 
     // History and metrics.
-    std::vector<Event> events(const std::string& target, TimePoint since, int limit, const std::string& kind = "");
+    std::vector<Event> events(const std::string &target, TimePoint since, int limit,
+                              const std::string &kind = "");
     std::vector<KnownOpening> recent_openings(int limit); // found after the baseline, newest first
     PushTotals push_totals();
-    long long found_openings(const std::string& target);  // openings found after the baseline
-    void add_request_counts(const std::map<std::string, int>& counts); // "host outcome" -> n
+    long long found_openings(const std::string &target); // openings found after the baseline
+    void add_request_counts(const std::map<std::string, int> &counts); // "host outcome" -> n
     std::vector<RequestCount> request_counts();
-    std::optional<std::string> meta(const std::string& key);
-    void set_meta(const std::string& key, const std::string& value);
+    std::optional<std::string> meta(const std::string &key);
+    void set_meta(const std::string &key, const std::string &value);
 
     // The clock went back `seconds` since the last run (NTP fix, VM restore): move every stored
     // future moment (push retries, holds, cool-downs) back too, so waits keep their length.
@@ -140,7 +148,7 @@ class Store {
 
   private:
     explicit Store(std::unique_ptr<Database> db);
-    void touch_target(const std::string& target);
+    void touch_target(const std::string &target);
 
     std::unique_ptr<Database> m_db;
 };

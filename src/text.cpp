@@ -10,22 +10,34 @@ namespace {
 // Length of the UTF-8 sequence starting at s[i], or 0 when it is malformed.
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) return 1;
+    if (c < 0x80)
+        return 1;
     std::size_t len = 0;
     unsigned char lo = 0x80, hi = 0xBF; // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c == 0xE0) len = 3, lo = 0xA0;
-    else if (c == 0xED) len = 3, hi = 0x9F; // no UTF-16 surrogates
-    else if (c >= 0xE1 && c <= 0xEF) len = 3;
-    else if (c == 0xF0) len = 4, lo = 0x90;
-    else if (c >= 0xF1 && c <= 0xF3) len = 4;
-    else if (c == 0xF4) len = 4, hi = 0x8F;
-    else return 0;
-    if (i + len > s.size()) return 0;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c == 0xE0)
+        len = 3, lo = 0xA0;
+    else if (c == 0xED)
+        len = 3, hi = 0x9F; // no UTF-16 surrogates
+    else if (c >= 0xE1 && c <= 0xEF)
+        len = 3;
+    else if (c == 0xF0)
+        len = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3)
+        len = 4;
+    else if (c == 0xF4)
+        len = 4, hi = 0x8F;
+    else
+        return 0;
+    if (i + len > s.size())
+        return 0;
     const auto c1 = static_cast<unsigned char>(s[i + 1]);
-    if (c1 < lo || c1 > hi) return 0;
+    if (c1 < lo || c1 > hi)
+        return 0;
     for (std::size_t k = 2; k < len; ++k)
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80)
+            return 0;
     return len;
 }
 
@@ -34,7 +46,8 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 bool is_valid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         const auto len = utf8_sequence_length(s, i);
-        if (len == 0) return false;
+        if (len == 0)
+            return false;
         i += len;
     }
     return true;
@@ -45,10 +58,12 @@ std::string_view strip_bom(std::string_view s) {
 }
 
 std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
-    if (s.size() <= max_bytes) return s;
+    if (s.size() <= max_bytes)
+        return s;
     std::size_t end = max_bytes;
     // Back up over continuation bytes so the cut never splits a code point.
-    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80)
+        --end;
     return s.substr(0, end);
 }
 
@@ -59,8 +74,10 @@ std::string base64_encode(std::string_view bytes) {
     out.reserve((bytes.size() + 2) / 3 * 4);
     for (std::size_t i = 0; i < bytes.size(); i += 3) {
         unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
-        if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-        if (i + 2 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 2]);
+        if (i + 1 < bytes.size())
+            n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+        if (i + 2 < bytes.size())
+            n |= static_cast<unsigned char>(bytes[i + 2]);
         out += k_alphabet[(n >> 18) & 63];
         out += k_alphabet[(n >> 12) & 63];
         out += i + 1 < bytes.size() ? k_alphabet[(n >> 6) & 63] : '=';
@@ -89,16 +106,19 @@ std::string header_value(std::string_view s) {
     bool ascii = true;
     for (const char ch : s) {
         const auto c = static_cast<unsigned char>(ch);
-        if (c >= 0x80 || c < 0x20) ascii = false;
+        if (c >= 0x80 || c < 0x20)
+            ascii = false;
     }
-    if (ascii) return std::string(s);
+    if (ascii)
+        return std::string(s);
     return "=?UTF-8?B?" + base64_encode(s) + "?=";
 }
 
 bool looks_like_html(std::string_view body) {
     auto head = trim(strip_bom(body)).substr(0, 512);
     std::string lower;
-    for (const char ch : head) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (const char ch : head)
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     return lower.starts_with("<!doctype html") || lower.starts_with("<html") ||
            lower.find("<head>") != std::string::npos || lower.find("<body") != std::string::npos;
 }
@@ -109,12 +129,15 @@ bool json_nesting_exceeds(std::string_view json, int limit) {
     for (std::size_t i = 0; i < json.size(); ++i) {
         const char c = json[i];
         if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {
-            if (++depth > limit) return true;
+            if (++depth > limit)
+                return true;
         } else if (c == ']' || c == '}') {
             --depth;
         }
@@ -124,8 +147,10 @@ bool json_nesting_exceeds(std::string_view json, int limit) {
 
 std::string_view trim(std::string_view s) {
     const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    while (!s.empty() && is_space(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back()))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -137,7 +162,8 @@ std::string one_line(std::string_view s, std::size_t max_bytes) {
     }
     if (!is_valid_utf8(out)) {
         std::string ascii;
-        for (const char ch : out) ascii += static_cast<unsigned char>(ch) < 0x80 ? ch : '?';
+        for (const char ch : out)
+            ascii += static_cast<unsigned char>(ch) < 0x80 ? ch : '?';
         out = ascii;
     }
     return s.size() > max_bytes ? out + "..." : out;

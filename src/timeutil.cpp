@@ -6,10 +6,14 @@ namespace alimi {
 
 namespace {
 constexpr auto k_kst_offset = std::chrono::hours(9);
-constexpr const char* k_weekdays_ko[] = {"일", "월", "화", "수", "목", "금", "토"};
+constexpr const char *k_weekdays_ko[] = {"일", "월", "화", "수", "목", "금", "토"};
 
-unsigned month_of(Date d) { return static_cast<unsigned>(d.month()); }
-unsigned day_of(Date d) { return static_cast<unsigned>(d.day()); }
+unsigned month_of(Date d) {
+    return static_cast<unsigned>(d.month());
+}
+unsigned day_of(Date d) {
+    return static_cast<unsigned>(d.day());
+}
 
 struct Clock {
     Date date;
@@ -26,21 +30,30 @@ TimePoint now_utc() {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-TimePoint from_unix(long long seconds) { return TimePoint{std::chrono::seconds{seconds}}; }
+TimePoint from_unix(long long seconds) {
+    return TimePoint{std::chrono::seconds{seconds}};
+}
 
-long long to_unix(TimePoint t) { return t.time_since_epoch().count(); }
+long long to_unix(TimePoint t) {
+    return t.time_since_epoch().count();
+}
 
-Date kst_date(TimePoint t) { return split(t + k_kst_offset).date; }
+Date kst_date(TimePoint t) {
+    return split(t + k_kst_offset).date;
+}
 
 std::optional<Date> parse_yyyymmdd(std::string_view s) {
-    if (s.size() != 8) return std::nullopt;
+    if (s.size() != 8)
+        return std::nullopt;
     for (const char c : s)
-        if (c < '0' || c > '9') return std::nullopt;
+        if (c < '0' || c > '9')
+            return std::nullopt;
     const int y = std::stoi(std::string(s.substr(0, 4)));
     const unsigned m = std::stoul(std::string(s.substr(4, 2)));
     const unsigned d = std::stoul(std::string(s.substr(6, 2)));
     const Date date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-    if (!date.ok()) return std::nullopt;
+    if (!date.ok())
+        return std::nullopt;
     return date;
 }
 
@@ -73,23 +86,37 @@ std::string kst_timestamp(TimePoint t) {
 }
 
 std::optional<long long> parse_duration(std::string_view s) {
-    if (s.empty() || s.size() > 12) return std::nullopt;
+    if (s.empty() || s.size() > 12)
+        return std::nullopt;
     long long unit = 86400; // a bare number counts days
     if (s.back() < '0' || s.back() > '9') {
         switch (s.back()) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        case 'w': unit = 7 * 86400; break;
-        default: return std::nullopt;
+        case 's':
+            unit = 1;
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        case 'w':
+            unit = 7 * 86400;
+            break;
+        default:
+            return std::nullopt;
         }
         s.remove_suffix(1);
     }
-    if (s.empty()) return std::nullopt;
+    if (s.empty())
+        return std::nullopt;
     long long n = 0;
     for (const char c : s) {
-        if (c < '0' || c > '9') return std::nullopt;
+        if (c < '0' || c > '9')
+            return std::nullopt;
         n = n * 10 + (c - '0');
     }
     return n * unit;
@@ -97,10 +124,14 @@ std::optional<long long> parse_duration(std::string_view s) {
 
 std::string ago(TimePoint then, TimePoint now) {
     const auto s = (now - then).count();
-    if (s < 0) return "in the future";
-    if (s < 60) return fmt::format("{} s ago", s);
-    if (s < 3600) return fmt::format("{} min ago", s / 60);
-    if (s < 86400 * 2) return fmt::format("{} h ago", s / 3600);
+    if (s < 0)
+        return "in the future";
+    if (s < 60)
+        return fmt::format("{} s ago", s);
+    if (s < 3600)
+        return fmt::format("{} min ago", s / 60);
+    if (s < 86400 * 2)
+        return fmt::format("{} h ago", s / 3600);
     return fmt::format("{} days ago", s / 86400);
 }
 

@@ -22,12 +22,12 @@ Date kst_date(TimePoint t);
 // "20261224" -> 2026-12-24; nullopt for anything else (wrong length, not a real date).
 std::optional<Date> parse_yyyymmdd(std::string_view s);
 
-std::string iso_date(Date d);              // 2026-12-24
-std::string compact_date(Date d);          // 20261224
-std::string korean_date(Date d);           // 12월 24일(목)
-std::string iso_timestamp(TimePoint t);    // 2026-11-24T21:36:00Z
-std::string kst_clock(TimePoint t);        // 06:36 (Korea time)
-std::string kst_timestamp(TimePoint t);    // 2026-11-25 06:36 KST
+std::string iso_date(Date d);                   // 2026-12-24
+std::string compact_date(Date d);               // 20261224
+std::string korean_date(Date d);                // 12월 24일(목)
+std::string iso_timestamp(TimePoint t);         // 2026-11-24T21:36:00Z
+std::string kst_clock(TimePoint t);             // 06:36 (Korea time)
+std::string kst_timestamp(TimePoint t);         // 2026-11-25 06:36 KST
 std::string ago(TimePoint then, TimePoint now); // "3 min ago"
 
 // "90s", "30m", "12h", "7d" (a bare number is days) -> seconds; nullopt when malformed.

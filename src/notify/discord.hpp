@@ -6,7 +6,7 @@
 
 namespace alimi {
 
-HttpRequest discord_request(const NotifierConfig& notifier, const PushMessage& message);
-Delivery interpret_discord(const HttpResult& answer);
+HttpRequest discord_request(const NotifierConfig &notifier, const PushMessage &message);
+Delivery interpret_discord(const HttpResult &answer);
 
 } // namespace alimi

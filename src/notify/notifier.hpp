@@ -24,14 +24,15 @@ struct Delivery {
 // A notifier's JSON answer, or a discarded value when it is not JSON or nests too deep.
 nlohmann::json parse_small_answer(std::string_view body);
 
-HttpRequest push_request(const NotifierConfig& notifier, const PushMessage& message, const std::string& sequence_id);
+HttpRequest push_request(const NotifierConfig &notifier, const PushMessage &message,
+                         const std::string &sequence_id);
 
-Delivery interpret_push_answer(const NotifierConfig& notifier, const HttpResult& answer);
+Delivery interpret_push_answer(const NotifierConfig &notifier, const HttpResult &answer);
 
 // When to try an undelivered push again (attempts: failed attempts so far, this one included):
 // transient failures retry at the next run, then back off from 30 s doubling to 15 min (never
 // sooner than the server asked), holds wait what they say, and a rejected push
 // (bad credentials, bad request) waits for the notifier's config to change: nullopt.
-std::optional<TimePoint> next_push_attempt(TimePoint now, int attempts, const Delivery& d);
+std::optional<TimePoint> next_push_attempt(TimePoint now, int attempts, const Delivery &d);
 
 } // namespace alimi

@@ -13,10 +13,10 @@ namespace alimi {
 
 // POST server/topic with the body as the message and everything else in X- headers, non-ASCII
 // values as RFC 2047 words. sequence_id is stable per push, so a repeat replaces on new servers.
-HttpRequest ntfy_request(const NotifierConfig& notifier, const PushMessage& message,
-                         const std::string& sequence_id);
+HttpRequest ntfy_request(const NotifierConfig &notifier, const PushMessage &message,
+                         const std::string &sequence_id);
 
 // What ntfy's answer means for the outbox: decided from ntfy's JSON error code where there is one.
-Delivery interpret_ntfy(const HttpResult& answer);
+Delivery interpret_ntfy(const HttpResult &answer);
 
 } // namespace alimi

@@ -14,28 +14,32 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr const char* k_company = "A420"; // CGV's company code; every call needs it
+constexpr const char *k_company = "A420"; // CGV's company code; every call needs it
 
 SourceError bad_answer(std::string message) {
     return SourceError{Outcome::permanent, "bad answer: " + std::move(message)};
 }
 
 // Numbers often arrive as strings ("frSeatCnt":"0"); accept both, and nothing else.
-std::string field(const json& row, const char* key) {
-    if (!row.contains(key)) return "";
-    const auto& v = row[key];
-    if (v.is_string()) return std::string(trim(v.get<std::string>()));
-    if (v.is_number_integer()) return std::to_string(v.get<long long>());
+std::string field(const json &row, const char *key) {
+    if (!row.contains(key))
+        return "";
+    const auto &v = row[key];
+    if (v.is_string())
+        return std::string(trim(v.get<std::string>()));
+    if (v.is_number_integer())
+        return std::to_string(v.get<long long>());
     return "";
 }
 
-int count_field(const json& row, const char* key) {
+int count_field(const json &row, const char *key) {
     const auto s = field(row, key);
-    if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), ::isdigit)) return -1;
+    if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), ::isdigit))
+        return -1;
     return std::stoi(s);
 }
 
-std::string iso_from_compact(const std::string& ymd) {
+std::string iso_from_compact(const std::string &ymd) {
     const auto d = parse_yyyymmdd(ymd);
     return d ? iso_date(*d) : "";
 }
@@ -47,47 +51,56 @@ std::string compact_from_iso(std::string iso) {
 
 tl::expected<json, SourceError> data_list(std::string_view body) {
     auto data = cgv_data(body);
-    if (!data) return data;
-    if (!data->is_array()) return tl::unexpected(bad_answer("data is not a list"));
+    if (!data)
+        return data;
+    if (!data->is_array())
+        return tl::unexpected(bad_answer("data is not a list"));
     return data;
 }
 
-Opening showing_from(const json& row, const std::string& site_no, const std::string& ymd) {
+Opening showing_from(const json &row, const std::string &site_no, const std::string &ymd) {
     Opening o;
     o.key = fmt::format("{}|{}|{}|{}", site_no, ymd, field(row, "scnsNo"), field(row, "scnSseq"));
     o.date = iso_from_compact(ymd);
     o.time = cgv_time(field(row, "scnsrtTm"));
     o.movie = field(row, "movNm");
-    if (o.movie.empty()) o.movie = field(row, "expoProdNm");
+    if (o.movie.empty())
+        o.movie = field(row, "expoProdNm");
     o.movie_code = field(row, "movNo");
     o.screen = field(row, "expoScnsNm");
-    if (o.screen.empty()) o.screen = field(row, "scnsNm");
+    if (o.screen.empty())
+        o.screen = field(row, "scnsNm");
     o.seats_free = count_field(row, "frSeatCnt");
     o.seats_total = count_field(row, "stcnt");
-    if (o.seats_total < 0) o.seats_total = count_field(row, "cpSeatCnt");
-    o.link = cgv_booking_url(site_no, field(row, "siteNm"), o.date, o.movie_code, field(row, "scnsNo"),
-                             field(row, "scnSseq"));
+    if (o.seats_total < 0)
+        o.seats_total = count_field(row, "cpSeatCnt");
+    o.link = cgv_booking_url(site_no, field(row, "siteNm"), o.date, o.movie_code,
+                             field(row, "scnsNo"), field(row, "scnSseq"));
     return o;
 }
 
 class CgvMoviePlan final : public SingleRequestPlan {
   public:
-    explicit CgvMoviePlan(const TargetConfig& t) : SingleRequestPlan(movie_dates_request(t)), m_target(t) {}
+    explicit CgvMoviePlan(const TargetConfig &t)
+        : SingleRequestPlan(movie_dates_request(t)), m_target(t) {}
 
   private:
-    static HttpRequest movie_dates_request(const TargetConfig& t) {
+    static HttpRequest movie_dates_request(const TargetConfig &t) {
         QueryParams q = {{"siteNo", t.theater}, {"movNo", t.movie}};
-        if (!t.screen.empty()) q.insert(q.end(), {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(t.screen)}});
+        if (!t.screen.empty())
+            q.insert(q.end(),
+                     {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(t.screen)}});
         return cgv_request(t.api, "booking/searchSiteScnscYmdListByMov", q);
     }
 
-    SnapshotResult parse(const std::string& body) const override {
+    SnapshotResult parse(const std::string &body) const override {
         auto dates = parse_cgv_dates(body);
-        if (!dates) return tl::unexpected(dates.error());
+        if (!dates)
+            return tl::unexpected(dates.error());
         Snapshot snap;
         snap.theater_name = dates->theater_name;
         snap.movie_name = dates->movie_name;
-        for (const auto& d : dates->dates) {
+        for (const auto &d : dates->dates) {
             Opening o;
             o.key = compact_from_iso(d);
             o.date = d;
@@ -99,54 +112,71 @@ class CgvMoviePlan final : public SingleRequestPlan {
         return snap;
     }
 
-    const TargetConfig& m_target;
+    const TargetConfig &m_target;
 };
 
 class CgvScreenPlan final : public SourcePlan {
   public:
-    CgvScreenPlan(const TargetConfig& t, const PlanContext& ctx) : m_target(t), m_memory(ctx.memory), m_today(iso_date(kst_date(ctx.now))) {}
+    CgvScreenPlan(const TargetConfig &t, const PlanContext &ctx)
+        : m_target(t), m_memory(ctx.memory), m_today(iso_date(kst_date(ctx.now))) {}
 
-    std::vector<HttpRequest> next(const std::vector<HttpResult>& answers) override {
+    std::vector<HttpRequest> next(const std::vector<HttpResult> &answers) override {
         switch (m_step++) {
-        case 0: return {m_dates_request = cgv_request(m_target.api, "booking/searchSiteScnscYmdListBySite", {{"siteNo", m_target.theater}})};
-        case 1: return sweep(answers);
-        default: finish(answers); return {};
+        case 0:
+            return {m_dates_request =
+                        cgv_request(m_target.api, "booking/searchSiteScnscYmdListBySite",
+                                    {{"siteNo", m_target.theater}})};
+        case 1:
+            return sweep(answers);
+        default:
+            finish(answers);
+            return {};
         }
     }
 
     SnapshotResult result() const override { return m_result; }
 
   private:
-    std::vector<HttpRequest> sweep(const std::vector<HttpResult>& answers) {
-        if (auto failure = first_failure({m_dates_request}, answers)) return fail(*failure);
+    std::vector<HttpRequest> sweep(const std::vector<HttpResult> &answers) {
+        if (auto failure = first_failure({m_dates_request}, answers))
+            return fail(*failure);
         auto dates = with_url(parse_cgv_dates(answers.at(0).body), m_dates_request);
-        if (!dates) return fail(dates.error());
-        for (const auto& d : dates->dates)
-            if (d >= m_today) m_snapshot.listed_dates.push_back(d); // past dates are not bookable
-        m_snapshot.swept_dates = choose_sweep_dates(m_snapshot.listed_dates, m_memory, m_target.dates_per_run);
-        for (const auto& d : m_snapshot.swept_dates)
+        if (!dates)
+            return fail(dates.error());
+        for (const auto &d : dates->dates)
+            if (d >= m_today)
+                m_snapshot.listed_dates.push_back(d); // past dates are not bookable
+        m_snapshot.swept_dates =
+            choose_sweep_dates(m_snapshot.listed_dates, m_memory, m_target.dates_per_run);
+        for (const auto &d : m_snapshot.swept_dates)
             m_requests.push_back(cgv_request(m_target.api, "booking/searchMovScnInfo",
-                                             {{"siteNo", m_target.theater}, {"scnYmd", compact_from_iso(d)}, {"rtctlScopCd", "08"}}));
-        if (m_requests.empty()) m_result = m_snapshot; // nothing open: a valid, empty schedule
+                                             {{"siteNo", m_target.theater},
+                                              {"scnYmd", compact_from_iso(d)},
+                                              {"rtctlScopCd", "08"}}));
+        if (m_requests.empty())
+            m_result = m_snapshot; // nothing open: a valid, empty schedule
         return m_requests;
     }
 
     // Every swept date must answer: a date whose page failed would otherwise look swept and empty.
-    void finish(const std::vector<HttpResult>& answers) {
+    void finish(const std::vector<HttpResult> &answers) {
         if (auto failure = first_failure(m_requests, answers)) {
             m_result = tl::unexpected(*failure);
             return;
         }
         const auto grade = cgv_grade_code(m_target.screen);
         for (std::size_t i = 0; i < m_requests.size(); ++i) {
-            auto page = with_url(parse_cgv_showings(answers.at(i).body, m_target.theater, grade), m_requests[i]);
+            auto page = with_url(parse_cgv_showings(answers.at(i).body, m_target.theater, grade),
+                                 m_requests[i]);
             if (!page) {
                 m_result = tl::unexpected(page.error());
                 return;
             }
-            if (m_snapshot.theater_name.empty()) m_snapshot.theater_name = page->theater_name;
-            for (auto& o : page->showings)
-                if (o.date == m_snapshot.swept_dates[i]) m_snapshot.openings.push_back(std::move(o));
+            if (m_snapshot.theater_name.empty())
+                m_snapshot.theater_name = page->theater_name;
+            for (auto &o : page->showings)
+                if (o.date == m_snapshot.swept_dates[i])
+                    m_snapshot.openings.push_back(std::move(o));
         }
         m_result = m_snapshot;
     }
@@ -156,7 +186,7 @@ class CgvScreenPlan final : public SourcePlan {
         return {};
     }
 
-    const TargetConfig& m_target;
+    const TargetConfig &m_target;
     SourceMemory m_memory;
     std::string m_today;
     int m_step = 0;
@@ -168,61 +198,79 @@ class CgvScreenPlan final : public SourcePlan {
 
 } // namespace
 
-HttpRequest cgv_request(const std::string& api, const std::string& endpoint, const QueryParams& params) {
+HttpRequest cgv_request(const std::string &api, const std::string &endpoint,
+                        const QueryParams &params) {
     HttpRequest r;
     r.url = fmt::format("{}/{}?coCd={}", api, endpoint, k_company);
-    for (const auto& [k, v] : params) r.url += fmt::format("&{}={}", k, url_encode(v));
+    for (const auto &[k, v] : params)
+        r.url += fmt::format("&{}={}", k, url_encode(v));
     r.expect = Expect::json;
-    r.headers = {"Accept: application/json, text/plain, */*", "Referer: https://cgv.co.kr/cnm/movieBook"};
+    r.headers = {"Accept: application/json, text/plain, */*",
+                 "Referer: https://cgv.co.kr/cnm/movieBook"};
     return r;
 }
 
 tl::expected<json, SourceError> cgv_data(std::string_view body) {
     auto parsed = parse_json_answer(body);
-    if (!parsed) return tl::unexpected(bad_answer(parsed.error()));
-    auto& j = *parsed;
-    if (!j.is_object() || !j.contains("statusCode")) return tl::unexpected(bad_answer("JSON without statusCode"));
+    if (!parsed)
+        return tl::unexpected(bad_answer(parsed.error()));
+    auto &j = *parsed;
+    if (!j.is_object() || !j.contains("statusCode"))
+        return tl::unexpected(bad_answer("JSON without statusCode"));
     const auto code = field(j, "statusCode");
     if (code != "0") {
         const auto said = one_line(field(j, "statusMessage"), 120);
-        return tl::unexpected(SourceError{Outcome::permanent,
-                                          fmt::format("CGV answered statusCode {}{}", code.empty() ? "?" : code,
-                                                      said.empty() ? "" : ": " + said)});
+        return tl::unexpected(
+            SourceError{Outcome::permanent,
+                        fmt::format("CGV answered statusCode {}{}", code.empty() ? "?" : code,
+                                    said.empty() ? "" : ": " + said)});
     }
-    if (!j.contains("data") || j["data"].is_null()) return tl::unexpected(bad_answer("statusCode 0 without data"));
+    if (!j.contains("data") || j["data"].is_null())
+        return tl::unexpected(bad_answer("statusCode 0 without data"));
     return std::move(j["data"]);
 }
 
 tl::expected<DateList, SourceError> parse_cgv_dates(std::string_view body) {
     auto data = data_list(body);
-    if (!data) return tl::unexpected(data.error());
+    if (!data)
+        return tl::unexpected(data.error());
     std::set<std::string> dates;
     DateList out;
-    for (const auto& row : *data) {
+    for (const auto &row : *data) {
         const auto ymd = row.is_object() ? field(row, "scnYmd") : "";
         const auto iso = iso_from_compact(ymd);
-        if (iso.empty()) return tl::unexpected(bad_answer(fmt::format("scnYmd '{}' is not a date", one_line(ymd, 40))));
+        if (iso.empty())
+            return tl::unexpected(
+                bad_answer(fmt::format("scnYmd '{}' is not a date", one_line(ymd, 40))));
         dates.insert(iso);
-        if (out.theater_name.empty()) out.theater_name = field(row, "siteNm");
-        if (out.movie_name.empty()) out.movie_name = field(row, "movNm");
+        if (out.theater_name.empty())
+            out.theater_name = field(row, "siteNm");
+        if (out.movie_name.empty())
+            out.movie_name = field(row, "movNm");
     }
     out.dates.assign(dates.begin(), dates.end());
     return out;
 }
 
-tl::expected<ShowingPage, SourceError> parse_cgv_showings(std::string_view body, const std::string& site_no,
-                                                          const std::string& grade) {
+tl::expected<ShowingPage, SourceError>
+parse_cgv_showings(std::string_view body, const std::string &site_no, const std::string &grade) {
     auto data = data_list(body);
-    if (!data) return tl::unexpected(data.error());
+    if (!data)
+        return tl::unexpected(data.error());
     ShowingPage page;
-    for (const auto& row : *data) {
-        if (!row.is_object()) return tl::unexpected(bad_answer("a showing is not an object"));
+    for (const auto &row : *data) {
+        if (!row.is_object())
+            return tl::unexpected(bad_answer("a showing is not an object"));
         // Rows of a sibling venue in the same building (0013 and P013) come along: keep ours.
-        if (field(row, "siteNo") != site_no) continue;
-        if (page.theater_name.empty()) page.theater_name = field(row, "siteNm");
-        if (!grade.empty() && field(row, "tcscnsGradCd") != grade) continue;
+        if (field(row, "siteNo") != site_no)
+            continue;
+        if (page.theater_name.empty())
+            page.theater_name = field(row, "siteNm");
+        if (!grade.empty() && field(row, "tcscnsGradCd") != grade)
+            continue;
         const auto ymd = field(row, "scnYmd");
-        if (iso_from_compact(ymd).empty() || field(row, "scnsNo").empty() || field(row, "scnSseq").empty())
+        if (iso_from_compact(ymd).empty() || field(row, "scnsNo").empty() ||
+            field(row, "scnSseq").empty())
             return tl::unexpected(bad_answer("a showing without scnYmd, scnsNo or scnSseq"));
         page.showings.push_back(showing_from(row, site_no, ymd));
     }
@@ -230,48 +278,63 @@ tl::expected<ShowingPage, SourceError> parse_cgv_showings(std::string_view body,
 }
 
 std::string cgv_time(std::string_view hhmm) {
-    if (hhmm.size() != 4 || !std::all_of(hhmm.begin(), hhmm.end(), ::isdigit)) return "";
+    if (hhmm.size() != 4 || !std::all_of(hhmm.begin(), hhmm.end(), ::isdigit))
+        return "";
     const int hour = (hhmm[0] - '0') * 10 + (hhmm[1] - '0');
     const int minute = (hhmm[2] - '0') * 10 + (hhmm[3] - '0');
-    if (hour > 29 || minute > 59) return "";
+    if (hour > 29 || minute > 59)
+        return "";
     return fmt::format("{:02}:{:02}", hour, minute);
 }
 
-std::vector<std::string> choose_sweep_dates(const std::vector<std::string>& listed, const SourceMemory& memory,
-                                            int budget) {
+std::vector<std::string> choose_sweep_dates(const std::vector<std::string> &listed,
+                                            const SourceMemory &memory, int budget) {
     // Rank: new dates (0), listed but never swept (1), then by last sweep, oldest first (2).
     std::vector<std::tuple<int, long long, std::string>> ranked;
-    for (const auto& d : listed) {
+    for (const auto &d : listed) {
         const auto it = memory.swept.find(d);
-        if (it == memory.swept.end()) ranked.emplace_back(0, 0, d);
-        else if (!it->second) ranked.emplace_back(1, 0, d);
-        else ranked.emplace_back(2, *it->second, d);
+        if (it == memory.swept.end())
+            ranked.emplace_back(0, 0, d);
+        else if (!it->second)
+            ranked.emplace_back(1, 0, d);
+        else
+            ranked.emplace_back(2, *it->second, d);
     }
     std::sort(ranked.begin(), ranked.end());
     std::vector<std::string> out;
-    for (std::size_t i = 0; i < ranked.size() && static_cast<int>(i) < budget; ++i) out.push_back(std::get<2>(ranked[i]));
+    for (std::size_t i = 0; i < ranked.size() && static_cast<int>(i) < budget; ++i)
+        out.push_back(std::get<2>(ranked[i]));
     std::sort(out.begin(), out.end());
     return out;
 }
 
-std::string cgv_attr_code(const std::string& screen) {
-    if (screen == "imax") return "04";
-    if (screen == "4dx") return "03";
-    if (screen == "screenx") return "08";
-    if (screen == "dolby") return "06";
+std::string cgv_attr_code(const std::string &screen) {
+    if (screen == "imax")
+        return "04";
+    if (screen == "4dx")
+        return "03";
+    if (screen == "screenx")
+        return "08";
+    if (screen == "dolby")
+        return "06";
     return "";
 }
 
-std::string cgv_grade_code(const std::string& screen) {
-    if (screen == "imax") return "03";
-    if (screen == "4dx") return "02";
-    if (screen == "screenx") return "04";
-    if (screen == "dolby") return "07";
+std::string cgv_grade_code(const std::string &screen) {
+    if (screen == "imax")
+        return "03";
+    if (screen == "4dx")
+        return "02";
+    if (screen == "screenx")
+        return "04";
+    if (screen == "dolby")
+        return "07";
     return "";
 }
 
-std::unique_ptr<SourcePlan> make_cgv_plan(const TargetConfig& target, const PlanContext& ctx) {
-    if (!target.movie.empty()) return std::make_unique<CgvMoviePlan>(target);
+std::unique_ptr<SourcePlan> make_cgv_plan(const TargetConfig &target, const PlanContext &ctx) {
+    if (!target.movie.empty())
+        return std::make_unique<CgvMoviePlan>(target);
     return std::make_unique<CgvScreenPlan>(target, ctx);
 }
 

@@ -18,7 +18,8 @@ namespace alimi {
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 // GET {api}/{endpoint}?coCd=A420&... with the headers the site's own pages send.
-HttpRequest cgv_request(const std::string& api, const std::string& endpoint, const QueryParams& params);
+HttpRequest cgv_request(const std::string &api, const std::string &endpoint,
+                        const QueryParams &params);
 
 // The envelope's data after checking statusCode; an error names what CGV said.
 tl::expected<nlohmann::json, SourceError> cgv_data(std::string_view body);
@@ -37,21 +38,21 @@ struct ShowingPage {
     std::vector<Opening> showings;
     std::string theater_name;
 };
-tl::expected<ShowingPage, SourceError> parse_cgv_showings(std::string_view body, const std::string& site_no,
-                                                          const std::string& grade);
+tl::expected<ShowingPage, SourceError>
+parse_cgv_showings(std::string_view body, const std::string &site_no, const std::string &grade);
 
 // "1030" -> "10:30", "2530" -> "25:30" (after midnight, same business date); "" when malformed.
 std::string cgv_time(std::string_view hhmm);
 
 // Which listed dates (ISO, sorted) to sweep this run: new ones first, then never swept, then the
 // least recently swept; at most budget.
-std::vector<std::string> choose_sweep_dates(const std::vector<std::string>& listed, const SourceMemory& memory,
-                                            int budget);
+std::vector<std::string> choose_sweep_dates(const std::vector<std::string> &listed,
+                                            const SourceMemory &memory, int budget);
 
 // Codes of a configured screen name: attrCd for date lists, tcscnsGradCd for showings.
-std::string cgv_attr_code(const std::string& screen);
-std::string cgv_grade_code(const std::string& screen);
+std::string cgv_attr_code(const std::string &screen);
+std::string cgv_grade_code(const std::string &screen);
 
-std::unique_ptr<SourcePlan> make_cgv_plan(const TargetConfig& target, const PlanContext& ctx);
+std::unique_ptr<SourcePlan> make_cgv_plan(const TargetConfig &target, const PlanContext &ctx);
 
 } // namespace alimi

@@ -11,11 +11,13 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string str(const json& row, std::initializer_list<const char*> keys) {
-    for (const auto* k : keys)
+std::string str(const json &row, std::initializer_list<const char *> keys) {
+    for (const auto *k : keys)
         if (row.is_object() && row.contains(k)) {
-            if (row[k].is_string()) return std::string(trim(row[k].get<std::string>()));
-            if (row[k].is_number()) return row[k].dump();
+            if (row[k].is_string())
+                return std::string(trim(row[k].get<std::string>()));
+            if (row[k].is_number())
+                return row[k].dump();
         }
     return "";
 }
@@ -25,61 +27,75 @@ std::string lower_ascii(std::string s) {
     return s;
 }
 
-TheaterInfo theater_from(const json& site, const std::string& region) {
+TheaterInfo theater_from(const json &site, const std::string &region) {
     return {str(site, {"siteNo"}), str(site, {"siteNm"}), region, str(site, {"bzplcOperStusNm"})};
 }
 
-SourceError bad(const char* what) { return SourceError{Outcome::permanent, std::string("bad answer: ") + what}; }
+SourceError bad(const char *what) {
+    return SourceError{Outcome::permanent, std::string("bad answer: ") + what};
+}
 
 } // namespace
 
 tl::expected<std::vector<TheaterInfo>, SourceError> parse_cgv_regions(std::string_view body) {
     auto data = cgv_data(body);
-    if (!data) return tl::unexpected(data.error());
-    if (!data->is_array()) return tl::unexpected(bad("data is not a list"));
+    if (!data)
+        return tl::unexpected(data.error());
+    if (!data->is_array())
+        return tl::unexpected(bad("data is not a list"));
     std::vector<TheaterInfo> out;
-    for (const auto& region : *data) {
+    for (const auto &region : *data) {
         if (!region.is_object() || !region.contains("siteList") || !region["siteList"].is_array())
             return tl::unexpected(bad("a region without siteList"));
         const auto name = str(region, {"regnGrpNm", "regnNm", "regnGrpCdNm"});
-        for (const auto& site : region["siteList"])
-            if (!str(site, {"siteNo"}).empty()) out.push_back(theater_from(site, name));
+        for (const auto &site : region["siteList"])
+            if (!str(site, {"siteNo"}).empty())
+                out.push_back(theater_from(site, name));
     }
     return out;
 }
 
 tl::expected<std::vector<TheaterInfo>, SourceError> parse_cgv_sites(std::string_view body) {
     auto data = cgv_data(body);
-    if (!data) return tl::unexpected(data.error());
+    if (!data)
+        return tl::unexpected(data.error());
     if (!data->is_object() || !data->contains("siteInfo") || !(*data)["siteInfo"].is_array())
         return tl::unexpected(bad("data without siteInfo"));
     std::map<std::string, std::string> regions;
     if (data->contains("regionInfo") && (*data)["regionInfo"].is_array())
-        for (const auto& r : (*data)["regionInfo"]) regions[str(r, {"regnGrpCd"})] = str(r, {"regnGrpNm", "regnNm"});
+        for (const auto &r : (*data)["regionInfo"])
+            regions[str(r, {"regnGrpCd"})] = str(r, {"regnGrpNm", "regnNm"});
     std::vector<TheaterInfo> out;
-    for (const auto& site : (*data)["siteInfo"])
-        if (!str(site, {"siteNo"}).empty()) out.push_back(theater_from(site, regions[str(site, {"regnGrpCd"})]));
+    for (const auto &site : (*data)["siteInfo"])
+        if (!str(site, {"siteNo"}).empty())
+            out.push_back(theater_from(site, regions[str(site, {"regnGrpCd"})]));
     return out;
 }
 
 tl::expected<std::vector<MovieInfo>, SourceError> parse_cgv_movies(std::string_view body) {
     auto data = cgv_data(body);
-    if (!data) return tl::unexpected(data.error());
-    if (!data->is_array()) return tl::unexpected(bad("data is not a list"));
+    if (!data)
+        return tl::unexpected(data.error());
+    if (!data->is_array())
+        return tl::unexpected(bad("data is not a list"));
     std::vector<MovieInfo> out;
-    for (const auto& m : *data)
-        if (!str(m, {"movNo"}).empty()) out.push_back({str(m, {"movNo"}), str(m, {"movNm"}), str(m, {"atktRate"}), false});
+    for (const auto &m : *data)
+        if (!str(m, {"movNo"}).empty())
+            out.push_back({str(m, {"movNo"}), str(m, {"movNm"}), str(m, {"atktRate"}), false});
     return out;
 }
 
-std::vector<TheaterInfo> match_theaters(std::vector<TheaterInfo> all, const std::string& query) {
+std::vector<TheaterInfo> match_theaters(std::vector<TheaterInfo> all, const std::string &query) {
     const auto q = lower_ascii(query);
     std::vector<TheaterInfo> out;
-    for (auto& t : all)
-        if (q.empty() || lower_ascii(t.name).find(q) != std::string::npos || lower_ascii(t.code).starts_with(q))
+    for (auto &t : all)
+        if (q.empty() || lower_ascii(t.name).find(q) != std::string::npos ||
+            lower_ascii(t.code).starts_with(q))
             out.push_back(std::move(t));
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
-    out.erase(std::unique(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.code == b.code; }), out.end());
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.code < b.code; });
+    out.erase(std::unique(out.begin(), out.end(),
+                          [](const auto &a, const auto &b) { return a.code == b.code; }),
+              out.end());
     return out;
 }
 

@@ -31,6 +31,6 @@ tl::expected<std::vector<TheaterInfo>, SourceError> parse_cgv_sites(std::string_
 tl::expected<std::vector<MovieInfo>, SourceError> parse_cgv_movies(std::string_view body);
 
 // Theaters whose name contains query (ASCII case ignored) or whose code starts with it, by code.
-std::vector<TheaterInfo> match_theaters(std::vector<TheaterInfo> all, const std::string& query);
+std::vector<TheaterInfo> match_theaters(std::vector<TheaterInfo> all, const std::string &query);
 
 } // namespace alimi

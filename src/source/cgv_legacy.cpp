@@ -14,10 +14,13 @@ namespace alimi {
 
 namespace {
 
-std::string legacy_screen_code(const std::string& screen) {
-    if (screen == "imax") return "02";
-    if (screen == "4dx") return "11";
-    if (screen == "screenx") return "23";
+std::string legacy_screen_code(const std::string &screen) {
+    if (screen == "imax")
+        return "02";
+    if (screen == "4dx")
+        return "11";
+    if (screen == "screenx")
+        return "23";
     return "";
 }
 
@@ -28,47 +31,56 @@ SourceError bad_answer(std::string message) {
 // The XML string inside the JSON envelope, wherever this method put it.
 tl::expected<std::string, SourceError> envelope_data(std::string_view body) {
     const auto parsed = parse_json_answer(body);
-    if (!parsed) return tl::unexpected(bad_answer(parsed.error()));
-    const auto& j = *parsed;
+    if (!parsed)
+        return tl::unexpected(bad_answer(parsed.error()));
+    const auto &j = *parsed;
     if (!j.is_object() || !j.contains("d") || !j["d"].is_object())
         return tl::unexpected(bad_answer("JSON without the \"d\" envelope"));
-    const auto& d = j["d"];
-    const nlohmann::json* data = nullptr;
-    if (d.contains("DATA")) data = &d["DATA"];
-    else if (d.contains("data") && d["data"].is_object() && d["data"].contains("DATA")) data = &d["data"]["DATA"];
-    if (!data || !data->is_string()) return tl::unexpected(bad_answer("envelope has no DATA string"));
+    const auto &d = j["d"];
+    const nlohmann::json *data = nullptr;
+    if (d.contains("DATA"))
+        data = &d["DATA"];
+    else if (d.contains("data") && d["data"].is_object() && d["data"].contains("DATA"))
+        data = &d["data"]["DATA"];
+    if (!data || !data->is_string())
+        return tl::unexpected(bad_answer("envelope has no DATA string"));
     return data->get<std::string>();
 }
 
-std::string first_text(const pugi::xml_node& root, const char* list, const char* item, const char* field) {
+std::string first_text(const pugi::xml_node &root, const char *list, const char *item,
+                       const char *field) {
     return trim(root.child(list).child(item).child(field).text().as_string()).data();
 }
 
-std::string movie_names(const pugi::xml_node& root) {
+std::string movie_names(const pugi::xml_node &root) {
     std::set<std::string> seen;
     std::string out;
-    for (const auto& m : root.child("Movies").children("CMovie")) {
+    for (const auto &m : root.child("Movies").children("CMovie")) {
         const std::string name(trim(m.child("GROUP_NM").text().as_string()));
-        if (!name.empty() && seen.insert(name).second) out += (out.empty() ? "" : ", ") + name;
+        if (!name.empty() && seen.insert(name).second)
+            out += (out.empty() ? "" : ", ") + name;
     }
     return out;
 }
 
 class LegacyPlan final : public SingleRequestPlan {
   public:
-    explicit LegacyPlan(const TargetConfig& target)
+    explicit LegacyPlan(const TargetConfig &target)
         : SingleRequestPlan(cgv_legacy_request(target)), m_theater(target.theater) {}
 
   private:
-    SnapshotResult parse(const std::string& body) const override { return parse_cgv_legacy(body, m_theater); }
+    SnapshotResult parse(const std::string &body) const override {
+        return parse_cgv_legacy(body, m_theater);
+    }
 
     std::string m_theater; // "" with captured params: links then stay empty
 };
 
 } // namespace
 
-std::vector<std::pair<std::string, std::string>> cgv_legacy_fields(const TargetConfig& t) {
-    if (!t.params.empty()) return t.params;
+std::vector<std::pair<std::string, std::string>> cgv_legacy_fields(const TargetConfig &t) {
+    if (!t.params.empty())
+        return t.params;
     const bool one_movie = !t.movie.empty();
     const std::vector<std::pair<std::string, std::string>> plain = {
         {"REQSITE", "CJSYSTEMS"},
@@ -84,13 +96,15 @@ std::vector<std::pair<std::string, std::string>> cgv_legacy_fields(const TargetC
         {"Language", "kor"},
     };
     std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& [k, v] : plain) out.emplace_back(k, cgv_legacy_encrypt(v));
+    for (const auto &[k, v] : plain)
+        out.emplace_back(k, cgv_legacy_encrypt(v));
     return out;
 }
 
-HttpRequest cgv_legacy_request(const TargetConfig& t) {
+HttpRequest cgv_legacy_request(const TargetConfig &t) {
     nlohmann::ordered_json body = nlohmann::ordered_json::object();
-    for (const auto& [k, v] : cgv_legacy_fields(t)) body[k] = v;
+    for (const auto &[k, v] : cgv_legacy_fields(t))
+        body[k] = v;
     const auto scheme_end = t.url.find("://");
     const auto origin = t.url.substr(0, t.url.find('/', scheme_end + 3));
     HttpRequest r;
@@ -100,46 +114,55 @@ HttpRequest cgv_legacy_request(const TargetConfig& t) {
     r.expect = Expect::json;
     r.headers = {"Content-Type: application/json; charset=utf-8",
                  "Accept: application/json, text/javascript, */*; q=0.01",
-                 "X-Requested-With: XMLHttpRequest",
-                 "Origin: " + origin,
+                 "X-Requested-With: XMLHttpRequest", "Origin: " + origin,
                  "Referer: " + origin + "/Reservation/Reservation.aspx"};
     return r;
 }
 
-SnapshotResult parse_cgv_legacy(std::string_view body, const std::string& theater) {
+SnapshotResult parse_cgv_legacy(std::string_view body, const std::string &theater) {
     auto xml = envelope_data(body);
-    if (!xml) return tl::unexpected(xml.error());
+    if (!xml)
+        return tl::unexpected(xml.error());
     pugi::xml_document doc;
     // Default options: no DOCTYPE processing and no custom entity expansion, so no entity tricks.
-    const auto parsed = doc.load_buffer(xml->data(), xml->size(), pugi::parse_default, pugi::encoding_utf8);
-    if (!parsed) return tl::unexpected(bad_answer(fmt::format("XML {} at offset {}", parsed.description(), parsed.offset)));
+    const auto parsed =
+        doc.load_buffer(xml->data(), xml->size(), pugi::parse_default, pugi::encoding_utf8);
+    if (!parsed)
+        return tl::unexpected(
+            bad_answer(fmt::format("XML {} at offset {}", parsed.description(), parsed.offset)));
     const auto root = doc.child("CSchedule");
-    if (!root) return tl::unexpected(bad_answer("XML without CSchedule"));
+    if (!root)
+        return tl::unexpected(bad_answer("XML without CSchedule"));
     const auto days = root.child("PlayDays");
-    if (!days) return tl::unexpected(bad_answer("XML without PlayDays"));
+    if (!days)
+        return tl::unexpected(bad_answer("XML without PlayDays"));
     Snapshot snap;
     snap.theater_name = first_text(root, "STheaters", "CSTheater", "THEATER_NM");
     snap.screen_name = first_text(root, "Screen", "CScreen", "RATING_NM");
     snap.movie_name = movie_names(root);
-    for (const auto& child : days.children())
+    for (const auto &child : days.children())
         if (child.type() == pugi::node_element && std::string_view(child.name()) != "CPlayDay")
-            return tl::unexpected(bad_answer(fmt::format("unexpected <{}> in PlayDays", one_line(child.name(), 40))));
-    for (const auto& day : days.children("CPlayDay")) {
+            return tl::unexpected(
+                bad_answer(fmt::format("unexpected <{}> in PlayDays", one_line(child.name(), 40))));
+    for (const auto &day : days.children("CPlayDay")) {
         const std::string ymd(trim(day.child("PLAY_YMD").text().as_string()));
         const auto date = parse_yyyymmdd(ymd);
-        if (!date) return tl::unexpected(bad_answer(fmt::format("PLAY_YMD '{}' is not a date", one_line(ymd, 40))));
+        if (!date)
+            return tl::unexpected(
+                bad_answer(fmt::format("PLAY_YMD '{}' is not a date", one_line(ymd, 40))));
         Opening o;
         o.key = ymd;
         o.date = iso_date(*date);
         o.movie = snap.movie_name;
         // The legacy pages are gone; the current site's booking page is where a user books now.
-        if (!theater.empty()) o.link = cgv_booking_url(theater, snap.theater_name, o.date, "");
+        if (!theater.empty())
+            o.link = cgv_booking_url(theater, snap.theater_name, o.date, "");
         snap.openings.push_back(std::move(o));
     }
     return snap;
 }
 
-std::unique_ptr<SourcePlan> make_cgv_legacy_plan(const TargetConfig& target, const PlanContext&) {
+std::unique_ptr<SourcePlan> make_cgv_legacy_plan(const TargetConfig &target, const PlanContext &) {
     return std::make_unique<LegacyPlan>(target);
 }
 

@@ -11,15 +11,16 @@
 namespace alimi {
 
 // The request fields in CGV's order: captured params as given, or plain codes encrypted.
-std::vector<std::pair<std::string, std::string>> cgv_legacy_fields(const TargetConfig& target);
+std::vector<std::pair<std::string, std::string>> cgv_legacy_fields(const TargetConfig &target);
 
-HttpRequest cgv_legacy_request(const TargetConfig& target);
+HttpRequest cgv_legacy_request(const TargetConfig &target);
 
 // Parses {"d":{"DATA":"<xml>"}} (or d.data.DATA, optionally behind a BOM). A missing PlayDays
 // element is an error: only a well-formed, complete schedule may say "no dates yet".
 // theater (may be "") is only used for booking links.
-SnapshotResult parse_cgv_legacy(std::string_view body, const std::string& theater = "");
+SnapshotResult parse_cgv_legacy(std::string_view body, const std::string &theater = "");
 
-std::unique_ptr<SourcePlan> make_cgv_legacy_plan(const TargetConfig& target, const PlanContext& ctx);
+std::unique_ptr<SourcePlan> make_cgv_legacy_plan(const TargetConfig &target,
+                                                 const PlanContext &ctx);
 
 } // namespace alimi

@@ -19,15 +19,15 @@ namespace alimi {
 
 // Something that can be booked now and was not bookable before: a play date or a showing.
 struct Opening {
-    std::string key;     // identity within a target: "20261224" or "0013|20261224|018|3"
-    std::string date;    // ISO business date, 2026-12-24
-    std::string time;    // "HH:MM" for showings; "" for date-level openings
-    std::string movie;   // title, as CGV writes it
+    std::string key;   // identity within a target: "20261224" or "0013|20261224|018|3"
+    std::string date;  // ISO business date, 2026-12-24
+    std::string time;  // "HH:MM" for showings; "" for date-level openings
+    std::string movie; // title, as CGV writes it
     std::string movie_code;
     std::string screen;  // hall or screen type name for display
     int seats_free = -1; // -1 when unknown
     int seats_total = -1;
-    std::string link;    // the booking page for this opening
+    std::string link; // the booking page for this opening
 };
 
 struct Snapshot {
@@ -54,7 +54,7 @@ class SourcePlan {
     virtual ~SourcePlan() = default;
     // The requests of the next step, given the answers to the previous step (same order).
     // Empty when the plan is finished; result() then holds the outcome.
-    virtual std::vector<HttpRequest> next(const std::vector<HttpResult>& answers) = 0;
+    virtual std::vector<HttpRequest> next(const std::vector<HttpResult> &answers) = 0;
     virtual SnapshotResult result() const = 0;
 };
 
@@ -68,12 +68,12 @@ struct SourceMemory {
 class SingleRequestPlan : public SourcePlan {
   public:
     explicit SingleRequestPlan(HttpRequest request) : m_request(std::move(request)) {}
-    std::vector<HttpRequest> next(const std::vector<HttpResult>& answers) final;
+    std::vector<HttpRequest> next(const std::vector<HttpResult> &answers) final;
     SnapshotResult result() const final { return m_result; }
 
   protected:
     // Turns a successful answer's body into the snapshot; errors need not name the URL.
-    virtual SnapshotResult parse(const std::string& body) const = 0;
+    virtual SnapshotResult parse(const std::string &body) const = 0;
 
   private:
     HttpRequest m_request;
@@ -86,22 +86,24 @@ struct PlanContext {
     SourceMemory memory;
 };
 
-std::unique_ptr<SourcePlan> make_plan(const TargetConfig& target, const PlanContext& ctx);
+std::unique_ptr<SourcePlan> make_plan(const TargetConfig &target, const PlanContext &ctx);
 
 // The current site's booking page: a showing when hall and showing number are given, else a
 // theater's day (narrowed to a movie when movie is given). Legacy targets link there too.
-std::string cgv_booking_url(const std::string& theater, const std::string& theater_name, const std::string& iso_date,
-                            const std::string& movie, const std::string& hall = "", const std::string& showing = "");
+std::string cgv_booking_url(const std::string &theater, const std::string &theater_name,
+                            const std::string &iso_date, const std::string &movie,
+                            const std::string &hall = "", const std::string &showing = "");
 
 // r with the request's URL in front of its error message, so a parse error says where.
 template <typename T>
-tl::expected<T, SourceError> with_url(tl::expected<T, SourceError> r, const HttpRequest& request) {
-    if (!r) r.error().message = shown_url(request) + ": " + r.error().message;
+tl::expected<T, SourceError> with_url(tl::expected<T, SourceError> r, const HttpRequest &request) {
+    if (!r)
+        r.error().message = shown_url(request) + ": " + r.error().message;
     return r;
 }
 
 // The first failed answer of a step as a SourceError naming the URL, or nullopt if all are ok.
-std::optional<SourceError> first_failure(const std::vector<HttpRequest>& requests,
-                                         const std::vector<HttpResult>& answers);
+std::optional<SourceError> first_failure(const std::vector<HttpRequest> &requests,
+                                         const std::vector<HttpResult> &answers);
 
 } // namespace alimi

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    const std::string body(reinterpret_cast<const char*>(data), size);
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    const std::string body(reinterpret_cast<const char *>(data), size);
     (void)alimi::parse_cgv_dates(body);
     (void)alimi::parse_cgv_showings(body, "0013", "03");
     (void)alimi::parse_cgv_showings(body, "0013", "");

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    const std::string input(reinterpret_cast<const char*>(data), size);
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    const std::string input(reinterpret_cast<const char *>(data), size);
     const auto now = alimi::from_unix(1800000000);
     (void)alimi::parse_retry_after(input, now);
     (void)alimi::parse_duration(input);

@@ -7,10 +7,11 @@
 #include <cstdint>
 #include <string>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    const std::string input(reinterpret_cast<const char*>(data), size);
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    const std::string input(reinterpret_cast<const char *>(data), size);
     (void)alimi::parse_cgv_legacy(input, "0013");
-    const auto wrapped = nlohmann::json{{"d", {{"DATA", input}}}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const auto wrapped = nlohmann::json{{"d", {{"DATA", input}}}}.dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
     (void)alimi::parse_cgv_legacy(wrapped, "0013");
     return 0;
 }

@@ -11,9 +11,10 @@ namespace alimi::test {
 
 // An environment that holds exactly these variables.
 inline EnvLookup env_with(std::map<std::string, std::string> vars) {
-    return [vars](const std::string& name) -> std::optional<std::string> {
+    return [vars](const std::string &name) -> std::optional<std::string> {
         auto it = vars.find(name);
-        if (it == vars.end()) return std::nullopt;
+        if (it == vars.end())
+            return std::nullopt;
         return it->second;
     };
 }

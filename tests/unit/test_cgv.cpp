@@ -6,7 +6,9 @@
 using namespace alimi;
 
 namespace {
-std::string ok(const std::string& data) { return R"({"statusCode":0,"statusMessage":"ok","data":)" + data + "}"; }
+std::string ok(const std::string &data) {
+    return R"({"statusCode":0,"statusMessage":"ok","data":)" + data + "}";
+}
 const std::string k_rows = ok(R"([
   {"siteNo":"0013","siteNm":"CGV 용산아이파크몰","scnYmd":"20261224","scnsNo":"018","scnSseq":"1","movNo":"30000774",
    "movNm":"아바타","expoScnsNm":"IMAX관","tcscnsGradCd":"03","scnsrtTm":"1000","frSeatCnt":"624","stcnt":624},
@@ -20,17 +22,21 @@ const std::string k_rows = ok(R"([
 TEST_CASE("the envelope's statusCode decides, as number or string") {
     CHECK(cgv_data(ok("[]")).has_value());
     CHECK(cgv_data(R"({"statusCode":"0","data":[]})").has_value());
-    CHECK(cgv_data(R"({"statusCode":1,"statusMessage":"오류","data":null})").error().message == "CGV answered statusCode 1: 오류");
-    CHECK(cgv_data(R"({"statusCode":0,"data":null})").error().message == "bad answer: statusCode 0 without data");
+    CHECK(cgv_data(R"({"statusCode":1,"statusMessage":"오류","data":null})").error().message ==
+          "CGV answered statusCode 1: 오류");
+    CHECK(cgv_data(R"({"statusCode":0,"data":null})").error().message ==
+          "bad answer: statusCode 0 without data");
     CHECK(cgv_data("<html>").error().message == "bad answer: not JSON");
     CHECK(cgv_data(R"({"data":[]})").error().message == "bad answer: JSON without statusCode");
 }
 
 TEST_CASE("date lists become sorted ISO dates") {
-    const auto d = parse_cgv_dates(ok(R"([{"scnYmd":"20261226"},{"scnYmd":"20261224"},{"scnYmd":"20261224"}])"));
+    const auto d = parse_cgv_dates(
+        ok(R"([{"scnYmd":"20261226"},{"scnYmd":"20261224"},{"scnYmd":"20261224"}])"));
     REQUIRE(d);
     CHECK(d->dates == std::vector<std::string>{"2026-12-24", "2026-12-26"});
-    CHECK(parse_cgv_dates(ok(R"([{"scnYmd":"2026"}])")).error().message == "bad answer: scnYmd '2026' is not a date");
+    CHECK(parse_cgv_dates(ok(R"([{"scnYmd":"2026"}])")).error().message ==
+          "bad answer: scnYmd '2026' is not a date");
     CHECK(parse_cgv_dates(ok(R"({"a":1})")).error().message == "bad answer: data is not a list");
 }
 
@@ -38,7 +44,7 @@ TEST_CASE("showings are filtered to the theater's own siteNo and the screen grad
     const auto page = parse_cgv_showings(k_rows, "0013", "03");
     REQUIRE(page);
     REQUIRE(page->showings.size() == 2);
-    const auto& a = page->showings[0];
+    const auto &a = page->showings[0];
     CHECK(a.key == "0013|20261224|018|1");
     CHECK(a.date == "2026-12-24");
     CHECK(a.time == "10:00");
@@ -54,7 +60,8 @@ TEST_CASE("showings are filtered to the theater's own siteNo and the screen grad
 }
 
 TEST_CASE("a showing without its identity is an error, not a skipped row") {
-    const auto r = parse_cgv_showings(ok(R"([{"siteNo":"0013","scnYmd":"20261224","tcscnsGradCd":"03"}])"), "0013", "03");
+    const auto r = parse_cgv_showings(
+        ok(R"([{"siteNo":"0013","scnYmd":"20261224","tcscnsGradCd":"03"}])"), "0013", "03");
     CHECK(r.error().message == "bad answer: a showing without scnYmd, scnsNo or scnSseq");
 }
 
@@ -71,16 +78,20 @@ TEST_CASE("sweeps visit new dates first, then never swept, then the least recent
     m.swept["2026-12-24"] = 300;
     m.swept["2026-12-25"] = 100;
     m.swept["2026-12-26"] = std::nullopt;
-    const std::vector<std::string> listed = {"2026-12-24", "2026-12-25", "2026-12-26", "2026-12-27"};
+    const std::vector<std::string> listed = {"2026-12-24", "2026-12-25", "2026-12-26",
+                                             "2026-12-27"};
     CHECK(choose_sweep_dates(listed, m, 1) == std::vector<std::string>{"2026-12-27"});
     CHECK(choose_sweep_dates(listed, m, 2) == std::vector<std::string>{"2026-12-26", "2026-12-27"});
-    CHECK(choose_sweep_dates(listed, m, 3) == std::vector<std::string>{"2026-12-25", "2026-12-26", "2026-12-27"});
+    CHECK(choose_sweep_dates(listed, m, 3) ==
+          std::vector<std::string>{"2026-12-25", "2026-12-26", "2026-12-27"});
     CHECK(choose_sweep_dates(listed, m, 9).size() == 4);
 }
 
 TEST_CASE("requests always carry coCd and encode their values") {
-    const auto r = cgv_request("https://cgv.co.kr/api/v1", "booking/searchRegnList", {{"srchKwrd", "용산"}});
-    CHECK(r.url == "https://cgv.co.kr/api/v1/booking/searchRegnList?coCd=A420&srchKwrd=%EC%9A%A9%EC%82%B0");
+    const auto r =
+        cgv_request("https://cgv.co.kr/api/v1", "booking/searchRegnList", {{"srchKwrd", "용산"}});
+    CHECK(r.url ==
+          "https://cgv.co.kr/api/v1/booking/searchRegnList?coCd=A420&srchKwrd=%EC%9A%A9%EC%82%B0");
     CHECK(r.method == "GET");
 }
 
@@ -94,7 +105,8 @@ TEST_CASE("screen names map to the site's codes") {
 }
 
 TEST_CASE("theater lists from either endpoint, matched by name or code") {
-    const auto regions = parse_cgv_regions(ok(R"([{"regnGrpNm":"서울","siteList":[{"siteNo":"0056","siteNm":"CGV 강남"},
+    const auto regions = parse_cgv_regions(
+        ok(R"([{"regnGrpNm":"서울","siteList":[{"siteNo":"0056","siteNm":"CGV 강남"},
         {"siteNo":"0013","siteNm":"CGV 용산아이파크몰"}]},{"regnGrpNm":"경기","siteList":[{"siteNo":"0211","siteNm":"CGV 광교"}]}])"));
     REQUIRE(regions);
     CHECK(regions->size() == 3);
@@ -112,7 +124,8 @@ TEST_CASE("theater lists from either endpoint, matched by name or code") {
 }
 
 TEST_CASE("bookable movies keep their codes") {
-    const auto m = parse_cgv_movies(ok(R"([{"movNo":"30000774","movNm":"아바타","atktRate":31.2},{"movNm":"no code"}])"));
+    const auto m = parse_cgv_movies(
+        ok(R"([{"movNo":"30000774","movNm":"아바타","atktRate":31.2},{"movNm":"no code"}])"));
     REQUIRE(m);
     REQUIRE(m->size() == 1);
     CHECK(m->at(0).code == "30000774");
@@ -120,7 +133,8 @@ TEST_CASE("bookable movies keep their codes") {
 }
 
 TEST_CASE("deeply nested answers are refused before they are parsed") {
-    const auto deep = R"({"statusCode":0,"data":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+    const auto deep =
+        R"({"statusCode":0,"data":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
     CHECK(cgv_data(deep).error().message == "bad answer: JSON nested deeper than 64 levels");
     CHECK(parse_cgv_dates(deep).error().message == "bad answer: JSON nested deeper than 64 levels");
 }

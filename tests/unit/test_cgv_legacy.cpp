@@ -7,7 +7,9 @@ using namespace alimi;
 
 namespace {
 
-std::string envelope(const std::string& xml) { return nlohmann::json{{"d", {{"DATA", xml}}}}.dump(); }
+std::string envelope(const std::string &xml) {
+    return nlohmann::json{{"d", {{"DATA", xml}}}}.dump();
+}
 
 const std::string k_xml = R"(<CSchedule>
   <PlayDays>
@@ -51,7 +53,8 @@ TEST_CASE("volatile fields do not change the openings") {
     REQUIRE(a);
     REQUIRE(b);
     CHECK(a->openings.size() == b->openings.size());
-    for (std::size_t i = 0; i < a->openings.size(); ++i) CHECK(a->openings[i].key == b->openings[i].key);
+    for (std::size_t i = 0; i < a->openings.size(); ++i)
+        CHECK(a->openings[i].key == b->openings[i].key);
 }
 
 TEST_CASE("a BOM and the d.data.DATA envelope are accepted") {
@@ -69,24 +72,32 @@ TEST_CASE("an empty PlayDays element is a valid empty schedule") {
 
 TEST_CASE("garbage is an error, never an empty schedule") {
     CHECK(parse_cgv_legacy("<html>blocked</html>").error().message == "bad answer: not JSON");
-    CHECK(parse_cgv_legacy("{\"x\":1}").error().message == "bad answer: JSON without the \"d\" envelope");
-    CHECK(parse_cgv_legacy("{\"d\":{\"DATA\":5}}").error().message == "bad answer: envelope has no DATA string");
-    CHECK(parse_cgv_legacy(envelope("<CSchedule>")).error().message.starts_with("bad answer: XML "));
-    CHECK(parse_cgv_legacy(envelope("<Other/>")).error().message == "bad answer: XML without CSchedule");
-    CHECK(parse_cgv_legacy(envelope("<CSchedule/>")).error().message == "bad answer: XML without PlayDays");
-    CHECK(parse_cgv_legacy(envelope("<CSchedule><PlayDays><CPlayDay><PLAY_YMD>2024</PLAY_YMD></CPlayDay></PlayDays></CSchedule>"))
+    CHECK(parse_cgv_legacy("{\"x\":1}").error().message ==
+          "bad answer: JSON without the \"d\" envelope");
+    CHECK(parse_cgv_legacy("{\"d\":{\"DATA\":5}}").error().message ==
+          "bad answer: envelope has no DATA string");
+    CHECK(
+        parse_cgv_legacy(envelope("<CSchedule>")).error().message.starts_with("bad answer: XML "));
+    CHECK(parse_cgv_legacy(envelope("<Other/>")).error().message ==
+          "bad answer: XML without CSchedule");
+    CHECK(parse_cgv_legacy(envelope("<CSchedule/>")).error().message ==
+          "bad answer: XML without PlayDays");
+    CHECK(parse_cgv_legacy(envelope("<CSchedule><PlayDays><CPlayDay><PLAY_YMD>2024</PLAY_YMD></"
+                                    "CPlayDay></PlayDays></CSchedule>"))
               .error()
               .message == "bad answer: PLAY_YMD '2024' is not a date");
 }
 
 TEST_CASE("anything but CPlayDay inside PlayDays means the format changed") {
-    CHECK(parse_cgv_legacy(envelope("<CSchedule><PlayDays><CPlayDay><PLAY_YMD>20261224</PLAY_YMD></CPlayDay><Day/></PlayDays></CSchedule>"))
+    CHECK(parse_cgv_legacy(envelope("<CSchedule><PlayDays><CPlayDay><PLAY_YMD>20261224</PLAY_YMD></"
+                                    "CPlayDay><Day/></PlayDays></CSchedule>"))
               .error()
               .message == "bad answer: unexpected <Day> in PlayDays");
 }
 
 TEST_CASE("entity tricks in the XML are not expanded") {
-    const std::string xml = R"(<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>
+    const std::string xml =
+        R"(<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>
 <CSchedule><PlayDays><CPlayDay><PLAY_YMD>&e;</PLAY_YMD></CPlayDay></PlayDays></CSchedule>)";
     const auto snap = parse_cgv_legacy(envelope(xml));
     REQUIRE_FALSE(snap);
@@ -98,7 +109,8 @@ TEST_CASE("plain codes are encrypted into CGV's field set") {
     const auto fields = cgv_legacy_fields(t);
     REQUIRE(fields.size() == 10);
     CHECK(fields[0] == std::pair<std::string, std::string>{"REQSITE", "x02PG4EcdFrHKluSEQQh4A=="});
-    CHECK(fields[1] == std::pair<std::string, std::string>{"TheaterCd", "LMP+XuzWskJLFG41YQ7HGA=="});
+    CHECK(fields[1] ==
+          std::pair<std::string, std::string>{"TheaterCd", "LMP+XuzWskJLFG41YQ7HGA=="});
     CHECK(fields[3].second == "nG6tVgEQPGU2GvOIdnwTjg=="); // MovieGroupCd "" for a whole screen
 }
 
@@ -107,6 +119,8 @@ TEST_CASE("the request is a JSON POST with the RIA headers") {
     CHECK(r.method == "POST");
     CHECK(r.url == k_default_legacy_url);
     CHECK(nlohmann::json::parse(r.body)["TheaterCd"] == "LMP+XuzWskJLFG41YQ7HGA==");
-    CHECK(std::find(r.headers.begin(), r.headers.end(), "Origin: http://ticket.cgv.co.kr") != r.headers.end());
-    CHECK(std::find(r.headers.begin(), r.headers.end(), "X-Requested-With: XMLHttpRequest") != r.headers.end());
+    CHECK(std::find(r.headers.begin(), r.headers.end(), "Origin: http://ticket.cgv.co.kr") !=
+          r.headers.end());
+    CHECK(std::find(r.headers.begin(), r.headers.end(), "X-Requested-With: XMLHttpRequest") !=
+          r.headers.end());
 }

@@ -9,21 +9,20 @@ using alimi::test::env_with;
 
 namespace {
 
-
-Config toml(const std::string& text, EnvLookup env = env_with({})) {
+Config toml(const std::string &text, EnvLookup env = env_with({})) {
     return config_from_tree(parse_toml_config(text, "c.toml"), "c.toml", env);
 }
 
-std::vector<std::string> toml_problems(const std::string& text) {
+std::vector<std::string> toml_problems(const std::string &text) {
     try {
         toml(text);
-    } catch (const ConfigError& e) {
+    } catch (const ConfigError &e) {
         return e.problems();
     }
     return {};
 }
 
-const char* k_good = R"(
+const char *k_good = R"(
 state = "/tmp/x.db"
 [http]
 timeout = 5
@@ -83,8 +82,10 @@ movie = "123"
     CHECK(problems[0] == "c.toml:1: [[notifier]] is missing 'topic'");
     CHECK(problems[1] == "c.toml:3: unknown key 'colour' in [[notifier]]");
     CHECK(problems[2] == "c.toml:8: target 'a': notify names 'tablet', which is no [[notifier]]");
-    CHECK(problems[3] == "c.toml:6: target 'a': theater code '13' must be 4 letters or digits, like \"0013\"");
-    CHECK(problems[4] == "c.toml:7: target 'a': unknown screen 'imax3d' for source cgv (one of imax, 4dx, screenx, dolby)");
+    CHECK(problems[3] ==
+          "c.toml:6: target 'a': theater code '13' must be 4 letters or digits, like \"0013\"");
+    CHECK(problems[4] == "c.toml:7: target 'a': unknown screen 'imax3d' for source cgv (one of "
+                         "imax, 4dx, screenx, dolby)");
     CHECK(problems[5] == "c.toml:9: duplicate target name 'a'");
 }
 
@@ -95,25 +96,31 @@ TEST_CASE("TOML syntax errors name the line") {
 }
 
 TEST_CASE("wrong types are named with what was expected") {
-    const auto problems = toml_problems("[[target]]\nname = \"a\"\ntheater = 13\nscreen = \"imax\"\n");
+    const auto problems =
+        toml_problems("[[target]]\nname = \"a\"\ntheater = 13\nscreen = \"imax\"\n");
     REQUIRE(!problems.empty());
     CHECK(problems[0] == "c.toml:3: [[target]] 'theater' must be a string, not an integer");
 }
 
 TEST_CASE("legacy screens differ from the current site's") {
-    const auto problems = toml_problems("[[target]]\nname = \"a\"\nsource = \"cgv-legacy\"\ntheater = \"0013\"\nscreen = \"dolby\"\n");
+    const auto problems = toml_problems("[[target]]\nname = \"a\"\nsource = "
+                                        "\"cgv-legacy\"\ntheater = \"0013\"\nscreen = \"dolby\"\n");
     REQUIRE(problems.size() == 1);
-    CHECK(problems[0] == "c.toml:5: target 'a': unknown screen 'dolby' for source cgv-legacy (one of imax, 4dx, screenx)");
+    CHECK(problems[0] == "c.toml:5: target 'a': unknown screen 'dolby' for source cgv-legacy (one "
+                         "of imax, 4dx, screenx)");
 }
 
 TEST_CASE("captured params replace plain codes") {
-    auto cfg = toml("[[target]]\nname = \"a\"\nsource = \"cgv-legacy\"\nparams = { REQSITE = \"x\", TheaterCd = \"y\" }\n");
+    auto cfg = toml("[[target]]\nname = \"a\"\nsource = \"cgv-legacy\"\nparams = { REQSITE = "
+                    "\"x\", TheaterCd = \"y\" }\n");
     REQUIRE(cfg.targets[0].params.size() == 2);
     CHECK(cfg.targets[0].params[0].first == "REQSITE");
-    const auto problems = toml_problems(
-        "[[target]]\nname = \"a\"\nsource = \"cgv-legacy\"\ntheater = \"0013\"\nparams = { REQSITE = \"x\" }\n");
+    const auto problems =
+        toml_problems("[[target]]\nname = \"a\"\nsource = \"cgv-legacy\"\ntheater = "
+                      "\"0013\"\nparams = { REQSITE = \"x\" }\n");
     REQUIRE(problems.size() == 1);
-    CHECK(problems[0] == "c.toml:1: target 'a': params replaces theater/screen/movie; give one or the other");
+    CHECK(problems[0] ==
+          "c.toml:1: target 'a': params replaces theater/screen/movie; give one or the other");
 }
 
 TEST_CASE("a current-site target needs a movie or a screen") {
@@ -124,30 +131,34 @@ TEST_CASE("a current-site target needs a movie or a screen") {
 
 TEST_CASE("JSON configs share the schema and report JSON pointers") {
     const auto tree = parse_json_config(R"({"notifier":[{"name":"p","topic":"bad topic!"}],
-        "target":[{"name":"x","theater":"0013","screen":"imax","extra":1}]})", "c.json");
+        "target":[{"name":"x","theater":"0013","screen":"imax","extra":1}]})",
+                                        "c.json");
     try {
         config_from_tree(tree, "c.json", env_with({}));
         FAIL("expected a ConfigError");
-    } catch (const ConfigError& e) {
+    } catch (const ConfigError &e) {
         REQUIRE(e.problems().size() == 2);
-        CHECK(e.problems()[0] == "c.json: /notifier/0/topic: notifier 'p': topic must be 1-64 of A-Z a-z 0-9 _ -");
+        CHECK(e.problems()[0] ==
+              "c.json: /notifier/0/topic: notifier 'p': topic must be 1-64 of A-Z a-z 0-9 _ -");
         CHECK(e.problems()[1] == "c.json: /target/0/extra: unknown key 'extra' in [[target]]");
     }
 }
 
 TEST_CASE("JSON syntax errors say where") {
-    CHECK_THROWS_WITH_AS(parse_json_config("{\"a\": }", "c.json"), doctest::Contains("c.json: parse error at line 1"),
-                         ConfigError);
+    CHECK_THROWS_WITH_AS(parse_json_config("{\"a\": }", "c.json"),
+                         doctest::Contains("c.json: parse error at line 1"), ConfigError);
 }
 
 TEST_CASE("token_env reads the environment and fails clearly when unset") {
-    const char* text = "[[notifier]]\nname = \"p\"\ntopic = \"t\"\ntoken_env = \"TOK\"\n[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"4dx\"\n";
+    const char *text = "[[notifier]]\nname = \"p\"\ntopic = \"t\"\ntoken_env = "
+                       "\"TOK\"\n[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"4dx\"\n";
     CHECK(toml(text, env_with({{"TOK", "tk_x"}})).notifiers[0].token == "tk_x");
     try {
         toml(text);
         FAIL("expected a ConfigError");
-    } catch (const ConfigError& e) {
-        CHECK(e.problems().at(0) == "c.toml:4: notifier 'p': environment variable TOK (token_env) is not set");
+    } catch (const ConfigError &e) {
+        CHECK(e.problems().at(0) ==
+              "c.toml:4: notifier 'p': environment variable TOK (token_env) is not set");
     }
 }
 
@@ -158,7 +169,8 @@ TEST_CASE("a config without targets is an error") {
 }
 
 TEST_CASE("http knobs are range-checked") {
-    const auto problems = toml_problems("[http]\ntimeout = 0\nmax_per_host = 99\n[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\n");
+    const auto problems = toml_problems("[http]\ntimeout = 0\nmax_per_host = 99\n[[target]]\nname "
+                                        "= \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\n");
     REQUIRE(problems.size() == 2);
     CHECK(problems[0] == "c.toml:2: [http] 'timeout' must be between 0.1 and 600");
     CHECK(problems[1] == "c.toml:3: [http] 'max_per_host' must be between 1 and 16");
@@ -174,21 +186,26 @@ TEST_CASE("Apprise-style ntfy URLs set server, topic and credentials") {
     CHECK(cfg.notifiers[1].server == "http://10.0.0.2:8080");
     CHECK(cfg.notifiers[1].user == "me");
     CHECK(cfg.notifiers[1].password == "pw");
-    const auto problems = toml_problems("[[notifier]]\nname = \"p\"\nurl = \"https://ntfy.sh/x\"\n[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\n");
+    const auto problems =
+        toml_problems("[[notifier]]\nname = \"p\"\nurl = \"https://ntfy.sh/x\"\n[[target]]\nname = "
+                      "\"a\"\ntheater = \"0013\"\nscreen = \"imax\"\n");
     REQUIRE(problems.size() == 1);
     CHECK(problems[0] == "c.toml:3: notifier 'p': url must start with ntfy:// or ntfys://");
 }
 
 TEST_CASE("discord notifiers need a webhook URL; alerts name notifiers") {
-    const auto problems = toml_problems("[[notifier]]\nname = \"d\"\ntype = \"discord\"\n[alerts]\nnotify = [\"ops\"]\n"
-                                        "[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\n");
+    const auto problems = toml_problems(
+        "[[notifier]]\nname = \"d\"\ntype = \"discord\"\n[alerts]\nnotify = [\"ops\"]\n"
+        "[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\n");
     REQUIRE(problems.size() == 2);
     CHECK(problems[0] == "c.toml:1: [[notifier]] 'd' of type discord is missing 'webhook_url'");
     CHECK(problems[1] == "c.toml:5: [alerts] notify names 'ops', which is no [[notifier]]");
 }
 
 TEST_CASE("template fields are checked when the config loads") {
-    const auto problems = toml_problems("[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\ntitle = \"{films}\"\n");
+    const auto problems = toml_problems(
+        "[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\ntitle = \"{films}\"\n");
     REQUIRE(problems.size() == 1);
-    CHECK(problems[0].starts_with("c.toml:5: target 'a': title template names unknown field 'films' (known: {target}"));
+    CHECK(problems[0].starts_with(
+        "c.toml:5: target 'a': title template names unknown field 'films' (known: {target}"));
 }

@@ -12,7 +12,8 @@ HttpResult answer(long status, std::string body, std::string content_type = "app
     r.content_type = std::move(content_type);
     return r;
 }
-HttpResult classified(long status, std::string body, std::string ct = "application/json", Expect e = Expect::json) {
+HttpResult classified(long status, std::string body, std::string ct = "application/json",
+                      Expect e = Expect::json) {
     auto r = answer(status, std::move(body), std::move(ct));
     classify_response(r, e);
     return r;
@@ -63,11 +64,11 @@ TEST_CASE("retries back off with jitter, within budget and deadline") {
     RetryPolicy p;
     auto r = answer(503, "");
     r.outcome = Outcome::retryable;
-    CHECK(retry_delay(p, r, 1, 10, 0, 0.5) == doctest::Approx(0.5));  // 0.5 * min(20, 1)
-    CHECK(retry_delay(p, r, 2, 10, 0, 0.5) == doctest::Approx(1.0));  // 0.5 * 2
-    CHECK_FALSE(retry_delay(p, r, 3, 10, 0, 0.5).has_value());        // past max_retries
-    CHECK_FALSE(retry_delay(p, r, 1, 0, 0, 0.5).has_value());         // budget spent
-    CHECK_FALSE(retry_delay(p, r, 1, 10, 59.9, 0.5).has_value());     // past the deadline
+    CHECK(retry_delay(p, r, 1, 10, 0, 0.5) == doctest::Approx(0.5)); // 0.5 * min(20, 1)
+    CHECK(retry_delay(p, r, 2, 10, 0, 0.5) == doctest::Approx(1.0)); // 0.5 * 2
+    CHECK_FALSE(retry_delay(p, r, 3, 10, 0, 0.5).has_value());       // past max_retries
+    CHECK_FALSE(retry_delay(p, r, 1, 0, 0, 0.5).has_value());        // budget spent
+    CHECK_FALSE(retry_delay(p, r, 1, 10, 59.9, 0.5).has_value());    // past the deadline
     p.max_retries = 10;
     CHECK(retry_delay(p, r, 9, 10, 0, 0.999) == doctest::Approx(19.98)); // capped
 }

@@ -14,7 +14,7 @@ TargetConfig target() {
     t.screen = "imax";
     return t;
 }
-Opening at(const std::string& date, const std::string& time = "", const std::string& movie = "") {
+Opening at(const std::string &date, const std::string &time = "", const std::string &movie = "") {
     Opening o;
     o.key = date + time;
     o.date = date;
@@ -29,7 +29,8 @@ TEST_CASE("date openings make one message with Korean dates") {
     s.theater_name = "CGV 용산아이파크몰";
     s.movie_name = "듄-파트2";
     auto first = at("2026-12-25");
-    first.link = "https://cgv.co.kr/cnm/movieBook/cinema?siteNo=0013&siteNm=CGV%20x&scnYmd=20261225";
+    first.link =
+        "https://cgv.co.kr/cnm/movieBook/cinema?siteNo=0013&siteNm=CGV%20x&scnYmd=20261225";
     const auto m = opening_message(target(), s, {first, at("2026-12-26")});
     CHECK(m.title == "CGV 용산아이파크몰 IMAX 예매 오픈 (yongsan-imax)");
     CHECK(m.body == "듄-파트2\n• 12월 25일(금)\n• 12월 26일(토)");
@@ -55,7 +56,8 @@ TEST_CASE("showings are grouped by movie and date with times and seats") {
 
 TEST_CASE("long bodies are cut at 4096 bytes on a UTF-8 boundary with a count") {
     std::vector<Opening> many;
-    for (int i = 0; i < 600; ++i) many.push_back(at("2026-12-25"));
+    for (int i = 0; i < 600; ++i)
+        many.push_back(at("2026-12-25"));
     Snapshot s;
     s.movie_name = "가나다라마바사";
     const auto m = opening_message(target(), s, many);
@@ -74,7 +76,9 @@ TEST_CASE("after-midnight times show the clock time too") {
 }
 
 TEST_CASE("templates replace named fields and keep escaped braces") {
-    CHECK(render_template("{{x}} {count}개: {dates}", {{"count", "2"}, {"dates", "12월 25일(금)"}}) == "{x} 2개: 12월 25일(금)");
+    CHECK(
+        render_template("{{x}} {count}개: {dates}", {{"count", "2"}, {"dates", "12월 25일(금)"}}) ==
+        "{x} 2개: 12월 25일(금)");
     CHECK(render_template("{unknown} {", {}) == "{unknown} {");
 }
 

@@ -24,7 +24,8 @@ TEST_CASE("transient push failures retry at the next run, then back off to 15 mi
     CHECK(next_push_attempt(k_now, 1, asked) == k_now + std::chrono::seconds(5));
     const Delivery hold{Delivery::Kind::hold, "quota", 3600};
     CHECK(next_push_attempt(k_now, 1, hold) == k_now + std::chrono::seconds(3600));
-    CHECK_FALSE(next_push_attempt(k_now, 1, Delivery{Delivery::Kind::rejected, "401", 0}).has_value());
+    CHECK_FALSE(
+        next_push_attempt(k_now, 1, Delivery{Delivery::Kind::rejected, "401", 0}).has_value());
 }
 
 TEST_CASE("operator alerts fire once at the threshold and once on recovery") {
@@ -44,7 +45,9 @@ TEST_CASE("ntfy Basic auth, markdown and icon") {
     n.markdown = true;
     n.icon = "https://example.com/i.png";
     const auto r = ntfy_request(n, PushMessage{"t", "b", "", {}, 3, {}}, "");
-    const auto has = [&](const std::string& h) { return std::find(r.headers.begin(), r.headers.end(), h) != r.headers.end(); };
+    const auto has = [&](const std::string &h) {
+        return std::find(r.headers.begin(), r.headers.end(), h) != r.headers.end();
+    };
     CHECK(has("Authorization: Basic bWU6cHc="));
     CHECK(has("X-Markdown: yes"));
     CHECK(has("X-Icon: https://example.com/i.png"));
@@ -54,7 +57,8 @@ TEST_CASE("discord pushes are embeds posted with wait=true") {
     NotifierConfig n;
     n.type = "discord";
     n.webhook_url = "https://discord.com/api/webhooks/42/secret";
-    const auto r = push_request(n, PushMessage{"예매 오픈", "body", "https://cgv.co.kr/x", {}, 4, {}}, "alimi-1");
+    const auto r = push_request(
+        n, PushMessage{"예매 오픈", "body", "https://cgv.co.kr/x", {}, 4, {}}, "alimi-1");
     CHECK(r.url == "https://discord.com/api/webhooks/42/secret?wait=true");
     const auto j = nlohmann::json::parse(r.body);
     CHECK(j["embeds"][0]["title"] == "예매 오픈");
@@ -64,13 +68,16 @@ TEST_CASE("discord pushes are embeds posted with wait=true") {
 
 TEST_CASE("discord answers: id, retry_after, refusals") {
     CHECK(interpret_discord(test::answer(200, R"({"id":"99"})", Outcome::ok)).detail == "99");
-    const auto limited = interpret_discord(test::answer(429, R"({"retry_after":1.5,"global":false})", Outcome::rate_limited));
+    const auto limited = interpret_discord(
+        test::answer(429, R"({"retry_after":1.5,"global":false})", Outcome::rate_limited));
     CHECK(limited.kind == Delivery::Kind::retry);
     CHECK(limited.wait_seconds == 1.5);
-    const auto gone = interpret_discord(test::answer(404, R"({"message":"Unknown Webhook","code":10015})", Outcome::permanent));
+    const auto gone = interpret_discord(
+        test::answer(404, R"({"message":"Unknown Webhook","code":10015})", Outcome::permanent));
     CHECK(gone.kind == Delivery::Kind::rejected);
     CHECK(gone.detail == "webhook refused the push (HTTP 404: Unknown Webhook)");
-    CHECK(interpret_discord(test::answer(502, "", Outcome::retryable)).kind == Delivery::Kind::retry);
+    CHECK(interpret_discord(test::answer(502, "", Outcome::retryable)).kind ==
+          Delivery::Kind::retry);
 }
 
 TEST_CASE("notifier descriptions and fingerprints never reveal secrets") {

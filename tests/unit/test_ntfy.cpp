@@ -7,7 +7,7 @@
 using namespace alimi;
 
 namespace {
-bool has(const HttpRequest& r, const std::string& header) {
+bool has(const HttpRequest &r, const std::string &header) {
     return std::find(r.headers.begin(), r.headers.end(), header) != r.headers.end();
 }
 } // namespace
@@ -38,17 +38,23 @@ TEST_CASE("the publish request carries the message in headers and body") {
 }
 
 TEST_CASE("ntfy's answers decide the outbox's next step") {
-    CHECK(interpret_ntfy(test::answer(200, R"({"id":"abc123"})", Outcome::ok)).kind == Delivery::Kind::delivered);
+    CHECK(interpret_ntfy(test::answer(200, R"({"id":"abc123"})", Outcome::ok)).kind ==
+          Delivery::Kind::delivered);
     CHECK(interpret_ntfy(test::answer(200, R"({"id":"abc123"})", Outcome::ok)).detail == "abc123");
-    const auto quota = interpret_ntfy(test::answer(429, R"({"code":42908,"http":429,"error":"daily quota"})", Outcome::rate_limited));
+    const auto quota = interpret_ntfy(test::answer(
+        429, R"({"code":42908,"http":429,"error":"daily quota"})", Outcome::rate_limited));
     CHECK(quota.kind == Delivery::Kind::hold);
     CHECK(quota.wait_seconds == 3600);
-    const auto burst = interpret_ntfy(test::answer(429, R"({"code":42901,"http":429})", Outcome::rate_limited));
+    const auto burst =
+        interpret_ntfy(test::answer(429, R"({"code":42901,"http":429})", Outcome::rate_limited));
     CHECK(burst.kind == Delivery::Kind::retry);
     CHECK(burst.wait_seconds >= 5);
-    const auto auth = interpret_ntfy(test::answer(401, R"({"code":40101,"http":401,"error":"unauthorized"})", Outcome::permanent));
+    const auto auth = interpret_ntfy(test::answer(
+        401, R"({"code":40101,"http":401,"error":"unauthorized"})", Outcome::permanent));
     CHECK(auth.kind == Delivery::Kind::rejected);
     CHECK(auth.detail == "credentials refused (HTTP 401, code 40101: unauthorized)");
-    CHECK(interpret_ntfy(test::answer(413, R"({"code":41301})", Outcome::permanent)).kind == Delivery::Kind::rejected);
-    CHECK(interpret_ntfy(test::answer(502, "bad gateway", Outcome::retryable)).kind == Delivery::Kind::retry);
+    CHECK(interpret_ntfy(test::answer(413, R"({"code":41301})", Outcome::permanent)).kind ==
+          Delivery::Kind::rejected);
+    CHECK(interpret_ntfy(test::answer(502, "bad gateway", Outcome::retryable)).kind ==
+          Delivery::Kind::retry);
 }

@@ -24,11 +24,13 @@ StatusReport report_with_one_target() {
 } // namespace
 
 TEST_CASE("ntfy metrics: plain and labelled samples, or nothing") {
-    const auto plain = parse_ntfy_metrics("# TYPE ntfy_subscribers_total gauge\nntfy_subscribers_total 3\nntfy_visitors_total 5\n");
+    const auto plain = parse_ntfy_metrics(
+        "# TYPE ntfy_subscribers_total gauge\nntfy_subscribers_total 3\nntfy_visitors_total 5\n");
     REQUIRE(plain);
     CHECK(plain->subscribers == 3);
     CHECK(plain->visitors == 5);
-    const auto labelled = parse_ntfy_metrics("ntfy_subscribers_total{topic=\"a b\"} 2\nntfy_subscribers_total{topic=\"c\"} 1\n");
+    const auto labelled = parse_ntfy_metrics(
+        "ntfy_subscribers_total{topic=\"a b\"} 2\nntfy_subscribers_total{topic=\"c\"} 1\n");
     REQUIRE(labelled);
     CHECK(labelled->subscribers == 3);
     CHECK_FALSE(parse_ntfy_metrics("go_goroutines 12\n").has_value());
@@ -36,7 +38,8 @@ TEST_CASE("ntfy metrics: plain and labelled samples, or nothing") {
 }
 
 TEST_CASE("HTML escaping covers the five special characters") {
-    CHECK(html_escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    CHECK(html_escape("<a href=\"x\">'&'</a>") ==
+          "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
 }
 
 TEST_CASE("health colours follow the age of the last success") {
@@ -60,10 +63,12 @@ TEST_CASE("the page escapes everything from CGV and the config") {
 
 TEST_CASE("Prometheus text has HELP and TYPE before samples and escaped labels") {
     const auto text = render_prometheus(report_with_one_target());
-    CHECK(text.find("# TYPE alimi_consecutive_failures gauge\nalimi_consecutive_failures{target=\"a<b>\"} 2\n") != std::string::npos);
+    CHECK(text.find("# TYPE alimi_consecutive_failures "
+                    "gauge\nalimi_consecutive_failures{target=\"a<b>\"} 2\n") != std::string::npos);
     CHECK(text.find("alimi_openings_total{target=\"a<b>\"} 4\n") != std::string::npos);
     CHECK(text.find("alimi_pushes_total{result=\"delivered\"} 7\n") != std::string::npos);
     CHECK(text.find("alimi_pushes_pending 1\n") != std::string::npos);
     CHECK(text.find("alimi_check_duration_seconds 0.250\n") != std::string::npos);
-    CHECK(text.find("alimi_requests_total{host=\"cgv.co.kr\",outcome=\"ok\"} 10\n") != std::string::npos);
+    CHECK(text.find("alimi_requests_total{host=\"cgv.co.kr\",outcome=\"ok\"} 10\n") !=
+          std::string::npos);
 }

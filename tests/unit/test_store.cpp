@@ -18,7 +18,7 @@ struct TempDir {
     }
     ~TempDir() { std::filesystem::remove_all(path); }
 };
-Opening day(const std::string& ymd) {
+Opening day(const std::string &ymd) {
     Opening o;
     o.key = ymd;
     o.date = ymd;
@@ -45,7 +45,8 @@ TEST_CASE("an older schema migrates in place and keeps its data") {
         Database db(path, Database::Mode::create);
         Store::migrate(db, 1);
         db.exec("INSERT INTO targets(name, baseline_at) VALUES('old', 5)");
-        db.exec("INSERT INTO outbox(target, notifier, created_at, title, body, next_attempt_at) VALUES('old', 'p', 1, 't', 'b', 1)");
+        db.exec("INSERT INTO outbox(target, notifier, created_at, title, body, next_attempt_at) "
+                "VALUES('old', 'p', 1, 't', 'b', 1)");
     }
     Store s(path, Database::Mode::existing);
     CHECK(s.has_baseline("old"));
@@ -64,7 +65,8 @@ TEST_CASE("sweep memory: baseline dates are silent on their first sweep only") {
     CHECK(m.swept.size() == 3);
     CHECK(m.swept["2027-02-10"] == to_unix(k_now));
     CHECK_FALSE(m.swept["2027-02-11"].has_value());
-    CHECK(s->silent_dates("t", {"2027-02-10", "2027-02-11", "2027-02-13"}) == std::set<std::string>{"2027-02-11"});
+    CHECK(s->silent_dates("t", {"2027-02-10", "2027-02-11", "2027-02-13"}) ==
+          std::set<std::string>{"2027-02-11"});
     Snapshot later;
     later.listed_dates = {"2027-02-11", "2027-02-13"};
     later.swept_dates = {"2027-02-13"};
@@ -135,7 +137,8 @@ TEST_CASE("a schema newer than this build is refused") {
         Database db(path, Database::Mode::create);
         db.exec("PRAGMA user_version=99");
     }
-    CHECK_THROWS_WITH_AS(Store(path, Database::Mode::existing), doctest::Contains("schema version 99 is newer"), StoreError);
+    CHECK_THROWS_WITH_AS(Store(path, Database::Mode::existing),
+                         doctest::Contains("schema version 99 is newer"), StoreError);
 }
 
 TEST_CASE("a cached statement comes back reset, and a nested use gets its own") {
@@ -155,8 +158,9 @@ TEST_CASE("a cached statement comes back reset, and a nested use gets its own") 
         CHECK(first.integer(0) == 2);
     } // left mid-way: released with its read lock and bound value dropped
     Statement again(db, sql);
-    CHECK_FALSE(again.step()); // ?1 is NULL again, so nothing matches
-    db.exec("INSERT INTO t VALUES(4)"); // would fail with SQLITE_LOCKED-style trouble if a read stayed open
+    CHECK_FALSE(again.step());          // ?1 is NULL again, so nothing matches
+    db.exec("INSERT INTO t VALUES(4)"); // would fail with SQLITE_LOCKED-style trouble if a read
+                                        // stayed open
     Statement count(db, "SELECT count(*) FROM t");
     REQUIRE(count.step());
     CHECK(count.integer(0) == 4);
@@ -164,7 +168,8 @@ TEST_CASE("a cached statement comes back reset, and a nested use gets its own") 
 
 TEST_CASE("a bad statement is an error and does not poison the cache") {
     Database db(":memory:", Database::Mode::create);
-    CHECK_THROWS_WITH_AS(Statement(db, "SELECT nope FROM nowhere"), doctest::Contains("no such table: nowhere"), StoreError);
+    CHECK_THROWS_WITH_AS(Statement(db, "SELECT nope FROM nowhere"),
+                         doctest::Contains("no such table: nowhere"), StoreError);
     db.exec("CREATE TABLE nowhere(nope INTEGER)");
     Statement s(db, "SELECT nope FROM nowhere");
     CHECK_FALSE(s.step());
@@ -188,7 +193,8 @@ TEST_CASE("a transaction inside another joins it: the outer one decides") {
     CHECK(count.integer(0) == 0);
 }
 
-TEST_CASE("held pushes: only notifiers holding some are listed, and a new fingerprint releases them") {
+TEST_CASE(
+    "held pushes: only notifiers holding some are listed, and a new fingerprint releases them") {
     auto s = Store::in_memory();
     PushMessage m{"title", "body", "", {}, 3, {}};
     const auto held = s->queue_push("t", "phone", m, k_now);
@@ -203,7 +209,7 @@ TEST_CASE("held pushes: only notifiers holding some are listed, and a new finger
 }
 
 namespace {
-long long sync_level(Database& db) {
+long long sync_level(Database &db) {
     Statement s(db, "PRAGMA synchronous");
     s.step();
     return s.integer(0);
@@ -213,7 +219,7 @@ long long sync_level(Database& db) {
 TEST_CASE("a deferred transaction lowers the sync level for itself only") {
     TempDir tmp;
     Store store((tmp.path / "state.db").string(), Database::Mode::create);
-    auto& db = store.db();
+    auto &db = store.db();
     REQUIRE(sync_level(db) == 2); // FULL: what openings and pushes rely on
     {
         Transaction tx(db, Transaction::Sync::deferred);
