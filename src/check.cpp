@@ -5,7 +5,7 @@
 #include "log.hpp"
 #include "notify/notifier.hpp"
 #include "report.hpp"
-#include "source/source.hpp"
+#include "source/chain.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -134,14 +134,10 @@ HttpSettings push_settings(const HttpSettings &s) {
     return p;
 }
 
-std::string source_host(const TargetConfig &t) {
-    return host_of(t.source == SourceKind::cgv_legacy ? t.url : t.api);
-}
-
 std::string opening_json(const TargetConfig &t, const Snapshot &snap, const Opening &o) {
     nlohmann::ordered_json j;
     j["target"] = t.name;
-    j["source"] = source_name(t.source);
+    j["source"] = t.chain->name();
     j["date"] = o.date;
     if (!o.time.empty())
         j["time"] = o.time;
@@ -310,7 +306,8 @@ std::vector<TargetRun> plan_targets(const Config &cfg, Store &store, const Check
             ++result.targets_failed;
             continue;
         }
-        runs.push_back({&t, make_plan(t, PlanContext{now, store.sweep_memory(t.name)}), {}, false});
+        runs.push_back(
+            {&t, t.chain->make_plan(t, PlanContext{now, store.sweep_memory(t.name)}), {}, false});
     }
     return runs;
 }

@@ -37,9 +37,6 @@ AlertChange alert_change(bool success, int failures, bool alerted, int after);
 // Delivers due pushes of the outbox; returns how many are still pending afterwards.
 int deliver_pending(const Config &cfg, Store &store, TimePoint now);
 
-// The host a target's source talks to ("" when unknown): cool-downs are kept per host.
-std::string source_host(const TargetConfig &target);
-
 // HTTP settings for pushes: the user's timeout, none of the spacing meant for CGV.
 HttpSettings push_settings(const HttpSettings &s);
 

@@ -3,11 +3,11 @@
 #include "alimi_version.h"
 #include "check.hpp"
 #include "config.hpp"
-#include "discover.hpp"
 #include "lockfile.hpp"
 #include "log.hpp"
 #include "paths.hpp"
 #include "report.hpp"
+#include "source/chain.hpp"
 #include "status.hpp"
 #include "store.hpp"
 #include "text.hpp"
@@ -203,15 +203,16 @@ int cmd_notify_test(const Globals &g, const std::vector<std::string> &names) {
 }
 
 // Discovery works before there is a config: it uses one when there is one, defaults otherwise.
-DiscoverOptions discover_options(const Globals &g, const std::string &api, bool json) {
+DiscoverOptions discover_options(const Globals &g, const Chain &chain, const std::string &api,
+                                 bool json) {
     DiscoverOptions opt;
     opt.json = json;
-    opt.api = Config{}.cgv_api;
+    opt.api = chain.defaults().api;
     const auto env = process_env();
     const auto path = resolve_config_path(g.config, env, file_exists);
     if (g.config || file_exists(path)) {
         const auto cfg = load_config(path, env);
-        opt.api = cfg.cgv_api;
+        opt.api = cfg.defaults_of(chain).api;
         opt.http = cfg.http;
     }
     if (!api.empty())
@@ -221,17 +222,21 @@ DiscoverOptions discover_options(const Globals &g, const std::string &api, bool 
     return opt;
 }
 
+int cmd_theaters(const Globals &g, const std::string &query, const std::string &api, bool json) {
+    const auto &chain = default_chain();
+    return chain.list_theaters(discover_options(g, chain, api, json), query, std::cout);
+}
+
 int cmd_movies(const Globals &g, const std::string &theater, const std::string &screen,
                const std::string &api, bool json) {
-    if (theater.size() != 4 || !std::all_of(theater.begin(), theater.end(), ::isalnum))
-        throw UsageError(fmt::format(
-            "theater code '{}' must be 4 letters or digits, like 0013 (see: alimi theaters)",
-            theater));
-    const auto &screens = screens_of(SourceKind::cgv);
+    const auto &chain = default_chain();
+    if (auto problem = chain.theater_code_problem(theater); !problem.empty())
+        throw UsageError(problem);
+    const auto &screens = chain.screens();
     if (!screen.empty() && std::find(screens.begin(), screens.end(), screen) == screens.end())
         throw UsageError(
             fmt::format("unknown screen '{}' (one of {})", screen, fmt::join(screens, ", ")));
-    return list_movies(discover_options(g, api, json), theater, screen, std::cout);
+    return chain.list_movies(discover_options(g, chain, api, json), theater, screen, std::cout);
 }
 
 // Runs the chosen command, turning exceptions into the documented exit codes, each said once.
@@ -353,9 +358,7 @@ int run_cli(int argc, char **argv) {
     if (n->parsed())
         return guarded([&] { return cmd_notify_test(g, notifier_names); });
     if (th->parsed())
-        return guarded([&] {
-            return list_theaters(discover_options(g, api, discover_json), query, std::cout);
-        });
+        return guarded([&] { return cmd_theaters(g, query, api, discover_json); });
     if (mv->parsed())
         return guarded([&] { return cmd_movies(g, theater, screen, api, discover_json); });
     return k_exit_usage;

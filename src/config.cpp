@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include "config_reader.hpp"
+#include "source/chain.hpp"
 
 #include <fmt/format.h>
 
@@ -8,22 +9,6 @@
 #include <set>
 
 namespace alimi {
-
-namespace {
-
-bool is_theater_code(std::string_view s) {
-    return s.size() == 4 && std::all_of(s.begin(), s.end(), [](char c) {
-               return std::isalnum(static_cast<unsigned char>(c));
-           });
-}
-
-} // namespace
-
-const std::vector<std::string> &screens_of(SourceKind source) {
-    static const std::vector<std::string> k_cgv = {"imax", "4dx", "screenx", "dolby"};
-    static const std::vector<std::string> k_legacy = {"imax", "4dx", "screenx"};
-    return source == SourceKind::cgv ? k_cgv : k_legacy;
-}
 
 namespace {
 
@@ -40,23 +25,6 @@ void read_http(TableReader &r, HttpSettings &http) {
     r.number("cooldown_429", http.cooldown_429, 0, 7 * 86400);
     r.number("cooldown_block", http.cooldown_block, 0, 7 * 86400);
     r.finish();
-}
-
-void read_legacy_params(TableReader &r, TargetConfig &t) {
-    const auto *params = r.get("params", ConfigNode::Kind::table);
-    if (!params)
-        return;
-    for (const auto &[key, value] : params->members) {
-        if (value.kind != ConfigNode::Kind::string)
-            r.error(
-                &value,
-                fmt::format("target '{}': params.{} must be a string (the captured Base64 value)",
-                            t.name, key));
-        else
-            t.params.emplace_back(key, value.text);
-    }
-    if (params->members.empty())
-        r.error(params, fmt::format("target '{}': params is empty", t.name));
 }
 
 // A template may name only the known fields; {{ and }} are literal braces.
@@ -88,46 +56,19 @@ std::string read_template(TableReader &r, const char *key, const std::string &ta
     return text;
 }
 
-void check_target_fields(TableReader &r, TargetConfig &t) {
-    const bool legacy = t.source == SourceKind::cgv_legacy;
-    if (!t.params.empty() && (!t.theater.empty() || !t.screen.empty() || !t.movie.empty()))
-        r.error(
-            nullptr,
-            fmt::format("target '{}': params replaces theater/screen/movie; give one or the other",
-                        t.name));
-    if (t.params.empty() && t.theater.empty())
-        r.error(nullptr, fmt::format("target '{}' is missing 'theater'{}", t.name,
-                                     legacy ? " (or 'params')" : ""));
-    if (!t.theater.empty() && !is_theater_code(t.theater))
-        r.error(
-            r.find_node("theater"),
-            fmt::format("target '{}': theater code '{}' must be 4 letters or digits, like \"0013\"",
-                        t.name, t.theater));
-    const auto &screens = screens_of(t.source);
-    if (!t.screen.empty() && std::find(screens.begin(), screens.end(), t.screen) == screens.end())
-        r.error(r.find_node("screen"),
-                fmt::format("target '{}': unknown screen '{}' for source {} (one of {})", t.name,
-                            t.screen, source_name(t.source), fmt::join(screens, ", ")));
-    if (!t.movie.empty() && !std::all_of(t.movie.begin(), t.movie.end(), ::isdigit))
-        r.error(r.find_node("movie"),
-                fmt::format("target '{}': movie code '{}' must be digits", t.name, t.movie));
-    if (!legacy && !t.theater.empty() && t.screen.empty() && t.movie.empty())
-        r.error(nullptr, fmt::format("target '{}' needs 'movie' or 'screen' (or both)", t.name));
-}
-
 TargetConfig read_target(const ConfigNode &node, const Config &cfg,
                          std::vector<std::string> &errors) {
     TargetConfig t;
     t.where = node.where;
     TableReader r(node, "[[target]]", errors);
     t.name = r.name("target");
-    const auto source = r.string("source").value_or("cgv");
-    if (source == "cgv-legacy")
-        t.source = SourceKind::cgv_legacy;
-    else if (source != "cgv")
-        r.error(
-            r.find_node("source"),
-            fmt::format("target '{}': unknown source '{}' (cgv or cgv-legacy)", t.name, source));
+    const auto source = r.string("source").value_or(std::string(default_chain().name()));
+    t.chain = find_chain(source);
+    if (!t.chain) {
+        r.error(r.find_node("source"), fmt::format("target '{}': unknown source '{}' ({})", t.name,
+                                                   source, chain_names()));
+        t.chain = &default_chain(); // reads the rest as the default chain's, to report more
+    }
     t.theater = r.string("theater").value_or("");
     t.screen = r.string("screen").value_or("");
     if (const auto *m = r.find_node("movie"); m && m->kind == ConfigNode::Kind::integer) {
@@ -137,22 +78,7 @@ TargetConfig read_target(const ConfigNode &node, const Config &cfg,
     } else {
         t.movie = r.string("movie").value_or("");
     }
-    if (t.source == SourceKind::cgv) {
-        t.api = r.string("api").value_or(cfg.cgv_api);
-        t.dates_per_run = cfg.cgv_dates_per_run;
-        r.integer("dates_per_run", t.dates_per_run, 1, 31);
-        while (t.api.ends_with('/'))
-            t.api.pop_back();
-        if (!is_http_url(t.api))
-            r.error(r.find_node("api"),
-                    fmt::format("target '{}': api must be an http:// or https:// URL", t.name));
-    } else {
-        t.url = r.string("url").value_or(k_default_legacy_url);
-        if (!is_http_url(t.url))
-            r.error(r.find_node("url"),
-                    fmt::format("target '{}': url must be an http:// or https:// URL", t.name));
-        read_legacy_params(r, t);
-    }
+    t.chain->read_target(r, cfg.defaults_of(*t.chain), t);
     if (auto notify = r.string_list("notify")) {
         for (const auto &n : *notify)
             if (!cfg.notifier(n))
@@ -166,7 +92,7 @@ TargetConfig read_target(const ConfigNode &node, const Config &cfg,
     }
     t.title_template = read_template(r, "title", t.name);
     t.message_template = read_template(r, "message", t.name);
-    check_target_fields(r, t);
+    t.chain->check_target(r, t);
     r.finish();
     return t;
 }
@@ -180,15 +106,25 @@ void check_unique(const std::vector<Item> &items, const char *what,
             errors.push_back(fmt::format("{}: duplicate {} name '{}'", i.where, what, i.name));
 }
 
+// [cgv] and the like: each chain reads its own table into the defaults of its targets.
+void read_chain_sections(TableReader &top, Config &cfg, std::vector<std::string> &errors) {
+    for (const auto *chain : chains()) {
+        auto defaults = chain->defaults();
+        const auto section = std::string(chain->section());
+        if (!section.empty())
+            if (const auto *node = top.get(section, ConfigNode::Kind::table)) {
+                TableReader r(*node, "[" + section + "]", errors);
+                chain->read_section(r, defaults);
+                r.finish();
+            }
+        cfg.chain_defaults.emplace(chain->name(), std::move(defaults));
+    }
+}
+
 void read_sections(TableReader &top, const ConfigNode &root, Config &cfg,
                    std::vector<std::string> &errors, const EnvLookup &env) {
     cfg.state = top.string("state");
-    if (const auto *cgv = top.get("cgv", ConfigNode::Kind::table)) {
-        TableReader r(*cgv, "[cgv]", errors);
-        cfg.cgv_api = r.string("api").value_or(cfg.cgv_api);
-        r.integer("dates_per_run", cfg.cgv_dates_per_run, 1, 31);
-        r.finish();
-    }
+    read_chain_sections(top, cfg, errors);
     if (const auto *http = top.get("http", ConfigNode::Kind::table)) {
         TableReader r(*http, "[http]", errors);
         read_http(r, cfg.http);
@@ -237,8 +173,17 @@ void read_sections(TableReader &top, const ConfigNode &root, Config &cfg,
 
 } // namespace
 
-const char *source_name(SourceKind kind) {
-    return kind == SourceKind::cgv ? "cgv" : "cgv-legacy";
+void check_screen(TableReader &r, const TargetConfig &t) {
+    const auto &screens = t.chain->screens();
+    if (!t.screen.empty() && std::find(screens.begin(), screens.end(), t.screen) == screens.end())
+        r.error(r.find_node("screen"),
+                fmt::format("target '{}': unknown screen '{}' for source {} (one of {})", t.name,
+                            t.screen, t.chain->name(), fmt::join(screens, ", ")));
+}
+
+ChainSettings Config::defaults_of(const Chain &chain) const {
+    const auto it = chain_defaults.find(chain.name());
+    return it == chain_defaults.end() ? chain.defaults() : it->second;
 }
 
 const NotifierConfig *Config::notifier(std::string_view name) const {

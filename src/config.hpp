@@ -4,6 +4,7 @@
 #include "config_tree.hpp"
 #include "paths.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -11,12 +12,7 @@
 
 namespace alimi {
 
-enum class SourceKind { cgv, cgv_legacy };
-
-const char *source_name(SourceKind kind);
-
-// The screen names a source knows: imax, 4dx, screenx (and dolby for cgv).
-const std::vector<std::string> &screens_of(SourceKind source);
+class Chain;
 
 struct HttpSettings {
     double timeout = 10;          // seconds per request, connect included
@@ -61,20 +57,25 @@ struct DeliveryConfig {
     double give_up_after = 86400; // seconds a push may stay undelivered before it is dropped
 };
 
+// A chain's own settings of a target, read and used only by that chain (like ccache's URL plus
+// attributes): where to ask, how much to ask per run, and values passed through as given.
+struct ChainSettings {
+    std::string api;       // API base (cgv) or endpoint URL (cgv-legacy), no trailing slash
+    int dates_per_run = 3; // whole-screen sweeps: open dates swept per run, beside the date list
+    std::vector<std::pair<std::string, std::string>> params; // cgv-legacy: captured values
+};
+
 struct TargetConfig {
     std::string name;
     std::string where;
-    SourceKind source = SourceKind::cgv;
-    std::string theater;   // 4-character CGV code
-    std::string screen;    // "", imax, 4dx, screenx, dolby
-    std::string movie;     // "" = every movie of the screen
-    std::string api;       // cgv: API base, already defaulted from [cgv] api
-    int dates_per_run = 3; // cgv whole-screen: open dates swept per run, beside the date list
-    std::string url;       // cgv-legacy: endpoint
-    std::vector<std::pair<std::string, std::string>> params; // cgv-legacy: captured values
-    std::vector<std::string> notify;                         // notifier names, resolved
-    std::string title_template;                              // "" = the built-in Korean title
-    std::string message_template;                            // "" = the built-in list of openings
+    const Chain *chain = nullptr; // from `source`; never null in a loaded config
+    std::string theater;          // the chain's theater code
+    std::string screen;           // "" or one of the chain's screens
+    std::string movie;            // "" = every movie of the screen
+    ChainSettings settings;
+    std::vector<std::string> notify; // notifier names, resolved
+    std::string title_template;      // "" = the built-in Korean title
+    std::string message_template;    // "" = the built-in list of openings
 };
 
 struct StatusConfig {
@@ -89,8 +90,8 @@ struct StatusConfig {
 struct Config {
     std::string path;
     std::optional<std::string> state;
-    std::string cgv_api = "https://cgv.co.kr/api/v1";
-    int cgv_dates_per_run = 3;
+    // Per chain name: the defaults its targets start from ([cgv] api, ...).
+    std::map<std::string, ChainSettings, std::less<>> chain_defaults;
     HttpSettings http;
     StatusConfig status;
     AlertsConfig alerts;
@@ -102,10 +103,9 @@ struct Config {
 
     const NotifierConfig *notifier(std::string_view name) const;
     const TargetConfig *target(std::string_view name) const;
+    // A chain's defaults after its [section]: what discovery and new targets use.
+    ChainSettings defaults_of(const Chain &chain) const;
 };
-
-inline constexpr const char *k_default_legacy_url =
-    "http://ticket.cgv.co.kr/CGV2011/RIA/CJ000.aspx/CJ_TICKET_SCHEDULE_TOTAL_PLAY_YMD";
 
 class TableReader;
 
@@ -113,6 +113,9 @@ class TableReader;
 NotifierConfig read_notifier(const ConfigNode &node, std::vector<std::string> &errors,
                              const EnvLookup &env);
 void read_alerts(TableReader &r, Config &cfg);
+
+// A target's screen must be one of its chain's: the error names them.
+void check_screen(TableReader &r, const TargetConfig &t);
 
 // The fields a title or message template may name.
 inline constexpr const char *k_template_fields[] = {"target", "theater", "screen", "movie",

@@ -1,4 +1,4 @@
-// `alimi theaters` and `alimi movies`: look codes up on the current site and print them.
+// `alimi theaters` and `alimi movies`: what every chain's discovery is given (see Chain).
 #pragma once
 
 #include "config.hpp"
@@ -9,16 +9,9 @@
 namespace alimi {
 
 struct DiscoverOptions {
-    std::string api; // API base
+    std::string api; // the chain's API base
     HttpSettings http;
     bool json = false;
 };
-
-// Prints matching theaters; returns the exit code (1 when the site failed or nothing matched).
-int list_theaters(const DiscoverOptions &opt, const std::string &query, std::ostream &out);
-
-// Prints bookable movies (national list, screen-filtered) and whether they play at the theater.
-int list_movies(const DiscoverOptions &opt, const std::string &theater, const std::string &screen,
-                std::ostream &out);
 
 } // namespace alimi

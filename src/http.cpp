@@ -268,6 +268,8 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest> &requ
             --host.active;
             const auto &req = requests[job->index];
             auto r = finished(*job, msg->data.result, req.expect, now_utc());
+            if (req.refine)
+                req.refine(r);
             r.attempts = job->failures + 1;
             ++m_counts[fmt::format("{} {}", job->host, outcome_name(r.outcome))];
             if (r.outcome == Outcome::rate_limited || r.outcome == Outcome::blocked) {

@@ -31,10 +31,7 @@ std::string lower(std::string_view s) {
 // Rate limits and blocks are about a host, not a request; anything else of 4xx is our fault.
 void classify_error_status(HttpResult &r, bool html) {
     if (r.status == 429) {
-        const auto detail =
-            trim(r.body).starts_with("error code: 1015") ? " (Cloudflare 1015)" : "";
-        fail(r, Outcome::rate_limited,
-             fmt::format("rate limited by the server (HTTP 429{})", detail));
+        fail(r, Outcome::rate_limited, "rate limited by the server (HTTP 429)");
     } else if (r.status == 403) {
         fail(r, Outcome::blocked,
              html ? "blocked by the server (403 HTML page)" : "blocked by the server (HTTP 403)");

@@ -25,6 +25,8 @@ enum class Outcome {
 
 const char *outcome_name(Outcome o);
 
+struct HttpResult;
+
 struct HttpRequest {
     std::string method = "GET";
     std::string url;
@@ -32,6 +34,10 @@ struct HttpRequest {
     std::string body;
     Expect expect = Expect::json;
     std::string display; // what logs show instead of the URL when its path holds a secret
+    // A chain's own reading of an answer that status codes alone misjudge (a throttle text sent
+    // with 200, a vendor's rate-limit code): runs after classify_response, before retries and
+    // cool-downs are decided, so its verdict counts everywhere. nullptr: none.
+    void (*refine)(HttpResult &answer) = nullptr;
 };
 
 // The URL as logs and errors may show it: display if set, else the URL without query and userinfo.

@@ -3,6 +3,7 @@
 #include "check.hpp"
 #include "http.hpp"
 #include "log.hpp"
+#include "source/chain.hpp"
 
 #include <fmt/format.h>
 
@@ -46,8 +47,8 @@ StatusReport gather_report(const Config &cfg, Store &store, TimePoint now, bool 
     r.now = now;
     r.interval = cfg.status.interval;
     for (const auto &t : cfg.targets) {
-        r.rows.push_back(
-            {store.health(t.name), source_name(t.source), store.cooldown(source_host(t), now)});
+        r.rows.push_back({store.health(t.name), std::string(t.chain->name()),
+                          store.cooldown(source_host(t), now)});
         r.found.push_back(store.found_openings(t.name));
     }
     r.openings = store.recent_openings(k_recent);

@@ -90,7 +90,7 @@ class CgvMoviePlan final : public SingleRequestPlan {
         if (!t.screen.empty())
             q.insert(q.end(),
                      {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(t.screen)}});
-        return cgv_request(t.api, "booking/searchSiteScnscYmdListByMov", q);
+        return cgv_request(t.settings.api, "booking/searchSiteScnscYmdListByMov", q);
     }
 
     SnapshotResult parse(const std::string &body) const override {
@@ -124,7 +124,7 @@ class CgvScreenPlan final : public SourcePlan {
         switch (m_step++) {
         case 0:
             return {m_dates_request =
-                        cgv_request(m_target.api, "booking/searchSiteScnscYmdListBySite",
+                        cgv_request(m_target.settings.api, "booking/searchSiteScnscYmdListBySite",
                                     {{"siteNo", m_target.theater}})};
         case 1:
             return sweep(answers);
@@ -147,9 +147,9 @@ class CgvScreenPlan final : public SourcePlan {
             if (d >= m_today)
                 m_snapshot.listed_dates.push_back(d); // past dates are not bookable
         m_snapshot.swept_dates =
-            choose_sweep_dates(m_snapshot.listed_dates, m_memory, m_target.dates_per_run);
+            choose_sweep_dates(m_snapshot.listed_dates, m_memory, m_target.settings.dates_per_run);
         for (const auto &d : m_snapshot.swept_dates)
-            m_requests.push_back(cgv_request(m_target.api, "booking/searchMovScnInfo",
+            m_requests.push_back(cgv_request(m_target.settings.api, "booking/searchMovScnInfo",
                                              {{"siteNo", m_target.theater},
                                               {"scnYmd", compact_from_iso(d)},
                                               {"rtctlScopCd", "08"}}));
@@ -198,6 +198,29 @@ class CgvScreenPlan final : public SourcePlan {
 
 } // namespace
 
+std::string cgv_booking_url(const std::string &theater, const std::string &theater_name,
+                            const std::string &iso_date, const std::string &movie,
+                            const std::string &hall, const std::string &showing) {
+    std::string ymd = iso_date;
+    std::erase(ymd, '-');
+    if (!hall.empty() && !movie.empty())
+        return fmt::format("https://cgv.co.kr/cnm/movieBook/"
+                           "movie?movNo={}&scnYmd={}&siteNo={}&siteNm={}&scnsNo={}&scnSseq={}",
+                           url_encode(movie), ymd, url_encode(theater), url_encode(theater_name),
+                           url_encode(hall), url_encode(showing));
+    auto url = fmt::format("https://cgv.co.kr/cnm/movieBook/cinema?siteNo={}&siteNm={}&scnYmd={}",
+                           url_encode(theater), url_encode(theater_name), ymd);
+    if (!movie.empty())
+        url += "&movNo=" + url_encode(movie);
+    return url;
+}
+
+void cgv_refine_answer(HttpResult &answer) {
+    if (answer.outcome == Outcome::rate_limited &&
+        trim(answer.body).starts_with("error code: 1015"))
+        answer.error = "rate limited by the server (HTTP 429 (Cloudflare 1015))";
+}
+
 HttpRequest cgv_request(const std::string &api, const std::string &endpoint,
                         const QueryParams &params) {
     HttpRequest r;
@@ -205,6 +228,7 @@ HttpRequest cgv_request(const std::string &api, const std::string &endpoint,
     for (const auto &[k, v] : params)
         r.url += fmt::format("&{}={}", k, url_encode(v));
     r.expect = Expect::json;
+    r.refine = cgv_refine_answer;
     r.headers = {"Accept: application/json, text/plain, */*",
                  "Referer: https://cgv.co.kr/cnm/movieBook"};
     return r;

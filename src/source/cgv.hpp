@@ -53,6 +53,18 @@ std::vector<std::string> choose_sweep_dates(const std::vector<std::string> &list
 std::string cgv_attr_code(const std::string &screen);
 std::string cgv_grade_code(const std::string &screen);
 
+// The current site's booking page: a showing when hall and showing number are given, else a
+// theater's day (narrowed to a movie when movie is given). Legacy targets link there too.
+std::string cgv_booking_url(const std::string &theater, const std::string &theater_name,
+                            const std::string &iso_date, const std::string &movie,
+                            const std::string &hall = "", const std::string &showing = "");
+
+// A 429 from CGV's Cloudflare says "error code: 1015": the message says so (HttpRequest::refine).
+void cgv_refine_answer(HttpResult &answer);
+
+class Chain;
+const Chain &cgv_chain();
+
 std::unique_ptr<SourcePlan> make_cgv_plan(const TargetConfig &target, const PlanContext &ctx);
 
 } // namespace alimi

@@ -2,7 +2,10 @@
 // bookable movies (movNo). Parsers are pure; discover.cpp does the requests.
 #pragma once
 
+#include "discover.hpp"
 #include "source/cgv.hpp"
+
+#include <ostream>
 
 #include <string>
 #include <vector>
@@ -29,6 +32,13 @@ tl::expected<std::vector<TheaterInfo>, SourceError> parse_cgv_regions(std::strin
 tl::expected<std::vector<TheaterInfo>, SourceError> parse_cgv_sites(std::string_view body);
 // booking/searchAtktTopPostrList.
 tl::expected<std::vector<MovieInfo>, SourceError> parse_cgv_movies(std::string_view body);
+
+// Prints matching theaters; returns the exit code (1 when the site failed or nothing matched).
+int cgv_list_theaters(const DiscoverOptions &opt, const std::string &query, std::ostream &out);
+
+// Prints bookable movies (national list, screen-filtered) and whether they play at the theater.
+int cgv_list_movies(const DiscoverOptions &opt, const std::string &theater,
+                    const std::string &screen, std::ostream &out);
 
 // Theaters whose name contains query (ASCII case ignored) or whose code starts with it, by code.
 std::vector<TheaterInfo> match_theaters(std::vector<TheaterInfo> all, const std::string &query);

@@ -2,6 +2,7 @@
 
 #include "crypto.hpp"
 #include "json_answer.hpp"
+#include "source/cgv.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -79,8 +80,8 @@ class LegacyPlan final : public SingleRequestPlan {
 } // namespace
 
 std::vector<std::pair<std::string, std::string>> cgv_legacy_fields(const TargetConfig &t) {
-    if (!t.params.empty())
-        return t.params;
+    if (!t.settings.params.empty())
+        return t.settings.params;
     const bool one_movie = !t.movie.empty();
     const std::vector<std::pair<std::string, std::string>> plain = {
         {"REQSITE", "CJSYSTEMS"},
@@ -105,13 +106,14 @@ HttpRequest cgv_legacy_request(const TargetConfig &t) {
     nlohmann::ordered_json body = nlohmann::ordered_json::object();
     for (const auto &[k, v] : cgv_legacy_fields(t))
         body[k] = v;
-    const auto scheme_end = t.url.find("://");
-    const auto origin = t.url.substr(0, t.url.find('/', scheme_end + 3));
+    const auto scheme_end = t.settings.api.find("://");
+    const auto origin = t.settings.api.substr(0, t.settings.api.find('/', scheme_end + 3));
     HttpRequest r;
     r.method = "POST";
-    r.url = t.url;
+    r.url = t.settings.api;
     r.body = body.dump();
     r.expect = Expect::json;
+    r.refine = cgv_refine_answer;
     r.headers = {"Content-Type: application/json; charset=utf-8",
                  "Accept: application/json, text/javascript, */*; q=0.01",
                  "X-Requested-With: XMLHttpRequest", "Origin: " + origin,

@@ -20,6 +20,12 @@ HttpRequest cgv_legacy_request(const TargetConfig &target);
 // theater (may be "") is only used for booking links.
 SnapshotResult parse_cgv_legacy(std::string_view body, const std::string &theater = "");
 
+inline constexpr const char *k_default_legacy_url =
+    "http://ticket.cgv.co.kr/CGV2011/RIA/CJ000.aspx/CJ_TICKET_SCHEDULE_TOTAL_PLAY_YMD";
+
+class Chain;
+const Chain &cgv_legacy_chain();
+
 std::unique_ptr<SourcePlan> make_cgv_legacy_plan(const TargetConfig &target,
                                                  const PlanContext &ctx);
 

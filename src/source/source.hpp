@@ -86,14 +86,6 @@ struct PlanContext {
     SourceMemory memory;
 };
 
-std::unique_ptr<SourcePlan> make_plan(const TargetConfig &target, const PlanContext &ctx);
-
-// The current site's booking page: a showing when hall and showing number are given, else a
-// theater's day (narrowed to a movie when movie is given). Legacy targets link there too.
-std::string cgv_booking_url(const std::string &theater, const std::string &theater_name,
-                            const std::string &iso_date, const std::string &movie,
-                            const std::string &hall = "", const std::string &showing = "");
-
 // r with the request's URL in front of its error message, so a parse error says where.
 template <typename T>
 tl::expected<T, SourceError> with_url(tl::expected<T, SourceError> r, const HttpRequest &request) {

@@ -19,6 +19,22 @@ const std::string k_rows = ok(R"([
 ])");
 } // namespace
 
+TEST_CASE("a CGV request names Cloudflare's 1015 in its 429 message, and only there") {
+    const auto req = cgv_request("https://cgv.co.kr/api/v1", "booking/searchRegnList", {});
+    REQUIRE(static_cast<bool>(req.refine));
+    HttpResult r;
+    r.status = 429;
+    r.body = "error code: 1015";
+    classify_response(r, Expect::json);
+    req.refine(r);
+    CHECK(r.outcome == Outcome::rate_limited);
+    CHECK(r.error == "rate limited by the server (HTTP 429 (Cloudflare 1015))");
+    r.body = "slow down";
+    classify_response(r, Expect::json);
+    req.refine(r);
+    CHECK(r.error == "rate limited by the server (HTTP 429)");
+}
+
 TEST_CASE("the envelope's statusCode decides, as number or string") {
     CHECK(cgv_data(ok("[]")).has_value());
     CHECK(cgv_data(R"({"statusCode":"0","data":[]})").has_value());

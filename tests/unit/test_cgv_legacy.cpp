@@ -1,4 +1,5 @@
 #include "source/cgv_legacy.hpp"
+#include "source/chain.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -24,8 +25,8 @@ const std::string k_xml = R"(<CSchedule>
 TargetConfig plain_target() {
     TargetConfig t;
     t.name = "t";
-    t.source = SourceKind::cgv_legacy;
-    t.url = k_default_legacy_url;
+    t.chain = &cgv_legacy_chain();
+    t.settings.api = k_default_legacy_url;
     t.theater = "0013";
     t.screen = "imax";
     return t;

@@ -1,4 +1,6 @@
 #include "config.hpp"
+#include "source/cgv_legacy.hpp"
+#include "source/chain.hpp"
 
 #include "helpers.hpp"
 
@@ -55,12 +57,12 @@ TEST_CASE("a valid TOML config loads with defaults filled in") {
     CHECK(cfg.notifiers[0].server == "https://ntfy.sh");
     CHECK(cfg.notifiers[0].token == "tk_abc");
     REQUIRE(cfg.targets.size() == 2);
-    CHECK(cfg.targets[0].source == SourceKind::cgv);
-    CHECK(cfg.targets[0].api == "https://cgv.co.kr/api/v1");
+    CHECK(cfg.targets[0].chain->name() == "cgv");
+    CHECK(cfg.targets[0].settings.api == "https://cgv.co.kr/api/v1");
     CHECK(cfg.targets[0].notify == std::vector<std::string>{"phone"});
-    CHECK(cfg.targets[1].source == SourceKind::cgv_legacy);
+    CHECK(cfg.targets[1].chain->name() == "cgv-legacy");
     CHECK(cfg.targets[1].movie == "20035290");
-    CHECK(cfg.targets[1].url == k_default_legacy_url);
+    CHECK(cfg.targets[1].settings.api == k_default_legacy_url);
     CHECK(cfg.targets[1].notify.empty());
 }
 
@@ -113,8 +115,8 @@ TEST_CASE("legacy screens differ from the current site's") {
 TEST_CASE("captured params replace plain codes") {
     auto cfg = toml("[[target]]\nname = \"a\"\nsource = \"cgv-legacy\"\nparams = { REQSITE = "
                     "\"x\", TheaterCd = \"y\" }\n");
-    REQUIRE(cfg.targets[0].params.size() == 2);
-    CHECK(cfg.targets[0].params[0].first == "REQSITE");
+    REQUIRE(cfg.targets[0].settings.params.size() == 2);
+    CHECK(cfg.targets[0].settings.params[0].first == "REQSITE");
     const auto problems =
         toml_problems("[[target]]\nname = \"a\"\nsource = \"cgv-legacy\"\ntheater = "
                       "\"0013\"\nparams = { REQSITE = \"x\" }\n");

@@ -26,7 +26,7 @@ TEST_CASE("answers are classified into outcomes") {
     CHECK(classified(404, "{}").outcome == Outcome::permanent);
     const auto limited = classified(429, "error code: 1015", "text/plain");
     CHECK(limited.outcome == Outcome::rate_limited);
-    CHECK(limited.error == "rate limited by the server (HTTP 429 (Cloudflare 1015))");
+    CHECK(limited.error == "rate limited by the server (HTTP 429)");
 }
 
 TEST_CASE("403 HTML pages and HTML instead of JSON are blocks") {

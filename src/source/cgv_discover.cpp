@@ -1,8 +1,8 @@
-#include "discover.hpp"
+// `alimi theaters` and `alimi movies` on the current CGV site: the requests; parsers are pure.
+#include "source/cgv_discovery.hpp"
 
 #include "http.hpp"
 #include "log.hpp"
-#include "source/cgv_discovery.hpp"
 #include "timeutil.hpp"
 
 #include <fmt/format.h>
@@ -75,7 +75,7 @@ std::set<std::string> playing_here(HttpClient &http, const DiscoverOptions &opt,
 
 } // namespace
 
-int list_theaters(const DiscoverOptions &opt, const std::string &query, std::ostream &out) {
+int cgv_list_theaters(const DiscoverOptions &opt, const std::string &query, std::ostream &out) {
     const auto all = fetch_theaters(opt);
     if (!all)
         return 1;
@@ -98,8 +98,8 @@ int list_theaters(const DiscoverOptions &opt, const std::string &query, std::ost
     return 0;
 }
 
-int list_movies(const DiscoverOptions &opt, const std::string &theater, const std::string &screen,
-                std::ostream &out) {
+int cgv_list_movies(const DiscoverOptions &opt, const std::string &theater,
+                    const std::string &screen, std::ostream &out) {
     HttpClient http(opt.http);
     QueryParams q = {{"movNm", ""}};
     if (!screen.empty())

@@ -1,0 +1,174 @@
+// CGV as a chain: the current site ("cgv") and the retired RIA endpoint ("cgv-legacy"). Both use
+// CGV's 4-character theater codes and numeric movie codes; only "cgv" has discovery endpoints.
+#include "source/chain.hpp"
+
+#include "config_reader.hpp"
+#include "source/cgv.hpp"
+#include "source/cgv_discovery.hpp"
+#include "source/cgv_legacy.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace alimi {
+
+namespace {
+
+bool is_theater_code(std::string_view s) {
+    return s.size() == 4 && std::all_of(s.begin(), s.end(), [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c));
+           });
+}
+
+// The checks both CGV chains share, in the order their errors are reported.
+void check_codes(TableReader &r, const TargetConfig &t, const char *missing_hint) {
+    if (t.settings.params.empty() && t.theater.empty())
+        r.error(nullptr, fmt::format("target '{}' is missing 'theater'{}", t.name, missing_hint));
+    if (!t.theater.empty() && !is_theater_code(t.theater))
+        r.error(
+            r.find_node("theater"),
+            fmt::format("target '{}': theater code '{}' must be 4 letters or digits, like \"0013\"",
+                        t.name, t.theater));
+    check_screen(r, t);
+    if (!t.movie.empty() && !std::all_of(t.movie.begin(), t.movie.end(), ::isdigit))
+        r.error(r.find_node("movie"),
+                fmt::format("target '{}': movie code '{}' must be digits", t.name, t.movie));
+}
+
+// An http(s) URL under key, without trailing slashes.
+std::string read_url(TableReader &r, const char *key, const std::string &fallback,
+                     const std::string &who) {
+    auto url = r.string(key).value_or(fallback);
+    while (url.ends_with('/'))
+        url.pop_back();
+    if (!is_http_url(url))
+        r.error(r.find_node(key),
+                fmt::format("{}: {} must be an http:// or https:// URL", who, key));
+    return url;
+}
+
+class CgvChain final : public Chain {
+  public:
+    std::string_view name() const override { return "cgv"; }
+    std::string_view section() const override { return "cgv"; }
+    const std::vector<std::string> &screens() const override {
+        static const std::vector<std::string> k_screens = {"imax", "4dx", "screenx", "dolby"};
+        return k_screens;
+    }
+    ChainSettings defaults() const override { return {"https://cgv.co.kr/api/v1", 3, {}}; }
+
+    void read_section(TableReader &r, ChainSettings &d) const override {
+        d.api = r.string("api").value_or(d.api);
+        r.integer("dates_per_run", d.dates_per_run, 1, 31);
+    }
+
+    void read_target(TableReader &r, const ChainSettings &d, TargetConfig &t) const override {
+        t.settings = d;
+        r.integer("dates_per_run", t.settings.dates_per_run, 1, 31);
+        t.settings.api = read_url(r, "api", d.api, fmt::format("target '{}'", t.name));
+    }
+
+    void check_target(TableReader &r, const TargetConfig &t) const override {
+        check_codes(r, t, "");
+        if (!t.theater.empty() && t.screen.empty() && t.movie.empty())
+            r.error(nullptr,
+                    fmt::format("target '{}' needs 'movie' or 'screen' (or both)", t.name));
+    }
+
+    std::unique_ptr<SourcePlan> make_plan(const TargetConfig &t,
+                                          const PlanContext &ctx) const override {
+        return make_cgv_plan(t, ctx);
+    }
+
+    int list_theaters(const DiscoverOptions &opt, const std::string &query,
+                      std::ostream &out) const override {
+        return cgv_list_theaters(opt, query, out);
+    }
+    int list_movies(const DiscoverOptions &opt, const std::string &theater,
+                    const std::string &screen, std::ostream &out) const override {
+        return cgv_list_movies(opt, theater, screen, out);
+    }
+    std::string theater_code_problem(std::string_view code) const override {
+        if (is_theater_code(code))
+            return "";
+        return fmt::format(
+            "theater code '{}' must be 4 letters or digits, like 0013 (see: alimi theaters)", code);
+    }
+};
+
+class CgvLegacyChain final : public Chain {
+  public:
+    std::string_view name() const override { return "cgv-legacy"; }
+    std::string_view section() const override { return ""; }
+    const std::vector<std::string> &screens() const override {
+        static const std::vector<std::string> k_screens = {"imax", "4dx", "screenx"};
+        return k_screens;
+    }
+    ChainSettings defaults() const override { return {k_default_legacy_url, 3, {}}; }
+    void read_section(TableReader &, ChainSettings &) const override {}
+
+    void read_target(TableReader &r, const ChainSettings &d, TargetConfig &t) const override {
+        t.settings = d;
+        t.settings.api = read_url(r, "url", d.api, fmt::format("target '{}'", t.name));
+        read_params(r, t);
+    }
+
+    void check_target(TableReader &r, const TargetConfig &t) const override {
+        if (!t.settings.params.empty() &&
+            (!t.theater.empty() || !t.screen.empty() || !t.movie.empty()))
+            r.error(nullptr, fmt::format("target '{}': params replaces theater/screen/movie; "
+                                         "give one or the other",
+                                         t.name));
+        check_codes(r, t, " (or 'params')");
+    }
+
+    std::unique_ptr<SourcePlan> make_plan(const TargetConfig &t,
+                                          const PlanContext &ctx) const override {
+        return make_cgv_legacy_plan(t, ctx);
+    }
+
+    // The retired endpoint has no lists to search: the current site's are the same theaters.
+    int list_theaters(const DiscoverOptions &opt, const std::string &query,
+                      std::ostream &out) const override {
+        return cgv_list_theaters(opt, query, out);
+    }
+    int list_movies(const DiscoverOptions &opt, const std::string &theater,
+                    const std::string &screen, std::ostream &out) const override {
+        return cgv_list_movies(opt, theater, screen, out);
+    }
+    std::string theater_code_problem(std::string_view code) const override {
+        return cgv_chain().theater_code_problem(code);
+    }
+
+  private:
+    static void read_params(TableReader &r, TargetConfig &t) {
+        const auto *params = r.get("params", ConfigNode::Kind::table);
+        if (!params)
+            return;
+        for (const auto &[key, value] : params->members) {
+            if (value.kind != ConfigNode::Kind::string)
+                r.error(&value, fmt::format("target '{}': params.{} must be a string (the "
+                                            "captured Base64 value)",
+                                            t.name, key));
+            else
+                t.settings.params.emplace_back(key, value.text);
+        }
+        if (params->members.empty())
+            r.error(params, fmt::format("target '{}': params is empty", t.name));
+    }
+};
+
+} // namespace
+
+const Chain &cgv_chain() {
+    static const CgvChain k_chain;
+    return k_chain;
+}
+
+const Chain &cgv_legacy_chain() {
+    static const CgvLegacyChain k_chain;
+    return k_chain;
+}
+
+} // namespace alimi

@@ -1,0 +1,67 @@
+// A cinema chain: everything alimi knows of one booking site sits behind this interface, and
+// src/source/registry.cpp lists the members. Core code asks the member for its keys, screens,
+// plans and discovery; it never branches on a chain's name. A chain that is not in the list
+// cannot be selected, and one that forgets a method does not compile.
+#pragma once
+
+#include "config.hpp"
+#include "discover.hpp"
+#include "source/source.hpp"
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace alimi {
+
+class TableReader;
+
+class Chain {
+  public:
+    virtual ~Chain() = default;
+
+    // The `source` value that selects this chain: "cgv".
+    virtual std::string_view name() const = 0;
+    // The chain-wide table whose keys default its targets' ("cgv" for [cgv]); "" when none.
+    virtual std::string_view section() const = 0;
+    // Screen types a target of this chain may name.
+    virtual const std::vector<std::string> &screens() const = 0;
+
+    // A target's chain settings before any config is read.
+    virtual ChainSettings defaults() const = 0;
+    // Reads the chain-wide table into defaults.
+    virtual void read_section(TableReader &r, ChainSettings &defaults) const = 0;
+    // Reads the chain's own keys of a [[target]] into t.settings, starting from defaults.
+    virtual void read_target(TableReader &r, const ChainSettings &defaults,
+                             TargetConfig &t) const = 0;
+    // Checks the finished target: codes, required keys, combinations.
+    virtual void check_target(TableReader &r, const TargetConfig &t) const = 0;
+
+    // One target's requests and answers for one run; pure, see SourcePlan.
+    virtual std::unique_ptr<SourcePlan> make_plan(const TargetConfig &t,
+                                                  const PlanContext &ctx) const = 0;
+
+    // `alimi theaters` and `alimi movies`: print what the site lists; return the exit code.
+    virtual int list_theaters(const DiscoverOptions &opt, const std::string &query,
+                              std::ostream &out) const = 0;
+    virtual int list_movies(const DiscoverOptions &opt, const std::string &theater,
+                            const std::string &screen, std::ostream &out) const = 0;
+    // What is wrong with a theater code typed on the command line; "" when it looks right.
+    virtual std::string theater_code_problem(std::string_view code) const = 0;
+};
+
+// Every chain, in the order `source` errors list them.
+const std::vector<const Chain *> &chains();
+// The chain of that `source` value, or nullptr.
+const Chain *find_chain(std::string_view name);
+// What a target without `source` (and discovery without a config) uses: cgv.
+const Chain &default_chain();
+// "cgv or cgv-legacy": the names for error messages.
+std::string chain_names();
+
+// The host a target's requests go to ("" when unknown): manners and cool-downs are per host.
+std::string source_host(const TargetConfig &target);
+
+} // namespace alimi

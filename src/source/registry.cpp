@@ -1,0 +1,46 @@
+// The list of chains. Adding one: its two files (e.g. megabox.hpp/.cpp defining a Chain and
+// `const Chain &megabox_chain()`), its #include here and one line in k_chains.
+#include "source/chain.hpp"
+
+#include "http_policy.hpp"
+#include "source/cgv.hpp"
+#include "source/cgv_legacy.hpp"
+
+#include <fmt/format.h>
+
+namespace alimi {
+
+const std::vector<const Chain *> &chains() {
+    static const std::vector<const Chain *> k_chains = {
+        &cgv_chain(),
+        &cgv_legacy_chain(),
+    };
+    return k_chains;
+}
+
+const Chain *find_chain(std::string_view name) {
+    for (const auto *c : chains())
+        if (c->name() == name)
+            return c;
+    return nullptr;
+}
+
+const Chain &default_chain() {
+    return cgv_chain();
+}
+
+std::string chain_names() {
+    std::string out;
+    const auto &all = chains();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const auto *sep = i == 0 ? "" : i + 1 == all.size() ? " or " : ", ";
+        out += fmt::format("{}{}", sep, all[i]->name());
+    }
+    return out;
+}
+
+std::string source_host(const TargetConfig &target) {
+    return host_of(target.settings.api);
+}
+
+} // namespace alimi
