@@ -5,8 +5,10 @@
 #include "paths.hpp"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,27 +27,25 @@ struct HttpSettings {
     long long max_body = 8 << 20; // bytes; larger answers are cut off and reported
 };
 
+struct ChannelSettings;
+class Channel;
+
+// A [[notifier]]: the common fields plus its channel's own settings (see notify/channel.hpp).
 struct NotifierConfig {
     std::string name;
     std::string where;
-    std::string type = "ntfy"; // ntfy | discord
-    // ntfy
-    std::string server = "https://ntfy.sh";
-    std::string topic;
-    std::string token;    // from token, token_env or the url shorthand; never printed
-    std::string user;     // Basic auth, with password
-    std::string password; // from password or password_env; never printed
-    std::string icon;     // X-Icon URL
-    bool markdown = false;
-    // discord
-    std::string webhook_url;   // holds the webhook's token: never printed
+    const Channel *channel = nullptr; // from `type`; never null in a loaded config
+    std::shared_ptr<const ChannelSettings> settings;
     std::string inline_secret; // key of a secret written in the file itself ("" when none)
 
+    std::string_view type() const;
     // Changes whenever anything that decides delivery changes; reveals no secret. A push refused
     // for bad credentials waits for this to change instead of hammering the server.
     std::string fingerprint() const;
     // "phone (https://ntfy.sh/topic)" or "admin (discord webhook 1234)": safe to print.
     std::string describe() const;
+    // The channel's settings, as the channel that read them knows their type.
+    template <typename S> const S &settings_as() const { return static_cast<const S &>(*settings); }
 };
 
 struct AlertsConfig {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config_tree.hpp"
+#include "paths.hpp"
 
 #include <fmt/format.h>
 
@@ -136,5 +137,10 @@ class TableReader {
     std::set<std::string> m_seen;
     std::string m_secret;
 };
+
+// A secret from KEY or KEY_env (the name of an environment variable), never both; who names the
+// table in errors ("notifier 'phone'"). Errors name the key or variable, never the value.
+std::string read_secret(TableReader &r, const std::string &key, const std::string &who,
+                        const EnvLookup &env);
 
 } // namespace alimi

@@ -169,4 +169,13 @@ std::string one_line(std::string_view s, std::size_t max_bytes) {
     return s.size() > max_bytes ? out + "..." : out;
 }
 
+std::string join_choices(const std::vector<std::string_view> &choices) {
+    std::string out;
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+        out += i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ";
+        out += choices[i];
+    }
+    return out;
+}
+
 } // namespace alimi

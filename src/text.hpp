@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace alimi {
 
@@ -37,5 +38,8 @@ inline constexpr int k_max_json_depth = 64;
 
 // s with control characters replaced, cut to max_bytes: safe to put in a one-line message.
 std::string one_line(std::string_view s, std::size_t max_bytes = 200);
+
+// "a", "a or b", "a, b or c": the choices an error message offers.
+std::string join_choices(const std::vector<std::string_view> &choices);
 
 } // namespace alimi

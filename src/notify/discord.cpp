@@ -1,5 +1,6 @@
 #include "notify/discord.hpp"
 
+#include "config_reader.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -10,7 +11,57 @@ namespace alimi {
 namespace {
 constexpr std::size_t k_title_bytes = 256; // Discord counts characters; bytes are a safe bound
 constexpr int k_embed_colour = 0xE71A0F;   // CGV red
+DiscordSettings read_discord(TableReader &r, const NotifierConfig &n, const EnvLookup &env) {
+    DiscordSettings s;
+    const auto who = fmt::format("notifier '{}'", n.name);
+    s.webhook_url = read_secret(r, "webhook_url", who, env);
+    if (!r.find_node("webhook_url") && !r.find_node("webhook_url_env"))
+        r.error(nullptr,
+                fmt::format("[[notifier]] '{}' of type discord is missing 'webhook_url'", n.name));
+    else if (!s.webhook_url.empty() && !s.webhook_url.starts_with("https://") &&
+             !s.webhook_url.starts_with("http://"))
+        r.error(r.find_node("webhook_url"),
+                fmt::format("{}: webhook_url must be an http(s) URL", who));
+    return s;
+}
+
+class DiscordChannel final : public Channel {
+  public:
+    std::string_view type() const override { return "discord"; }
+
+    std::shared_ptr<const ChannelSettings> read(TableReader &r, const NotifierConfig &n,
+                                                const EnvLookup &env) const override {
+        return std::make_shared<const DiscordSettings>(read_discord(r, n, env));
+    }
+    HttpRequest request(const NotifierConfig &n, const PushMessage &m,
+                        const std::string &) const override {
+        return discord_request(n, m);
+    }
+    Delivery interpret(const HttpResult &answer) const override {
+        return interpret_discord(answer);
+    }
+    // .../api/webhooks/<id>/<token>: the id is harmless, the token is the secret.
+    std::string where(const NotifierConfig &n) const override {
+        const auto path = printable_url(n.settings_as<DiscordSettings>().webhook_url);
+        const auto marker = path.find("/webhooks/");
+        const auto id = marker == std::string::npos
+                            ? ""
+                            : path.substr(marker + 10, path.find('/', marker + 10) - marker - 10);
+        return fmt::format("discord webhook {}", id.empty() ? "?" : id);
+    }
+    // The layout of the fingerprints stored with held pushes; kept so they stay held.
+    std::string fingerprint_text(const NotifierConfig &n) const override {
+        return fmt::format("discord\nhttps://ntfy.sh\n\n\n\n\n{}",
+                           n.settings_as<DiscordSettings>().webhook_url);
+    }
+};
+
 } // namespace
+
+const Channel &discord_channel() {
+    static const DiscordChannel k_channel;
+    return k_channel;
+}
 
 HttpRequest discord_request(const NotifierConfig &n, const PushMessage &m) {
     nlohmann::json embed = {{"title", std::string(utf8_prefix(m.title, k_title_bytes))},
@@ -24,8 +75,8 @@ HttpRequest discord_request(const NotifierConfig &n, const PushMessage &m) {
     HttpRequest r;
     r.method = "POST";
     // wait=true makes Discord answer with the stored message (and its id) instead of 204.
-    r.url = n.webhook_url +
-            (n.webhook_url.find('?') == std::string::npos ? "?wait=true" : "&wait=true");
+    const auto &url = n.settings_as<DiscordSettings>().webhook_url;
+    r.url = url + (url.find('?') == std::string::npos ? "?wait=true" : "&wait=true");
     r.body = body.dump();
     r.expect = Expect::any;
     r.headers = {"Content-Type: application/json"};

@@ -2,9 +2,15 @@
 // retry_after in seconds; the webhook URL holds a token, so it is never printed.
 #pragma once
 
-#include "notify/notifier.hpp"
+#include "notify/channel.hpp"
 
 namespace alimi {
+
+struct DiscordSettings final : ChannelSettings {
+    std::string webhook_url; // holds the webhook's token: never printed
+};
+
+const Channel &discord_channel();
 
 HttpRequest discord_request(const NotifierConfig &notifier, const PushMessage &message);
 Delivery interpret_discord(const HttpResult &answer);

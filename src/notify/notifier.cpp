@@ -1,8 +1,7 @@
 #include "notify/notifier.hpp"
 
 #include "json_answer.hpp"
-#include "notify/discord.hpp"
-#include "notify/ntfy.hpp"
+#include "notify/channel.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -15,15 +14,11 @@ nlohmann::json parse_small_answer(std::string_view body) {
 
 HttpRequest push_request(const NotifierConfig &n, const PushMessage &m,
                          const std::string &sequence_id) {
-    if (n.type == "discord")
-        return discord_request(n, m);
-    return ntfy_request(n, m, sequence_id);
+    return n.channel->request(n, m, sequence_id);
 }
 
 Delivery interpret_push_answer(const NotifierConfig &n, const HttpResult &answer) {
-    if (n.type == "discord")
-        return interpret_discord(answer);
-    return interpret_ntfy(answer);
+    return n.channel->interpret(answer);
 }
 
 std::optional<TimePoint> next_push_attempt(TimePoint now, int attempts, const Delivery &d) {

@@ -1,5 +1,6 @@
 #include "notify/ntfy.hpp"
 
+#include "config_reader.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -27,9 +28,107 @@ Delivery make(Delivery::Kind kind, std::string detail, double wait = 0) {
     return Delivery{kind, std::move(detail), wait};
 }
 
+// ntfy://[user:password@|tk_token@]host[:port]/topic, ntfys:// for https (Apprise's spelling).
+void read_ntfy_url(TableReader &r, NtfySettings &n, const std::string &who,
+                   const std::string &url) {
+    const auto *at = r.find_node("url");
+    const bool tls = url.starts_with("ntfys://");
+    if (!tls && !url.starts_with("ntfy://")) {
+        r.error(at, fmt::format("{}: url must start with ntfy:// or ntfys://", who));
+        return;
+    }
+    auto rest = url.substr(url.find("://") + 3);
+    const auto slash = rest.find('/');
+    if (slash == std::string::npos || slash + 1 >= rest.size()) {
+        r.error(at, fmt::format("{}: url needs a topic: ntfys://host/topic", who));
+        return;
+    }
+    auto authority = rest.substr(0, slash);
+    n.topic = rest.substr(slash + 1);
+    if (const auto userinfo_end = authority.rfind('@'); userinfo_end != std::string::npos) {
+        const auto userinfo = authority.substr(0, userinfo_end);
+        authority = authority.substr(userinfo_end + 1);
+        r.note_secret("url");
+        if (const auto colon = userinfo.find(':'); colon != std::string::npos) {
+            n.user = userinfo.substr(0, colon);
+            n.password = userinfo.substr(colon + 1);
+        } else {
+            n.token = userinfo;
+        }
+    }
+    n.server = (tls ? "https://" : "http://") + authority;
+    if (authority.empty())
+        r.error(at, fmt::format("{}: url has no host", who));
+}
+
+void read_ntfy(TableReader &r, NtfySettings &n, const std::string &who, const EnvLookup &env) {
+    if (const auto url = r.string("url")) {
+        if (r.find_node("server") || r.find_node("topic"))
+            r.error(r.find_node("url"),
+                    fmt::format("{}: url replaces server and topic; give one or the other", who));
+        read_ntfy_url(r, n, who, *url);
+    } else {
+        n.server = r.string("server").value_or(n.server);
+        n.topic = r.required_string("topic");
+    }
+    while (n.server.ends_with('/'))
+        n.server.pop_back();
+    if (!is_http_url(n.server))
+        r.error(r.find_node("server"),
+                fmt::format("{}: server must be an http:// or https:// URL", who));
+    if (!n.topic.empty() && !is_topic(n.topic))
+        r.error(r.find_node(r.find_node("url") ? "url" : "topic"),
+                fmt::format("{}: topic must be 1-64 of A-Z a-z 0-9 _ -", who));
+    if (auto token = read_secret(r, "token", who, env); !token.empty())
+        n.token = token;
+    if (auto user = r.string("user"))
+        n.user = *user;
+    if (auto password = read_secret(r, "password", who, env); !password.empty())
+        n.password = password;
+    if (!n.token.empty() && !n.user.empty())
+        r.error(nullptr, fmt::format("{}: give a token or user/password, not both", who));
+    if (!n.user.empty() && n.password.empty())
+        r.error(nullptr, fmt::format("{}: user needs password or password_env", who));
+    n.icon = r.string("icon").value_or("");
+    if (const auto *m = r.get("markdown", ConfigNode::Kind::boolean))
+        n.markdown = m->boolean;
+}
+
+class NtfyChannel final : public Channel {
+  public:
+    std::string_view type() const override { return "ntfy"; }
+
+    std::shared_ptr<const ChannelSettings> read(TableReader &r, const NotifierConfig &n,
+                                                const EnvLookup &env) const override {
+        NtfySettings s;
+        read_ntfy(r, s, fmt::format("notifier '{}'", n.name), env);
+        return std::make_shared<const NtfySettings>(std::move(s));
+    }
+    HttpRequest request(const NotifierConfig &n, const PushMessage &m,
+                        const std::string &sequence_id) const override {
+        return ntfy_request(n.settings_as<NtfySettings>(), m, sequence_id);
+    }
+    Delivery interpret(const HttpResult &answer) const override { return interpret_ntfy(answer); }
+    std::string where(const NotifierConfig &n) const override {
+        const auto &s = n.settings_as<NtfySettings>();
+        return fmt::format("{}/{}", printable_url(s.server), s.topic);
+    }
+    // The layout of the fingerprints stored with held pushes; kept so they stay held.
+    std::string fingerprint_text(const NotifierConfig &n) const override {
+        const auto &s = n.settings_as<NtfySettings>();
+        return fmt::format("ntfy\n{}\n{}\n{}\n{}\n{}\n", s.server, s.topic, s.token, s.user,
+                           s.password);
+    }
+};
+
 } // namespace
 
-HttpRequest ntfy_request(const NotifierConfig &n, const PushMessage &m,
+const Channel &ntfy_channel() {
+    static const NtfyChannel k_channel;
+    return k_channel;
+}
+
+HttpRequest ntfy_request(const NtfySettings &n, const PushMessage &m,
                          const std::string &sequence_id) {
     HttpRequest r;
     r.method = "POST";

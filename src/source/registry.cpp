@@ -6,6 +6,8 @@
 #include "source/cgv.hpp"
 #include "source/cgv_legacy.hpp"
 
+#include "text.hpp"
+
 #include <fmt/format.h>
 
 namespace alimi {
@@ -30,13 +32,10 @@ const Chain &default_chain() {
 }
 
 std::string chain_names() {
-    std::string out;
-    const auto &all = chains();
-    for (std::size_t i = 0; i < all.size(); ++i) {
-        const auto *sep = i == 0 ? "" : i + 1 == all.size() ? " or " : ", ";
-        out += fmt::format("{}{}", sep, all[i]->name());
-    }
-    return out;
+    std::vector<std::string_view> names;
+    for (const auto *c : chains())
+        names.push_back(c->name());
+    return join_choices(names);
 }
 
 std::string source_host(const TargetConfig &target) {

@@ -1,4 +1,5 @@
 #include "config.hpp"
+#include "notify/ntfy.hpp"
 #include "source/cgv_legacy.hpp"
 #include "source/chain.hpp"
 
@@ -10,6 +11,9 @@ using namespace alimi;
 using alimi::test::env_with;
 
 namespace {
+const NtfySettings &ntfy_of(const NotifierConfig &n) {
+    return n.settings_as<NtfySettings>();
+}
 
 Config toml(const std::string &text, EnvLookup env = env_with({})) {
     return config_from_tree(parse_toml_config(text, "c.toml"), "c.toml", env);
@@ -54,8 +58,8 @@ TEST_CASE("a valid TOML config loads with defaults filled in") {
     CHECK(cfg.http.min_gap == 0.5);
     CHECK(cfg.http.max_per_host == 2);
     REQUIRE(cfg.notifiers.size() == 1);
-    CHECK(cfg.notifiers[0].server == "https://ntfy.sh");
-    CHECK(cfg.notifiers[0].token == "tk_abc");
+    CHECK(ntfy_of(cfg.notifiers[0]).server == "https://ntfy.sh");
+    CHECK(ntfy_of(cfg.notifiers[0]).token == "tk_abc");
     REQUIRE(cfg.targets.size() == 2);
     CHECK(cfg.targets[0].chain->name() == "cgv");
     CHECK(cfg.targets[0].settings.api == "https://cgv.co.kr/api/v1");
@@ -154,7 +158,8 @@ TEST_CASE("JSON syntax errors say where") {
 TEST_CASE("token_env reads the environment and fails clearly when unset") {
     const char *text = "[[notifier]]\nname = \"p\"\ntopic = \"t\"\ntoken_env = "
                        "\"TOK\"\n[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"4dx\"\n";
-    CHECK(toml(text, env_with({{"TOK", "tk_x"}})).notifiers[0].token == "tk_x");
+    CHECK(toml(text, env_with({{"TOK", "tk_x"}})).notifiers[0].settings_as<NtfySettings>().token ==
+          "tk_x");
     try {
         toml(text);
         FAIL("expected a ConfigError");
@@ -182,12 +187,12 @@ TEST_CASE("Apprise-style ntfy URLs set server, topic and credentials") {
     auto cfg = toml("[[notifier]]\nname = \"p\"\nurl = \"ntfys://tk_abc@ntfy.example.com/alerts\"\n"
                     "[[notifier]]\nname = \"q\"\nurl = \"ntfy://me:pw@10.0.0.2:8080/x\"\n"
                     "[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\n");
-    CHECK(cfg.notifiers[0].server == "https://ntfy.example.com");
-    CHECK(cfg.notifiers[0].topic == "alerts");
-    CHECK(cfg.notifiers[0].token == "tk_abc");
-    CHECK(cfg.notifiers[1].server == "http://10.0.0.2:8080");
-    CHECK(cfg.notifiers[1].user == "me");
-    CHECK(cfg.notifiers[1].password == "pw");
+    CHECK(ntfy_of(cfg.notifiers[0]).server == "https://ntfy.example.com");
+    CHECK(ntfy_of(cfg.notifiers[0]).topic == "alerts");
+    CHECK(ntfy_of(cfg.notifiers[0]).token == "tk_abc");
+    CHECK(ntfy_of(cfg.notifiers[1]).server == "http://10.0.0.2:8080");
+    CHECK(ntfy_of(cfg.notifiers[1]).user == "me");
+    CHECK(ntfy_of(cfg.notifiers[1]).password == "pw");
     const auto problems =
         toml_problems("[[notifier]]\nname = \"p\"\nurl = \"https://ntfy.sh/x\"\n[[target]]\nname = "
                       "\"a\"\ntheater = \"0013\"\nscreen = \"imax\"\n");
@@ -210,4 +215,15 @@ TEST_CASE("template fields are checked when the config loads") {
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].starts_with(
         "c.toml:5: target 'a': title template names unknown field 'films' (known: {target}"));
+}
+
+TEST_CASE("every registered chain is found by its source name, and nothing else is") {
+    for (const auto *c : chains())
+        CHECK(find_chain(c->name()) == c);
+    CHECK(find_chain("imax") == nullptr);
+    CHECK(chain_names() == "cgv or cgv-legacy");
+    const auto problems = toml_problems("[[target]]\nname = \"a\"\nsource = \"lotte-x\"\n"
+                                        "theater = \"0013\"\nscreen = \"imax\"\n");
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] == "c.toml:3: target 'a': unknown source 'lotte-x' (cgv or cgv-legacy)");
 }

@@ -1,4 +1,5 @@
 #include "check.hpp"
+#include "crypto.hpp"
 #include "notify/discord.hpp"
 #include "notify/notifier.hpp"
 #include "notify/ntfy.hpp"
@@ -12,6 +13,12 @@ using namespace alimi;
 
 namespace {
 const TimePoint k_now = from_unix(1800000000);
+
+DiscordSettings discord_at(std::string url) {
+    DiscordSettings s;
+    s.webhook_url = std::move(url);
+    return s;
+}
 } // namespace
 
 TEST_CASE("transient push failures retry at the next run, then back off to 15 minutes") {
@@ -37,7 +44,7 @@ TEST_CASE("operator alerts fire once at the threshold and once on recovery") {
 }
 
 TEST_CASE("ntfy Basic auth, markdown and icon") {
-    NotifierConfig n;
+    NtfySettings n;
     n.server = "https://ntfy.example";
     n.topic = "t";
     n.user = "me";
@@ -54,9 +61,8 @@ TEST_CASE("ntfy Basic auth, markdown and icon") {
 }
 
 TEST_CASE("discord pushes are embeds posted with wait=true") {
-    NotifierConfig n;
-    n.type = "discord";
-    n.webhook_url = "https://discord.com/api/webhooks/42/secret";
+    const auto n = make_notifier("dc", discord_channel(),
+                                 discord_at("https://discord.com/api/webhooks/42/secret"));
     const auto r = push_request(
         n, PushMessage{"예매 오픈", "body", "https://cgv.co.kr/x", {}, 4, {}}, "alimi-1");
     CHECK(r.url == "https://discord.com/api/webhooks/42/secret?wait=true");
@@ -81,19 +87,37 @@ TEST_CASE("discord answers: id, retry_after, refusals") {
 }
 
 TEST_CASE("notifier descriptions and fingerprints never reveal secrets") {
-    NotifierConfig n;
-    n.name = "phone";
-    n.server = "https://ntfy.sh";
-    n.topic = "alerts";
-    n.token = "tk_supersecret";
+    NtfySettings s;
+    s.server = "https://ntfy.sh";
+    s.topic = "alerts";
+    s.token = "tk_supersecret";
+    const auto n = make_notifier("phone", ntfy_channel(), s);
     CHECK(n.describe() == "phone (https://ntfy.sh/alerts)");
     CHECK(n.fingerprint().find("supersecret") == std::string::npos);
-    const auto before = n.fingerprint();
-    n.token = "tk_other";
-    CHECK(n.fingerprint() != before);
-    NotifierConfig d;
-    d.name = "dc";
-    d.type = "discord";
-    d.webhook_url = "https://discord.com/api/webhooks/1234/tok3n?x=1";
+    s.token = "tk_other";
+    CHECK(make_notifier("phone", ntfy_channel(), s).fingerprint() != n.fingerprint());
+    const auto d = make_notifier("dc", discord_channel(),
+                                 discord_at("https://discord.com/api/webhooks/1234/tok3n?x=1"));
     CHECK(d.describe() == "dc (discord webhook 1234)");
+    CHECK(d.describe().find("tok3n") == std::string::npos);
+}
+
+TEST_CASE("fingerprints keep the layout stored with held pushes, so an upgrade releases none") {
+    NtfySettings s;
+    s.server = "https://ntfy.sh";
+    s.topic = "alerts";
+    s.token = "tk_a";
+    CHECK(make_notifier("p", ntfy_channel(), s).fingerprint() ==
+          sha256_hex("ntfy\nhttps://ntfy.sh\nalerts\ntk_a\n\n\n").substr(0, 16));
+    const auto url = "https://discord.com/api/webhooks/1/x";
+    CHECK(make_notifier("d", discord_channel(), discord_at(url)).fingerprint() ==
+          sha256_hex(std::string("discord\nhttps://ntfy.sh\n\n\n\n\n") + url).substr(0, 16));
+}
+
+TEST_CASE("every registered channel is found by its type, and nothing else is") {
+    for (const auto *c : channels())
+        CHECK(find_channel(c->type()) == c);
+    CHECK(find_channel("pager") == nullptr);
+    CHECK(channel_names() == "ntfy or discord");
+    CHECK(&default_channel() == &ntfy_channel());
 }

@@ -13,7 +13,7 @@ bool has(const HttpRequest &r, const std::string &header) {
 } // namespace
 
 TEST_CASE("the publish request carries the message in headers and body") {
-    NotifierConfig n;
+    NtfySettings n;
     n.server = "https://ntfy.example";
     n.topic = "alerts";
     n.token = "tk_secret";
