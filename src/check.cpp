@@ -1,9 +1,12 @@
+// `alimi check`, the one I/O sequencer: run_check below reads top to bottom, and its steps follow
+// it in the order it calls them. Everything they decide is decided by pure functions (plans,
+// diff, messages, retry policy); delivery lives in deliver.cpp.
 #include "check.hpp"
 
+#include "deliver.hpp"
 #include "diff.hpp"
 #include "http.hpp"
 #include "log.hpp"
-#include "notify/notifier.hpp"
 #include "report.hpp"
 #include "source/chain.hpp"
 
@@ -23,320 +26,16 @@ struct TargetRun {
     bool done = false;
 };
 
-// Runs every plan step by step; each step's requests of all targets go out as one batch, so
-// targets on different hosts proceed concurrently and the HTTP module applies per-host manners.
-void run_plans(std::vector<TargetRun> &runs, HttpClient &http) {
-    std::vector<HttpResult> none;
-    for (auto &r : runs) {
-        r.requests = r.plan->next(none);
-        r.done = r.requests.empty();
-    }
-    for (;;) {
-        std::vector<HttpRequest> batch;
-        for (const auto &r : runs)
-            if (!r.done)
-                batch.insert(batch.end(), r.requests.begin(), r.requests.end());
-        if (batch.empty())
-            return;
-        auto answers = http.perform(batch);
-        std::size_t at = 0;
-        for (auto &r : runs) {
-            if (r.done)
-                continue;
-            std::vector<HttpResult> mine(
-                std::make_move_iterator(answers.begin() + static_cast<long>(at)),
-                std::make_move_iterator(answers.begin() +
-                                        static_cast<long>(at + r.requests.size())));
-            at += r.requests.size();
-            r.requests = r.plan->next(mine);
-            r.done = r.requests.empty();
-        }
-    }
-}
-
-void queue_alert(const Config &cfg, Store &store, const std::string &target, const PushMessage &m,
-                 TimePoint now) {
-    for (const auto &n : cfg.alerts.notify)
-        store.queue_push(target, n, m, now, "alert");
-    if (!cfg.alerts.notify.empty())
-        log::info("{}: operator alert queued: {}", target, m.title);
-}
-
-Diff diff_with_state(Store &store, const TargetConfig &t, const Snapshot &snap, TimePoint now) {
-    return diff_openings(snap, store.known_keys(t.name), store.has_baseline(t.name), kst_date(now),
-                         store.silent_dates(t.name, snap.swept_dates));
-}
-
-// Records one target's good snapshot: openings, queued pushes and health. The caller holds the
-// run's transaction, so a crash keeps both an opening and its push or neither (and the next run
-// finds the opening again).
-Diff record_snapshot(const Config &cfg, Store &store, const TargetConfig &t, const Snapshot &snap,
-                     TimePoint now) {
-    const auto diff = diff_with_state(store, t, snap, now);
-    store.save_openings(t.name, diff.current, diff.baseline, now);
-    store.record_sweep(t.name, snap, diff.baseline, now);
-    if (!diff.fresh.empty()) {
-        const auto message = opening_message(t, snap, diff.fresh);
-        for (const auto &n : t.notify)
-            if (cfg.notifier(n))
-                store.queue_push(t.name, n, message, now);
-        store.add_event(t.name, "openings",
-                        fmt::format("{} new: {}", diff.fresh.size(), message.body.substr(0, 500)),
-                        now);
-    }
-    store.record_success(t.name, diff.baseline, now);
-    if (alert_change(true, 0, store.alerted(t.name), cfg.alerts.after) == AlertChange::recovered) {
-        queue_alert(cfg, store, t.name, recovery_alert_message(t.name), now);
-        store.set_alerted(t.name, false);
-    }
-    return diff;
-}
-
-// A failed target: health, history and, at the threshold, one operator alert.
-void record_failure(const Config &cfg, Store &store, const TargetConfig &t,
-                    const std::string &error, TimePoint now) {
-    const int failures = store.record_failure(t.name, error, now);
-    store.add_event(t.name, "error", error, now);
-    if (alert_change(false, failures, store.alerted(t.name), cfg.alerts.after) ==
-        AlertChange::failing) {
-        queue_alert(cfg, store, t.name, failure_alert_message(t.name, failures, error), now);
-        store.set_alerted(t.name, true);
-    }
-}
-
-void report(const TargetConfig &t, const Diff &diff) {
-    if (diff.baseline)
-        log::info("{}: baseline of {} opening(s), nothing pushed", t.name, diff.current.size());
-    else if (diff.fresh.empty())
-        log::info("{}: nothing new ({} known)", t.name, diff.current.size());
-    else
-        log::info("{}: {} new opening(s)", t.name, diff.fresh.size());
-}
-
-// Cool-downs persist per host: a 429 or a block page buys that host silence across runs.
-void record_cooldowns(const Config &cfg, Store &store, const HttpClient &http, TimePoint now) {
-    for (const auto &[host, trouble] : http.troubled_hosts()) {
-        const bool limited = trouble.outcome == Outcome::rate_limited;
-        const double wait =
-            trouble.retry_after.value_or(limited ? cfg.http.cooldown_429 : cfg.http.cooldown_block);
-        const auto until = now + std::chrono::seconds(static_cast<long long>(wait));
-        store.set_cooldown(host, until, limited ? "rate limited (429)" : "blocked (403)");
-        log::info("{}: cooling down until {} KST", host, kst_clock(until));
-    }
-}
-
-} // namespace
-
-HttpSettings push_settings(const HttpSettings &s) {
-    HttpSettings p = s;
-    p.min_gap = 0; // ntfy's bucket allows bursts; our own pushes need no spacing
-    p.user_agent = default_user_agent();
-    return p;
-}
-
-std::string opening_json(const TargetConfig &t, const Snapshot &snap, const Opening &o) {
-    nlohmann::ordered_json j;
-    j["target"] = t.name;
-    j["source"] = t.chain->name();
-    j["date"] = o.date;
-    if (!o.time.empty())
-        j["time"] = o.time;
-    if (!o.movie.empty())
-        j["movie"] = o.movie;
-    if (!o.movie_code.empty())
-        j["movie_code"] = o.movie_code;
-    if (!o.screen.empty())
-        j["screen"] = o.screen;
-    else if (!t.screen.empty())
-        j["screen"] = t.screen;
-    if (o.seats_free >= 0)
-        j["seats_free"] = o.seats_free;
-    if (o.seats_total >= 0)
-        j["seats_total"] = o.seats_total;
-    if (!t.theater.empty())
-        j["theater"] = t.theater;
-    if (!snap.theater_name.empty())
-        j["theater_name"] = snap.theater_name;
-    j["key"] = o.key;
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-AlertChange alert_change(bool success, int failures, bool alerted, int after) {
-    if (success)
-        return alerted ? AlertChange::recovered : AlertChange::none;
-    return !alerted && failures >= after ? AlertChange::failing : AlertChange::none;
-}
-
-namespace {
-
-// Records what a notifier said about one push: delivered, retried later, held until its config
-// changes, or dropped when it has waited longer than [delivery] give_up_after.
-void settle(const Config &cfg, Store &store, const QueuedPush &p, const NotifierConfig &n,
-            const Delivery &d, TimePoint now) {
-    if (d.kind == Delivery::Kind::delivered) {
-        store.mark_delivered(p.id, now);
-        store.add_event(p.target, "push", fmt::format("delivered to {}", n.name), now);
-        log::info("{}: pushed to {} (id {})", p.target, n.describe(),
-                  d.detail.empty() ? "?" : d.detail);
-        return;
-    }
-    const auto where = fmt::format("{}: push #{} to {}", p.target, p.id, n.describe());
-    const auto give_up =
-        p.created_at + std::chrono::seconds(static_cast<long long>(cfg.delivery.give_up_after));
-    if (now >= give_up) {
-        store.mark_dropped(p.id, d.detail, now);
-        store.add_event(p.target, "dropped",
-                        fmt::format("push to {} dropped: {}", n.name, d.detail), now);
-        log::error("{} dropped, undelivered since {}: {}", where, kst_timestamp(p.created_at),
-                   d.detail);
-        return;
-    }
-    const auto next = next_push_attempt(now, p.attempts + 1, d);
-    if (!next) {
-        store.mark_held(p.id, d.detail, n.fingerprint(), give_up);
-        store.add_event(p.target, "push_failed",
-                        fmt::format("push to {} refused: {}", n.name, d.detail), now);
-        log::error("{} refused: {}; not retried until the notifier's config changes", where,
-                   d.detail);
-        return;
-    }
-    store.mark_retry(p.id, d.detail, std::min(*next, give_up));
-    store.add_event(p.target, "push_failed", fmt::format("push to {} failed: {}", n.name, d.detail),
-                    now);
-    log::error("{} failed, kept for {}: {}", where,
-               *next <= now ? "the next run" : "a retry at " + kst_clock(*next) + " KST", d.detail);
-}
-
-} // namespace
-
-int deliver_pending(const Config &cfg, Store &store, TimePoint now) {
-    // A fingerprint is a SHA-256 whose first use costs OpenSSL's provider set-up: only for holds.
-    for (const auto &name : store.notifiers_holding()) {
-        const auto *n = cfg.notifier(name);
-        if (n && store.release_holds(n->name, n->fingerprint(), now) > 0)
-            log::info("{}: config changed; retrying held pushes", n->name);
-    }
-    const auto due = store.due_pushes(now);
-    if (due.empty())
-        return store.pending_count();
-    std::vector<HttpRequest> requests;
-    std::vector<std::pair<const QueuedPush *, const NotifierConfig *>> sent;
-    for (const auto &p : due) {
-        const auto *n = cfg.notifier(p.notifier);
-        if (!n) {
-            store.mark_dropped(
-                p.id, fmt::format("notifier '{}' is no longer configured", p.notifier), now);
-            log::error("{}: push #{} dropped: notifier '{}' is no longer configured", p.target,
-                       p.id, p.notifier);
-            continue;
-        }
-        requests.push_back(push_request(*n, p.message, fmt::format("alimi-{}", p.id)));
-        sent.emplace_back(&p, n);
-    }
-    HttpClient http(push_settings(cfg.http));
-    const auto answers = http.perform(requests);
-    Transaction tx(store.db()); // one durable sync for all answers, not two per push
-    store.add_request_counts(http.request_counts());
-    for (std::size_t i = 0; i < sent.size(); ++i) {
-        const auto &[p, n] = sent[i];
-        settle(cfg, store, *p, *n, interpret_push_answer(*n, answers[i]), now);
-    }
-    tx.commit();
-    return store.pending_count();
-}
-
-namespace {
-
-// Housekeeping after a run: counters, the run's duration, daily pruning, status files.
-void finish_run(const Config &cfg, Store &store, const HttpClient &http, TimePoint now,
-                double seconds) {
-    // Counters, timings and pruning: a power cut may lose them, which costs nothing, so this
-    // commit does not wait for the disk. Openings and pushes always do.
-    Transaction tx(store.db(), Transaction::Sync::deferred);
-    store.add_request_counts(http.request_counts());
-    store.set_meta("last_run_at", std::to_string(to_unix(now)));
-    store.set_meta("last_check_seconds", fmt::format("{:.3f}", seconds));
-    const auto last_prune = store.meta("last_prune_at");
-    if (!last_prune || to_unix(now) - std::stoll(*last_prune) >= 86400) {
-        const auto c = store.prune(now, static_cast<long long>(cfg.status.keep_days * 86400));
-        log::info("pruned {} events, {} finished pushes, {} past openings", c.events, c.pushes,
-                  c.openings);
-    }
-    tx.commit();
-    refresh_status_files(cfg, store, now);
-}
-
-// A clock that went backwards would stretch every stored wait by the jump; shift them back.
-void follow_clock_jumps(Store &store, TimePoint now) {
-    const auto last = store.meta("last_run_at");
-    if (!last)
-        return;
-    const long long back = std::stoll(*last) - to_unix(now);
-    if (back <= 60)
-        return; // ordinary jitter between runs
-    log::error("the clock went back {} s since the last run; moving stored retry times and "
-               "cool-downs back too",
-               back);
-    store.shift_future_times(back);
-    store.set_meta("last_run_at", std::to_string(to_unix(now)));
-}
-
-} // namespace
-
-namespace {
-
-bool selected(const CheckOptions &options, const TargetConfig &t) {
-    return options.targets.empty() || std::find(options.targets.begin(), options.targets.end(),
-                                                t.name) != options.targets.end();
-}
-
-// A plan per selected target; targets whose host is cooling down are failed without a request.
+// The steps of run_check, defined below it in the order it calls them.
+void follow_clock_jumps(Store &store, TimePoint now);
 std::vector<TargetRun> plan_targets(const Config &cfg, Store &store, const CheckOptions &options,
-                                    TimePoint now, CheckOutcome &result) {
-    std::vector<TargetRun> runs;
-    for (const auto &t : cfg.targets) {
-        if (!selected(options, t))
-            continue;
-        if (auto cd = store.cooldown(source_host(t), now)) {
-            const auto why = fmt::format("{} cooling down until {} KST ({}); nothing sent",
-                                         source_host(t), kst_clock(cd->until), cd->reason);
-            log::error("{}: {}", t.name, why);
-            if (!options.dry_run)
-                record_failure(cfg, store, t, why, now);
-            ++result.targets_failed;
-            continue;
-        }
-        runs.push_back(
-            {&t, t.chain->make_plan(t, PlanContext{now, store.sweep_memory(t.name)}), {}, false});
-    }
-    return runs;
-}
-
-// Records every plan's outcome (a dry run only compares); returns the --json lines.
+                                    TimePoint now, CheckOutcome &result);
+void run_plans(std::vector<TargetRun> &runs, HttpClient &http);
 std::string record_results(const Config &cfg, Store &store, const std::vector<TargetRun> &runs,
-                           const CheckOptions &options, TimePoint now, CheckOutcome &result) {
-    std::string json_lines;
-    for (const auto &r : runs) {
-        const auto &t = *r.target;
-        const auto snapshot = r.plan->result();
-        if (!snapshot) {
-            ++result.targets_failed;
-            log::error("{}: {}", t.name, snapshot.error().message);
-            if (!options.dry_run)
-                record_failure(cfg, store, t, snapshot.error().message, now);
-            continue;
-        }
-        ++result.targets_ok;
-        const auto diff = options.dry_run ? diff_with_state(store, t, *snapshot, now)
-                                          : record_snapshot(cfg, store, t, *snapshot, now);
-        report(t, diff);
-        result.openings_new += static_cast<int>(diff.fresh.size());
-        if (options.json)
-            for (const auto &o : diff.fresh)
-                json_lines += opening_json(t, *snapshot, o) + '\n';
-    }
-    return json_lines;
-}
+                           const CheckOptions &options, TimePoint now, CheckOutcome &result);
+void record_cooldowns(const Config &cfg, Store &store, const HttpClient &http, TimePoint now);
+void finish_run(const Config &cfg, Store &store, const HttpClient &http, TimePoint now,
+                double seconds);
 
 // Runs work in one write transaction, or in none for a dry run (which writes nothing).
 template <typename Work>
@@ -381,40 +80,230 @@ CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &opti
     return result;
 }
 
-} // namespace alimi
+namespace {
 
-namespace alimi {
+// A clock that went backwards would stretch every stored wait by the jump; shift them back.
+void follow_clock_jumps(Store &store, TimePoint now) {
+    const auto last = store.meta("last_run_at");
+    if (!last)
+        return;
+    const long long back = std::stoll(*last) - to_unix(now);
+    if (back <= 60)
+        return; // ordinary jitter between runs
+    log::error("the clock went back {} s since the last run; moving stored retry times and "
+               "cool-downs back too",
+               back);
+    store.shift_future_times(back);
+    store.set_meta("last_run_at", std::to_string(to_unix(now)));
+}
 
-int notify_test(const Config &cfg, const std::vector<std::string> &names, std::ostream &out) {
-    PushMessage m;
-    m.title = "alimi 테스트 알림";
-    m.body = fmt::format("Test push from alimi for {}. 알림이 잘 도착했습니다.", cfg.path);
-    m.tags = {"white_check_mark"};
-    m.priority = 3;
-    std::vector<const NotifierConfig *> chosen;
-    std::vector<HttpRequest> requests;
-    for (const auto &n : cfg.notifiers) {
-        if (!names.empty() && std::find(names.begin(), names.end(), n.name) == names.end())
-            continue;
-        chosen.push_back(&n);
-        requests.push_back(push_request(n, m, ""));
+bool selected(const CheckOptions &options, const TargetConfig &t) {
+    return options.targets.empty() || std::find(options.targets.begin(), options.targets.end(),
+                                                t.name) != options.targets.end();
+}
+
+void queue_alert(const Config &cfg, Store &store, const std::string &target, const PushMessage &m,
+                 TimePoint now) {
+    for (const auto &n : cfg.alerts.notify)
+        store.queue_push(target, n, m, now, "alert");
+    if (!cfg.alerts.notify.empty())
+        log::info("{}: operator alert queued: {}", target, m.title);
+}
+
+// A failed target: health, history and, at the threshold, one operator alert.
+void record_failure(const Config &cfg, Store &store, const TargetConfig &t,
+                    const std::string &error, TimePoint now) {
+    const int failures = store.record_failure(t.name, error, now);
+    store.add_event(t.name, "error", error, now);
+    if (alert_change(false, failures, store.alerted(t.name), cfg.alerts.after) ==
+        AlertChange::failing) {
+        queue_alert(cfg, store, t.name, failure_alert_message(t.name, failures, error), now);
+        store.set_alerted(t.name, true);
     }
-    HttpClient http(push_settings(cfg.http));
-    const auto answers = http.perform(requests);
-    int failed = 0;
-    for (std::size_t i = 0; i < chosen.size(); ++i) {
-        const auto d = interpret_push_answer(*chosen[i], answers[i]);
-        const auto where = chosen[i]->describe();
-        if (d.kind == Delivery::Kind::delivered) {
-            out << fmt::format("{}: delivered, message id {}\n", where,
-                               d.detail.empty() ? "?" : d.detail);
-        } else {
-            ++failed;
-            log::error("{}: not delivered: {}", where, d.detail);
+}
+
+// A plan per selected target; targets whose host is cooling down are failed without a request.
+std::vector<TargetRun> plan_targets(const Config &cfg, Store &store, const CheckOptions &options,
+                                    TimePoint now, CheckOutcome &result) {
+    std::vector<TargetRun> runs;
+    for (const auto &t : cfg.targets) {
+        if (!selected(options, t))
+            continue;
+        if (auto cd = store.cooldown(source_host(t), now)) {
+            const auto why = fmt::format("{} cooling down until {} KST ({}); nothing sent",
+                                         source_host(t), kst_clock(cd->until), cd->reason);
+            log::error("{}: {}", t.name, why);
+            if (!options.dry_run)
+                record_failure(cfg, store, t, why, now);
+            ++result.targets_failed;
+            continue;
+        }
+        runs.push_back(
+            {&t, t.chain->make_plan(t, PlanContext{now, store.sweep_memory(t.name)}), {}, false});
+    }
+    return runs;
+}
+
+// Runs every plan step by step; each step's requests of all targets go out as one batch, so
+// targets on different hosts proceed concurrently and the HTTP module applies per-host manners.
+void run_plans(std::vector<TargetRun> &runs, HttpClient &http) {
+    std::vector<HttpResult> none;
+    for (auto &r : runs) {
+        r.requests = r.plan->next(none);
+        r.done = r.requests.empty();
+    }
+    for (;;) {
+        std::vector<HttpRequest> batch;
+        for (const auto &r : runs)
+            if (!r.done)
+                batch.insert(batch.end(), r.requests.begin(), r.requests.end());
+        if (batch.empty())
+            return;
+        auto answers = http.perform(batch);
+        std::size_t at = 0;
+        for (auto &r : runs) {
+            if (r.done)
+                continue;
+            std::vector<HttpResult> mine(
+                std::make_move_iterator(answers.begin() + static_cast<long>(at)),
+                std::make_move_iterator(answers.begin() +
+                                        static_cast<long>(at + r.requests.size())));
+            at += r.requests.size();
+            r.requests = r.plan->next(mine);
+            r.done = r.requests.empty();
         }
     }
-    out.flush();
-    return failed ? 1 : 0;
+}
+
+Diff diff_with_state(Store &store, const TargetConfig &t, const Snapshot &snap, TimePoint now) {
+    return diff_openings(snap, store.known_keys(t.name), store.has_baseline(t.name), kst_date(now),
+                         store.silent_dates(t.name, snap.swept_dates));
+}
+
+// Records one target's good snapshot: openings, queued pushes and health. The caller holds the
+// run's transaction, so a crash keeps both an opening and its push or neither (and the next run
+// finds the opening again).
+Diff record_snapshot(const Config &cfg, Store &store, const TargetConfig &t, const Snapshot &snap,
+                     TimePoint now) {
+    const auto diff = diff_with_state(store, t, snap, now);
+    store.save_openings(t.name, diff.current, diff.baseline, now);
+    store.record_sweep(t.name, snap, diff.baseline, now);
+    if (!diff.fresh.empty()) {
+        const auto message = opening_message(t, snap, diff.fresh);
+        for (const auto &n : t.notify)
+            if (cfg.notifier(n))
+                store.queue_push(t.name, n, message, now);
+        store.add_event(t.name, "openings",
+                        fmt::format("{} new: {}", diff.fresh.size(), message.body.substr(0, 500)),
+                        now);
+    }
+    store.record_success(t.name, diff.baseline, now);
+    if (alert_change(true, 0, store.alerted(t.name), cfg.alerts.after) == AlertChange::recovered) {
+        queue_alert(cfg, store, t.name, recovery_alert_message(t.name), now);
+        store.set_alerted(t.name, false);
+    }
+    return diff;
+}
+
+void report(const TargetConfig &t, const Diff &diff) {
+    if (diff.baseline)
+        log::info("{}: baseline of {} opening(s), nothing pushed", t.name, diff.current.size());
+    else if (diff.fresh.empty())
+        log::info("{}: nothing new ({} known)", t.name, diff.current.size());
+    else
+        log::info("{}: {} new opening(s)", t.name, diff.fresh.size());
+}
+
+// Records every plan's outcome (a dry run only compares); returns the --json lines.
+std::string record_results(const Config &cfg, Store &store, const std::vector<TargetRun> &runs,
+                           const CheckOptions &options, TimePoint now, CheckOutcome &result) {
+    std::string json_lines;
+    for (const auto &r : runs) {
+        const auto &t = *r.target;
+        const auto snapshot = r.plan->result();
+        if (!snapshot) {
+            ++result.targets_failed;
+            log::error("{}: {}", t.name, snapshot.error().message);
+            if (!options.dry_run)
+                record_failure(cfg, store, t, snapshot.error().message, now);
+            continue;
+        }
+        ++result.targets_ok;
+        const auto diff = options.dry_run ? diff_with_state(store, t, *snapshot, now)
+                                          : record_snapshot(cfg, store, t, *snapshot, now);
+        report(t, diff);
+        result.openings_new += static_cast<int>(diff.fresh.size());
+        if (options.json)
+            for (const auto &o : diff.fresh)
+                json_lines += opening_json(t, *snapshot, o) + '\n';
+    }
+    return json_lines;
+}
+
+// Cool-downs persist per host: a 429 or a block page buys that host silence across runs.
+void record_cooldowns(const Config &cfg, Store &store, const HttpClient &http, TimePoint now) {
+    for (const auto &[host, trouble] : http.troubled_hosts()) {
+        const bool limited = trouble.outcome == Outcome::rate_limited;
+        const double wait =
+            trouble.retry_after.value_or(limited ? cfg.http.cooldown_429 : cfg.http.cooldown_block);
+        const auto until = now + std::chrono::seconds(static_cast<long long>(wait));
+        store.set_cooldown(host, until, limited ? "rate limited (429)" : "blocked (403)");
+        log::info("{}: cooling down until {} KST", host, kst_clock(until));
+    }
+}
+
+// Housekeeping after a run: counters, the run's duration, daily pruning, status files.
+void finish_run(const Config &cfg, Store &store, const HttpClient &http, TimePoint now,
+                double seconds) {
+    // Counters, timings and pruning: a power cut may lose them, which costs nothing, so this
+    // commit does not wait for the disk. Openings and pushes always do.
+    Transaction tx(store.db(), Transaction::Sync::deferred);
+    store.add_request_counts(http.request_counts());
+    store.set_meta("last_run_at", std::to_string(to_unix(now)));
+    store.set_meta("last_check_seconds", fmt::format("{:.3f}", seconds));
+    const auto last_prune = store.meta("last_prune_at");
+    if (!last_prune || to_unix(now) - std::stoll(*last_prune) >= 86400) {
+        const auto c = store.prune(now, static_cast<long long>(cfg.status.keep_days * 86400));
+        log::info("pruned {} events, {} finished pushes, {} past openings", c.events, c.pushes,
+                  c.openings);
+    }
+    tx.commit();
+    refresh_status_files(cfg, store, now);
+}
+
+} // namespace
+
+std::string opening_json(const TargetConfig &t, const Snapshot &snap, const Opening &o) {
+    nlohmann::ordered_json j;
+    j["target"] = t.name;
+    j["source"] = t.chain->name();
+    j["date"] = o.date;
+    if (!o.time.empty())
+        j["time"] = o.time;
+    if (!o.movie.empty())
+        j["movie"] = o.movie;
+    if (!o.movie_code.empty())
+        j["movie_code"] = o.movie_code;
+    if (!o.screen.empty())
+        j["screen"] = o.screen;
+    else if (!t.screen.empty())
+        j["screen"] = t.screen;
+    if (o.seats_free >= 0)
+        j["seats_free"] = o.seats_free;
+    if (o.seats_total >= 0)
+        j["seats_total"] = o.seats_total;
+    if (!t.theater.empty())
+        j["theater"] = t.theater;
+    if (!snap.theater_name.empty())
+        j["theater_name"] = snap.theater_name;
+    j["key"] = o.key;
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+AlertChange alert_change(bool success, int failures, bool alerted, int after) {
+    if (success)
+        return alerted ? AlertChange::recovered : AlertChange::none;
+    return !alerted && failures >= after ? AlertChange::failing : AlertChange::none;
 }
 
 } // namespace alimi

@@ -34,21 +34,7 @@ CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &opti
 enum class AlertChange { none, failing, recovered };
 AlertChange alert_change(bool success, int failures, bool alerted, int after);
 
-// Delivers due pushes of the outbox; returns how many are still pending afterwards.
-int deliver_pending(const Config &cfg, Store &store, TimePoint now);
-
-// HTTP settings for pushes: the user's timeout, none of the spacing meant for CGV.
-HttpSettings push_settings(const HttpSettings &s);
-
 // One line of `check --json` for a fresh opening.
 std::string opening_json(const TargetConfig &target, const Snapshot &snapshot, const Opening &o);
-
-} // namespace alimi
-
-namespace alimi {
-
-// `alimi notify-test [NAME]`: one test push per notifier (or the named one), straight, not queued.
-// Prints one line per notifier with the server's answer; returns the exit code.
-int notify_test(const Config &cfg, const std::vector<std::string> &names, std::ostream &out);
 
 } // namespace alimi

@@ -3,6 +3,7 @@
 #include "alimi_version.h"
 #include "check.hpp"
 #include "config.hpp"
+#include "deliver.hpp"
 #include "lockfile.hpp"
 #include "log.hpp"
 #include "paths.hpp"

@@ -1,6 +1,6 @@
 #include "report.hpp"
 
-#include "check.hpp"
+#include "deliver.hpp"
 #include "http.hpp"
 #include "log.hpp"
 #include "source/chain.hpp"

@@ -1,7 +1,7 @@
 // Rendering target health for `alimi status`: pure functions over values.
 #pragma once
 
-#include "store.hpp"
+#include "store_values.hpp"
 
 #include <optional>
 #include <string>

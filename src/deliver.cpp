@@ -1,0 +1,130 @@
+// Delivering the outbox and test pushes: the channel builds each request and reads each answer
+// (notify/channel.hpp); this file sends them in one batch and records every verdict.
+#include "deliver.hpp"
+
+#include "http.hpp"
+#include "log.hpp"
+#include "notify/notifier.hpp"
+
+#include <fmt/format.h>
+
+namespace alimi {
+
+HttpSettings push_settings(const HttpSettings &s) {
+    HttpSettings p = s;
+    p.min_gap = 0; // ntfy's bucket allows bursts; our own pushes need no spacing
+    p.user_agent = default_user_agent();
+    return p;
+}
+
+namespace {
+
+// Records what a notifier said about one push: delivered, retried later, held until its config
+// changes, or dropped when it has waited longer than [delivery] give_up_after.
+void settle(const Config &cfg, Store &store, const QueuedPush &p, const NotifierConfig &n,
+            const Delivery &d, TimePoint now) {
+    if (d.kind == Delivery::Kind::delivered) {
+        store.mark_delivered(p.id, now);
+        store.add_event(p.target, "push", fmt::format("delivered to {}", n.name), now);
+        log::info("{}: pushed to {} (id {})", p.target, n.describe(),
+                  d.detail.empty() ? "?" : d.detail);
+        return;
+    }
+    const auto where = fmt::format("{}: push #{} to {}", p.target, p.id, n.describe());
+    const auto give_up =
+        p.created_at + std::chrono::seconds(static_cast<long long>(cfg.delivery.give_up_after));
+    if (now >= give_up) {
+        store.mark_dropped(p.id, d.detail, now);
+        store.add_event(p.target, "dropped",
+                        fmt::format("push to {} dropped: {}", n.name, d.detail), now);
+        log::error("{} dropped, undelivered since {}: {}", where, kst_timestamp(p.created_at),
+                   d.detail);
+        return;
+    }
+    const auto next = next_push_attempt(now, p.attempts + 1, d);
+    if (!next) {
+        store.mark_held(p.id, d.detail, n.fingerprint(), give_up);
+        store.add_event(p.target, "push_failed",
+                        fmt::format("push to {} refused: {}", n.name, d.detail), now);
+        log::error("{} refused: {}; not retried until the notifier's config changes", where,
+                   d.detail);
+        return;
+    }
+    store.mark_retry(p.id, d.detail, std::min(*next, give_up));
+    store.add_event(p.target, "push_failed", fmt::format("push to {} failed: {}", n.name, d.detail),
+                    now);
+    log::error("{} failed, kept for {}: {}", where,
+               *next <= now ? "the next run" : "a retry at " + kst_clock(*next) + " KST", d.detail);
+}
+
+} // namespace
+
+int deliver_pending(const Config &cfg, Store &store, TimePoint now) {
+    // A fingerprint is a SHA-256 whose first use costs OpenSSL's provider set-up: only for holds.
+    for (const auto &name : store.notifiers_holding()) {
+        const auto *n = cfg.notifier(name);
+        if (n && store.release_holds(n->name, n->fingerprint(), now) > 0)
+            log::info("{}: config changed; retrying held pushes", n->name);
+    }
+    const auto due = store.due_pushes(now);
+    if (due.empty())
+        return store.pending_count();
+    std::vector<HttpRequest> requests;
+    std::vector<std::pair<const QueuedPush *, const NotifierConfig *>> sent;
+    for (const auto &p : due) {
+        const auto *n = cfg.notifier(p.notifier);
+        if (!n) {
+            store.mark_dropped(
+                p.id, fmt::format("notifier '{}' is no longer configured", p.notifier), now);
+            log::error("{}: push #{} dropped: notifier '{}' is no longer configured", p.target,
+                       p.id, p.notifier);
+            continue;
+        }
+        requests.push_back(push_request(*n, p.message, fmt::format("alimi-{}", p.id)));
+        sent.emplace_back(&p, n);
+    }
+    HttpClient http(push_settings(cfg.http));
+    const auto answers = http.perform(requests);
+    Transaction tx(store.db()); // one durable sync for all answers, not two per push
+    store.add_request_counts(http.request_counts());
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        const auto &[p, n] = sent[i];
+        settle(cfg, store, *p, *n, interpret_push_answer(*n, answers[i]), now);
+    }
+    tx.commit();
+    return store.pending_count();
+}
+
+int notify_test(const Config &cfg, const std::vector<std::string> &names, std::ostream &out) {
+    PushMessage m;
+    m.title = "alimi 테스트 알림";
+    m.body = fmt::format("Test push from alimi for {}. 알림이 잘 도착했습니다.", cfg.path);
+    m.tags = {"white_check_mark"};
+    m.priority = 3;
+    std::vector<const NotifierConfig *> chosen;
+    std::vector<HttpRequest> requests;
+    for (const auto &n : cfg.notifiers) {
+        if (!names.empty() && std::find(names.begin(), names.end(), n.name) == names.end())
+            continue;
+        chosen.push_back(&n);
+        requests.push_back(push_request(n, m, ""));
+    }
+    HttpClient http(push_settings(cfg.http));
+    const auto answers = http.perform(requests);
+    int failed = 0;
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+        const auto d = interpret_push_answer(*chosen[i], answers[i]);
+        const auto where = chosen[i]->describe();
+        if (d.kind == Delivery::Kind::delivered) {
+            out << fmt::format("{}: delivered, message id {}\n", where,
+                               d.detail.empty() ? "?" : d.detail);
+        } else {
+            ++failed;
+            log::error("{}: not delivered: {}", where, d.detail);
+        }
+    }
+    out.flush();
+    return failed ? 1 : 0;
+}
+
+} // namespace alimi

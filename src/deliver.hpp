@@ -1,0 +1,23 @@
+// Delivery: the outbox's due pushes and `alimi notify-test`, over any channel.
+#pragma once
+
+#include "config.hpp"
+#include "store.hpp"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace alimi {
+
+// Delivers due pushes of the outbox; returns how many are still pending afterwards.
+int deliver_pending(const Config &cfg, Store &store, TimePoint now);
+
+// HTTP settings for pushes: the user's timeout, none of the spacing meant for CGV.
+HttpSettings push_settings(const HttpSettings &s);
+
+// `alimi notify-test [NAME]`: one test push per notifier (or the named one), straight, not queued.
+// Prints one line per notifier with the server's answer; returns the exit code.
+int notify_test(const Config &cfg, const std::vector<std::string> &names, std::ostream &out);
+
+} // namespace alimi

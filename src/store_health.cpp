@@ -1,0 +1,82 @@
+// Store: target health (last success, failures in a row, operator-alert state).
+#include "store.hpp"
+
+#include <fmt/format.h>
+
+namespace alimi {
+
+namespace {
+
+std::optional<TimePoint> time_at(const Statement &s, int col) {
+    auto v = s.optional_integer(col);
+    return v ? std::optional(from_unix(*v)) : std::nullopt;
+}
+
+} // namespace
+
+void Store::record_success(const std::string &target, bool baseline, TimePoint now) {
+    touch_target(target);
+    Statement(
+        *m_db,
+        R"(UPDATE targets SET last_attempt_at = ?2, last_success_at = ?2, consecutive_failures = 0,
+                          baseline_at = CASE WHEN ?3 THEN ?2 ELSE baseline_at END WHERE name = ?1)")
+        .bind(target, to_unix(now), baseline ? 1 : 0)
+        .run();
+}
+
+int Store::record_failure(const std::string &target, const std::string &error, TimePoint now) {
+    touch_target(target);
+    Statement s(*m_db,
+                R"(UPDATE targets SET last_attempt_at = ?2, last_error_at = ?2, last_error = ?3,
+                            consecutive_failures = consecutive_failures + 1 WHERE name = ?1
+                          RETURNING consecutive_failures)");
+    s.bind(target, to_unix(now), error);
+    const int failures = s.step() ? static_cast<int>(s.integer(0)) : 0;
+    s.reset();
+    return failures;
+}
+
+bool Store::alerted(const std::string &target) {
+    Statement s(*m_db, "SELECT alerted FROM targets WHERE name = ?1");
+    s.bind(target);
+    return s.step() && s.integer(0) != 0;
+}
+
+void Store::set_alerted(const std::string &target, bool alerted) {
+    touch_target(target);
+    Statement(*m_db, "UPDATE targets SET alerted = ?2 WHERE name = ?1")
+        .bind(target, alerted ? 1 : 0)
+        .run();
+}
+
+TargetHealth Store::health(const std::string &target) {
+    TargetHealth h;
+    h.name = target;
+    Statement s(*m_db,
+                R"(SELECT baseline_at, last_attempt_at, last_success_at, last_error_at, last_error,
+                            consecutive_failures FROM targets WHERE name = ?1)");
+    s.bind(target);
+    if (s.step()) {
+        h.baseline_at = time_at(s, 0);
+        h.last_attempt_at = time_at(s, 1);
+        h.last_success_at = time_at(s, 2);
+        h.last_error_at = time_at(s, 3);
+        h.last_error = s.text(4);
+        h.consecutive_failures = static_cast<int>(s.integer(5));
+    }
+    Statement known(*m_db, "SELECT count(*) FROM openings WHERE target = ?1");
+    known.bind(target);
+    known.step();
+    h.openings_known = static_cast<int>(known.integer(0));
+    Statement pushes(
+        *m_db,
+        R"(SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'dropped')
+                               FROM outbox WHERE target = ?1)");
+    pushes.bind(target);
+    pushes.step();
+    h.pending_notifications = static_cast<int>(pushes.integer(0));
+    h.dropped_notifications = static_cast<int>(pushes.integer(1));
+    return h;
+}
+
+} // namespace alimi

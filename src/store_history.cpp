@@ -1,0 +1,103 @@
+// Store: events for `history`, host cool-downs, request counters, run facts and pruning.
+#include "store.hpp"
+
+#include <fmt/format.h>
+
+namespace alimi {
+
+void Store::add_event(const std::string &target, const std::string &kind, const std::string &detail,
+                      TimePoint now) {
+    Statement(*m_db, "INSERT INTO events(at, target, kind, detail) VALUES(?1, ?2, ?3, ?4)")
+        .bind(to_unix(now), target, kind, detail)
+        .run();
+}
+
+std::optional<Cooldown> Store::cooldown(const std::string &host, TimePoint now) {
+    Statement s(*m_db, "SELECT until, reason FROM host_cooldowns WHERE host = ?1 AND until > ?2");
+    s.bind(host, to_unix(now));
+    if (!s.step())
+        return std::nullopt;
+    return Cooldown{from_unix(s.integer(0)), s.text(1)};
+}
+
+void Store::set_cooldown(const std::string &host, TimePoint until, const std::string &reason) {
+    Statement(*m_db, R"(INSERT INTO host_cooldowns(host, until, reason) VALUES(?1, ?2, ?3)
+                        ON CONFLICT(host) DO UPDATE SET until = max(until, excluded.until), reason = excluded.reason)")
+        .bind(host, to_unix(until), reason)
+        .run();
+}
+
+void Store::add_request_counts(const std::map<std::string, int> &counts) {
+    Statement s(*m_db, R"(INSERT INTO request_counts(host, outcome, count) VALUES(?1, ?2, ?3)
+                          ON CONFLICT(host, outcome) DO UPDATE SET count = count + excluded.count)");
+    for (const auto &[key, n] : counts) {
+        const auto space = key.rfind(' ');
+        s.bind(key.substr(0, space), key.substr(space + 1), n).run();
+    }
+}
+
+std::vector<RequestCount> Store::request_counts() {
+    Statement s(*m_db, "SELECT host, outcome, count FROM request_counts ORDER BY host, outcome");
+    std::vector<RequestCount> out;
+    while (s.step())
+        out.push_back({s.text(0), s.text(1), s.integer(2)});
+    return out;
+}
+
+std::optional<std::string> Store::meta(const std::string &key) {
+    Statement s(*m_db, "SELECT value FROM meta WHERE key = ?1");
+    s.bind(key);
+    if (!s.step())
+        return std::nullopt;
+    return s.text(0);
+}
+
+void Store::set_meta(const std::string &key, const std::string &value) {
+    Statement(*m_db, "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET "
+                     "value = excluded.value")
+        .bind(key, value)
+        .run();
+}
+
+std::vector<Event> Store::events(const std::string &target, TimePoint since, int limit,
+                                 const std::string &kind) {
+    Statement s(*m_db, R"(SELECT at, target, kind, detail FROM events
+                          WHERE at >= ?1 AND (?2 = '' OR target = ?2) AND (?3 = '' OR kind = ?3)
+                          ORDER BY at DESC, id DESC LIMIT ?4)");
+    s.bind(to_unix(since), target, kind, limit);
+    std::vector<Event> out;
+    while (s.step())
+        out.push_back({from_unix(s.integer(0)), s.text(1), s.text(2), s.text(3)});
+    return out;
+}
+
+void Store::shift_future_times(long long seconds) {
+    Transaction tx(*m_db);
+    Statement(*m_db,
+              "UPDATE outbox SET next_attempt_at = next_attempt_at - ?1 WHERE state = 'pending'")
+        .bind(seconds)
+        .run();
+    Statement(*m_db, "UPDATE host_cooldowns SET until = until - ?1").bind(seconds).run();
+    tx.commit();
+}
+
+PruneCounts Store::prune(TimePoint now, long long keep_seconds) {
+    const auto cutoff = to_unix(now) - keep_seconds;
+    PruneCounts c;
+    Transaction tx(*m_db);
+    Statement(*m_db, "DELETE FROM events WHERE at < ?1").bind(cutoff).run();
+    c.events = m_db->changes();
+    // Finished pushes are history; pending ones are never pruned.
+    Statement(*m_db, "DELETE FROM outbox WHERE state != 'pending' AND done_at < ?1")
+        .bind(cutoff)
+        .run();
+    c.pushes = m_db->changes();
+    // Openings of days gone by can never be news again: the diff drops past dates.
+    Statement(*m_db, "DELETE FROM openings WHERE date < ?1").bind(iso_date(kst_date(now))).run();
+    c.openings = m_db->changes();
+    set_meta("last_prune_at", std::to_string(to_unix(now)));
+    tx.commit();
+    return c;
+}
+
+} // namespace alimi

@@ -1,0 +1,106 @@
+// Store: the openings a target knows and the bookkeeping of whole-screen sweeps.
+#include "store.hpp"
+
+#include <fmt/format.h>
+
+namespace alimi {
+
+bool Store::has_baseline(const std::string &target) {
+    Statement s(*m_db, "SELECT baseline_at IS NOT NULL FROM targets WHERE name = ?1");
+    s.bind(target);
+    return s.step() && s.integer(0) != 0;
+}
+
+std::set<std::string> Store::known_keys(const std::string &target) {
+    Statement s(*m_db, "SELECT key FROM openings WHERE target = ?1");
+    s.bind(target);
+    std::set<std::string> out;
+    while (s.step())
+        out.insert(s.text(0));
+    return out;
+}
+
+SourceMemory Store::sweep_memory(const std::string &target) {
+    Statement s(*m_db, "SELECT date, last_swept_at FROM sweeps WHERE target = ?1");
+    s.bind(target);
+    SourceMemory m;
+    while (s.step())
+        m.swept[s.text(0)] = s.optional_integer(1);
+    return m;
+}
+
+std::set<std::string> Store::silent_dates(const std::string &target,
+                                          const std::vector<std::string> &swept) {
+    Statement s(*m_db, "SELECT from_baseline AND last_swept_at IS NULL FROM sweeps WHERE target = "
+                       "?1 AND date = ?2");
+    std::set<std::string> out;
+    for (const auto &d : swept) {
+        s.bind(target, d);
+        if (s.step() && s.integer(0))
+            out.insert(d);
+        s.reset();
+    }
+    return out;
+}
+
+void Store::record_sweep(const std::string &target, const Snapshot &snap, bool baseline,
+                         TimePoint now) {
+    Statement listed(*m_db, R"(INSERT INTO sweeps(target, date, from_baseline) VALUES(?1, ?2, ?3)
+                               ON CONFLICT(target, date) DO NOTHING)");
+    for (const auto &d : snap.listed_dates)
+        listed.bind(target, d, baseline ? 1 : 0).run();
+    Statement swept(
+        *m_db,
+        R"(INSERT INTO sweeps(target, date, from_baseline, last_swept_at) VALUES(?1, ?2, ?3, ?4)
+                              ON CONFLICT(target, date) DO UPDATE SET last_swept_at = excluded.last_swept_at)");
+    for (const auto &d : snap.swept_dates)
+        swept.bind(target, d, baseline ? 1 : 0, to_unix(now)).run();
+    // Dates that have gone by are no longer open; keep the table to the dates that matter.
+    Statement(*m_db, "DELETE FROM sweeps WHERE target = ?1 AND date < ?2")
+        .bind(target, iso_date(kst_date(now)))
+        .run();
+}
+
+void Store::save_openings(const std::string &target, const std::vector<Opening> &current,
+                          bool baseline, TimePoint now) {
+    Statement s(*m_db, R"(INSERT INTO openings(target, key, date, time, movie, movie_code, screen,
+                            seats_free, seats_total, first_seen, last_seen, from_baseline)
+                          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, NULLIF(?8, -1), NULLIF(?9, -1), ?10, ?10, ?11)
+                          ON CONFLICT(target, key) DO UPDATE SET last_seen = excluded.last_seen,
+                            seats_free = excluded.seats_free, seats_total = excluded.seats_total)");
+    for (const auto &o : current) {
+        // Unknown seat counts are -1 in an Opening and NULL in the table.
+        s.bind(target, o.key, o.date, o.time, o.movie, o.movie_code, o.screen, o.seats_free,
+               o.seats_total, to_unix(now), baseline ? 1 : 0);
+        s.run();
+    }
+}
+
+std::vector<KnownOpening> Store::recent_openings(int limit) {
+    Statement s(*m_db,
+                R"(SELECT target, date, time, movie, screen, seats_free, first_seen FROM openings
+                          WHERE from_baseline = 0 ORDER BY first_seen DESC, date, time LIMIT ?1)");
+    s.bind(limit);
+    std::vector<KnownOpening> out;
+    while (s.step()) {
+        KnownOpening o;
+        o.target = s.text(0);
+        o.opening.date = s.text(1);
+        o.opening.time = s.text(2);
+        o.opening.movie = s.text(3);
+        o.opening.screen = s.text(4);
+        o.opening.seats_free = s.is_null(5) ? -1 : static_cast<int>(s.integer(5));
+        o.first_seen = from_unix(s.integer(6));
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+long long Store::found_openings(const std::string &target) {
+    Statement s(*m_db, "SELECT count(*) FROM openings WHERE target = ?1 AND from_baseline = 0");
+    s.bind(target);
+    s.step();
+    return s.integer(0);
+}
+
+} // namespace alimi

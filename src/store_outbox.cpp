@@ -1,0 +1,150 @@
+// Store: the push outbox. A push is queued in the same transaction as its opening and leaves
+// only as delivered or dropped, never silently.
+#include "store.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace alimi {
+
+namespace {
+
+std::string actions_json(const std::vector<PushAction> &actions) {
+    auto j = nlohmann::json::array();
+    for (const auto &a : actions)
+        j.push_back({{"label", a.label}, {"url", a.url}});
+    return j.dump();
+}
+
+std::vector<PushAction> actions_from(const std::string &text) {
+    std::vector<PushAction> out;
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_array())
+        return out;
+    for (const auto &a : j)
+        if (a.is_object() && a.contains("label") && a["label"].is_string() && a.contains("url") &&
+            a["url"].is_string())
+            out.push_back({a["label"].get<std::string>(), a["url"].get<std::string>()});
+    return out;
+}
+
+std::vector<std::string> split_tags(const std::string &s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < s.size()) {
+        const auto end = s.find(',', start);
+        out.push_back(s.substr(start, end - start));
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+long long Store::queue_push(const std::string &target, const std::string &notifier,
+                            const PushMessage &m, TimePoint now, const std::string &kind) {
+    std::string tags;
+    for (const auto &t : m.tags)
+        tags += (tags.empty() ? "" : ",") + t;
+    Statement(
+        *m_db,
+        R"(INSERT INTO outbox(target, notifier, created_at, title, body, click, tags, priority,
+                          actions, next_attempt_at, kind) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10))")
+        .bind(target, notifier, to_unix(now), m.title, m.body, m.click, tags, m.priority,
+              actions_json(m.actions), kind)
+        .run();
+    return m_db->last_insert_id();
+}
+
+std::vector<QueuedPush> Store::due_pushes(TimePoint now) {
+    Statement s(
+        *m_db,
+        R"(SELECT id, target, notifier, title, body, click, tags, priority, actions, attempts,
+                            created_at FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY id)");
+    s.bind(to_unix(now));
+    std::vector<QueuedPush> out;
+    while (s.step()) {
+        QueuedPush p;
+        p.id = s.integer(0);
+        p.target = s.text(1);
+        p.notifier = s.text(2);
+        p.message = PushMessage{s.text(3),
+                                s.text(4),
+                                s.text(5),
+                                split_tags(s.text(6)),
+                                static_cast<int>(s.integer(7)),
+                                actions_from(s.text(8))};
+        p.attempts = static_cast<int>(s.integer(9));
+        p.created_at = from_unix(s.integer(10));
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+void Store::mark_delivered(long long id, TimePoint now) {
+    Statement(*m_db, "UPDATE outbox SET state = 'delivered', done_at = ?2, attempts = attempts + 1 "
+                     "WHERE id = ?1")
+        .bind(id, to_unix(now))
+        .run();
+}
+
+void Store::mark_retry(long long id, const std::string &error, TimePoint next_attempt) {
+    Statement(*m_db, "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at "
+                     "= ?3 WHERE id = ?1")
+        .bind(id, error, to_unix(next_attempt))
+        .run();
+}
+
+void Store::mark_held(long long id, const std::string &error, const std::string &fingerprint,
+                      TimePoint until) {
+    Statement(*m_db,
+              R"(UPDATE outbox SET attempts = attempts + 1, last_error = ?2, hold_fingerprint = ?3,
+                          next_attempt_at = ?4 WHERE id = ?1)")
+        .bind(id, error, fingerprint, to_unix(until))
+        .run();
+}
+
+std::vector<std::string> Store::notifiers_holding() {
+    Statement s(*m_db, "SELECT DISTINCT notifier FROM outbox WHERE state = 'pending' AND "
+                       "hold_fingerprint IS NOT NULL");
+    std::vector<std::string> out;
+    while (s.step())
+        out.push_back(s.text(0));
+    return out;
+}
+
+int Store::release_holds(const std::string &notifier, const std::string &fingerprint,
+                         TimePoint now) {
+    Statement(*m_db, R"(UPDATE outbox SET hold_fingerprint = NULL, next_attempt_at = ?3
+                        WHERE state = 'pending' AND notifier = ?1 AND hold_fingerprint IS NOT NULL
+                          AND hold_fingerprint != ?2)")
+        .bind(notifier, fingerprint, to_unix(now))
+        .run();
+    return m_db->changes();
+}
+
+void Store::mark_dropped(long long id, const std::string &reason, TimePoint now) {
+    Statement(*m_db,
+              "UPDATE outbox SET state = 'dropped', last_error = ?2, done_at = ?3 WHERE id = ?1")
+        .bind(id, reason, to_unix(now))
+        .run();
+}
+
+int Store::pending_count() {
+    Statement s(*m_db, "SELECT count(*) FROM outbox WHERE state = 'pending'");
+    s.step();
+    return static_cast<int>(s.integer(0));
+}
+
+PushTotals Store::push_totals() {
+    Statement s(
+        *m_db,
+        R"(SELECT count(*) FILTER (WHERE state = 'delivered'), count(*) FILTER (WHERE state = 'pending'),
+                            count(*) FILTER (WHERE state = 'dropped') FROM outbox)");
+    s.step();
+    return {s.integer(0), s.integer(1), s.integer(2)};
+}
+
+} // namespace alimi

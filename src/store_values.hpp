@@ -1,0 +1,67 @@
+// What the state database hands out: plain values, so renderers and reports never need a Store.
+#pragma once
+
+#include "message.hpp"
+#include "source/source.hpp"
+#include "timeutil.hpp"
+
+#include <optional>
+#include <string>
+
+namespace alimi {
+
+struct TargetHealth {
+    std::string name;
+    std::optional<TimePoint> baseline_at;
+    std::optional<TimePoint> last_attempt_at;
+    std::optional<TimePoint> last_success_at;
+    std::optional<TimePoint> last_error_at;
+    std::string last_error;
+    int consecutive_failures = 0;
+    int openings_known = 0;
+    int pending_notifications = 0;
+    int dropped_notifications = 0; // given up after [delivery] give_up_after
+};
+
+struct QueuedPush {
+    long long id = 0;
+    std::string target;
+    std::string notifier;
+    PushMessage message;
+    int attempts = 0;
+    TimePoint created_at;
+};
+
+struct Cooldown {
+    TimePoint until;
+    std::string reason;
+};
+
+struct Event {
+    TimePoint at;
+    std::string target;
+    std::string kind; // openings, error, push, push_failed, dropped
+    std::string detail;
+};
+
+struct KnownOpening {
+    std::string target;
+    Opening opening;
+    TimePoint first_seen;
+};
+
+struct RequestCount {
+    std::string host;
+    std::string outcome;
+    long long count = 0;
+};
+
+struct PushTotals {
+    long long delivered = 0, pending = 0, dropped = 0;
+};
+
+struct PruneCounts {
+    int events = 0, pushes = 0, openings = 0;
+};
+
+} // namespace alimi
