@@ -1,5 +1,6 @@
 #include "message.hpp"
 
+#include "source/chain.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -58,13 +59,6 @@ void date_lines(const Snapshot &snapshot, const std::vector<Opening> &fresh,
 }
 
 } // namespace
-
-std::string screen_label(const std::string &screen) {
-    static const std::map<std::string, std::string> k_labels = {
-        {"imax", "IMAX"}, {"4dx", "4DX"}, {"screenx", "SCREENX"}, {"dolby", "DOLBY ATMOS"}};
-    const auto it = k_labels.find(screen);
-    return it == k_labels.end() ? screen : it->second;
-}
 
 std::string display_time(const std::string &hhmm) {
     if (hhmm.size() != 5 || hhmm[2] != ':')
@@ -142,9 +136,12 @@ PushMessage recovery_alert_message(const std::string &target) {
 PushMessage opening_message(const TargetConfig &target, const Snapshot &snapshot,
                             const std::vector<Opening> &fresh) {
     PushMessage m;
-    const auto theater =
-        snapshot.theater_name.empty() ? "CGV " + target.theater : snapshot.theater_name;
-    const auto screen = target.screen.empty() ? snapshot.screen_name : screen_label(target.screen);
+    const auto &chain = *target.chain;
+    const auto theater = snapshot.theater_name.empty()
+                             ? fmt::format("{} {}", chain.display_name(), target.theater)
+                             : snapshot.theater_name;
+    const auto screen =
+        target.screen.empty() ? snapshot.screen_name : chain.screen_label(target.screen);
     m.title = fmt::format("{}{}{} 예매 오픈 ({})", theater, screen.empty() ? "" : " ", screen,
                           target.name);
     std::vector<std::string> lines;

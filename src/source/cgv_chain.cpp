@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 namespace alimi {
 
@@ -48,9 +49,20 @@ std::string read_url(TableReader &r, const char *key, const std::string &fallbac
     return url;
 }
 
+std::string cgv_screen_label(const std::string &screen) {
+    static const std::map<std::string, std::string> k_labels = {
+        {"imax", "IMAX"}, {"4dx", "4DX"}, {"screenx", "SCREENX"}, {"dolby", "DOLBY ATMOS"}};
+    const auto it = k_labels.find(screen);
+    return it == k_labels.end() ? screen : it->second;
+}
+
 class CgvChain final : public Chain {
   public:
     std::string_view name() const override { return "cgv"; }
+    std::string_view display_name() const override { return "CGV"; }
+    std::string screen_label(const std::string &screen) const override {
+        return cgv_screen_label(screen);
+    }
     std::string_view section() const override { return "cgv"; }
     const std::vector<std::string> &screens() const override {
         static const std::vector<std::string> k_screens = {"imax", "4dx", "screenx", "dolby"};
@@ -100,6 +112,10 @@ class CgvChain final : public Chain {
 class CgvLegacyChain final : public Chain {
   public:
     std::string_view name() const override { return "cgv-legacy"; }
+    std::string_view display_name() const override { return "CGV"; }
+    std::string screen_label(const std::string &screen) const override {
+        return cgv_screen_label(screen);
+    }
     std::string_view section() const override { return ""; }
     const std::vector<std::string> &screens() const override {
         static const std::vector<std::string> k_screens = {"imax", "4dx", "screenx"};

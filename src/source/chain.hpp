@@ -26,8 +26,11 @@ class Chain {
     virtual std::string_view name() const = 0;
     // The chain-wide table whose keys default its targets' ("cgv" for [cgv]); "" when none.
     virtual std::string_view section() const = 0;
-    // Screen types a target of this chain may name.
+    // The chain's name in pushes: "CGV".
+    virtual std::string_view display_name() const = 0;
+    // Screen types a target of this chain may name, and how pushes write one ("IMAX").
     virtual const std::vector<std::string> &screens() const = 0;
+    virtual std::string screen_label(const std::string &screen) const = 0;
 
     // A target's chain settings before any config is read.
     virtual ChainSettings defaults() const = 0;

@@ -1,4 +1,6 @@
 #include "message.hpp"
+#include "source/cgv.hpp"
+#include "source/chain.hpp"
 
 #include "text.hpp"
 
@@ -10,6 +12,7 @@ namespace {
 TargetConfig target() {
     TargetConfig t;
     t.name = "yongsan-imax";
+    t.chain = &cgv_chain();
     t.theater = "0013";
     t.screen = "imax";
     return t;
