@@ -49,20 +49,36 @@ std::string read_url(TableReader &r, const char *key, const std::string &fallbac
     return url;
 }
 
-std::string cgv_screen_label(const std::string &screen) {
-    static const std::map<std::string, std::string> k_labels = {
-        {"imax", "IMAX"}, {"4dx", "4DX"}, {"screenx", "SCREENX"}, {"dolby", "DOLBY ATMOS"}};
-    const auto it = k_labels.find(screen);
-    return it == k_labels.end() ? screen : it->second;
-}
-
-class CgvChain final : public Chain {
+// What both CGV chains share: the brand, the screen labels, the theater codes and discovery on
+// the current site (the retired endpoint has no lists; its theaters are the same).
+class CgvFamily : public Chain {
   public:
-    std::string_view name() const override { return "cgv"; }
     std::string_view display_name() const override { return "CGV"; }
     std::string screen_label(const std::string &screen) const override {
-        return cgv_screen_label(screen);
+        static const std::map<std::string, std::string> k_labels = {
+            {"imax", "IMAX"}, {"4dx", "4DX"}, {"screenx", "SCREENX"}, {"dolby", "DOLBY ATMOS"}};
+        const auto it = k_labels.find(screen);
+        return it == k_labels.end() ? screen : it->second;
     }
+    int list_theaters(const DiscoverOptions &opt, const std::string &query,
+                      std::ostream &out) const override {
+        return cgv_list_theaters(opt, query, out);
+    }
+    int list_movies(const DiscoverOptions &opt, const std::string &theater,
+                    const std::string &screen, std::ostream &out) const override {
+        return cgv_list_movies(opt, theater, screen, out);
+    }
+    std::string theater_code_problem(std::string_view code) const override {
+        if (is_theater_code(code))
+            return "";
+        return fmt::format(
+            "theater code '{}' must be 4 letters or digits, like 0013 (see: alimi theaters)", code);
+    }
+};
+
+class CgvChain final : public CgvFamily {
+  public:
+    std::string_view name() const override { return "cgv"; }
     std::string_view section() const override { return "cgv"; }
     const std::vector<std::string> &screens() const override {
         static const std::vector<std::string> k_screens = {"imax", "4dx", "screenx", "dolby"};
@@ -92,30 +108,11 @@ class CgvChain final : public Chain {
                                           const PlanContext &ctx) const override {
         return make_cgv_plan(t, ctx);
     }
-
-    int list_theaters(const DiscoverOptions &opt, const std::string &query,
-                      std::ostream &out) const override {
-        return cgv_list_theaters(opt, query, out);
-    }
-    int list_movies(const DiscoverOptions &opt, const std::string &theater,
-                    const std::string &screen, std::ostream &out) const override {
-        return cgv_list_movies(opt, theater, screen, out);
-    }
-    std::string theater_code_problem(std::string_view code) const override {
-        if (is_theater_code(code))
-            return "";
-        return fmt::format(
-            "theater code '{}' must be 4 letters or digits, like 0013 (see: alimi theaters)", code);
-    }
 };
 
-class CgvLegacyChain final : public Chain {
+class CgvLegacyChain final : public CgvFamily {
   public:
     std::string_view name() const override { return "cgv-legacy"; }
-    std::string_view display_name() const override { return "CGV"; }
-    std::string screen_label(const std::string &screen) const override {
-        return cgv_screen_label(screen);
-    }
     std::string_view section() const override { return ""; }
     const std::vector<std::string> &screens() const override {
         static const std::vector<std::string> k_screens = {"imax", "4dx", "screenx"};
@@ -142,19 +139,6 @@ class CgvLegacyChain final : public Chain {
     std::unique_ptr<SourcePlan> make_plan(const TargetConfig &t,
                                           const PlanContext &ctx) const override {
         return make_cgv_legacy_plan(t, ctx);
-    }
-
-    // The retired endpoint has no lists to search: the current site's are the same theaters.
-    int list_theaters(const DiscoverOptions &opt, const std::string &query,
-                      std::ostream &out) const override {
-        return cgv_list_theaters(opt, query, out);
-    }
-    int list_movies(const DiscoverOptions &opt, const std::string &theater,
-                    const std::string &screen, std::ostream &out) const override {
-        return cgv_list_movies(opt, theater, screen, out);
-    }
-    std::string theater_code_problem(std::string_view code) const override {
-        return cgv_chain().theater_code_problem(code);
     }
 
   private:
