@@ -189,7 +189,8 @@ Diff record_snapshot(const Config &cfg, Store &store, const TargetConfig &t, con
     store.save_openings(t.name, diff.current, diff.baseline, now);
     store.record_sweep(t.name, snap, diff.baseline, now);
     if (!diff.fresh.empty()) {
-        const auto message = opening_message(t, snap, diff.fresh);
+        auto message = opening_message(t, snap, diff.fresh);
+        message.data = push_data(t, snap, diff.fresh);
         for (const auto &n : t.notify)
             if (cfg.notifier(n))
                 store.queue_push(t.name, n, message, now);
@@ -274,30 +275,7 @@ void finish_run(const Config &cfg, Store &store, const HttpClient &http, TimePoi
 } // namespace
 
 std::string opening_json(const TargetConfig &t, const Snapshot &snap, const Opening &o) {
-    nlohmann::ordered_json j;
-    j["target"] = t.name;
-    j["source"] = t.chain->name();
-    j["date"] = o.date;
-    if (!o.time.empty())
-        j["time"] = o.time;
-    if (!o.movie.empty())
-        j["movie"] = o.movie;
-    if (!o.movie_code.empty())
-        j["movie_code"] = o.movie_code;
-    if (!o.screen.empty())
-        j["screen"] = o.screen;
-    else if (!t.screen.empty())
-        j["screen"] = t.screen;
-    if (o.seats_free >= 0)
-        j["seats_free"] = o.seats_free;
-    if (o.seats_total >= 0)
-        j["seats_total"] = o.seats_total;
-    if (!t.theater.empty())
-        j["theater"] = t.theater;
-    if (!snap.theater_name.empty())
-        j["theater_name"] = snap.theater_name;
-    j["key"] = o.key;
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return json_text(opening_object(t, snap, o));
 }
 
 AlertChange alert_change(bool success, int failures, bool alerted, int after) {

@@ -121,6 +121,7 @@ PushMessage failure_alert_message(const std::string &target, int failures,
         k_max_body_bytes));
     m.tags = {"warning"};
     m.priority = 4;
+    m.data = json_text({{"target", target}, {"openings", nlohmann::ordered_json::array()}});
     return m;
 }
 
@@ -130,6 +131,7 @@ PushMessage recovery_alert_message(const std::string &target) {
     m.body = fmt::format("{} works again.", target);
     m.tags = {"white_check_mark"};
     m.priority = 3;
+    m.data = json_text({{"target", target}, {"openings", nlohmann::ordered_json::array()}});
     return m;
 }
 
@@ -179,6 +181,52 @@ PushMessage opening_message(const TargetConfig &target, const Snapshot &snapshot
         m.actions.push_back({"예매하기", m.click});
     }
     return m;
+}
+
+nlohmann::ordered_json opening_object(const TargetConfig &t, const Snapshot &snap,
+                                      const Opening &o) {
+    nlohmann::ordered_json j;
+    j["target"] = t.name;
+    j["chain"] = t.chain->name();
+    j["source"] = t.chain->name();
+    j["date"] = o.date;
+    if (!o.time.empty())
+        j["time"] = o.time;
+    if (!o.movie.empty())
+        j["movie"] = o.movie;
+    if (!o.movie_code.empty())
+        j["movie_code"] = o.movie_code;
+    if (!o.screen.empty())
+        j["screen"] = o.screen;
+    else if (!t.screen.empty())
+        j["screen"] = t.screen;
+    if (o.seats_free >= 0)
+        j["seats_free"] = o.seats_free;
+    if (o.seats_total >= 0)
+        j["seats_total"] = o.seats_total;
+    if (!t.theater.empty())
+        j["theater"] = t.theater;
+    if (!snap.theater_name.empty())
+        j["theater_name"] = snap.theater_name;
+    if (!o.link.empty())
+        j["link"] = o.link;
+    j["key"] = o.key;
+    return j;
+}
+
+std::string push_data(const TargetConfig &t, const Snapshot &snap,
+                      const std::vector<Opening> &fresh) {
+    nlohmann::ordered_json j;
+    j["target"] = t.name;
+    j["chain"] = t.chain->name();
+    j["openings"] = nlohmann::ordered_json::array();
+    for (const auto &o : fresh)
+        j["openings"].push_back(opening_object(t, snap, o));
+    return json_text(j);
+}
+
+std::string json_text(const nlohmann::ordered_json &j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 } // namespace alimi

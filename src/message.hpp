@@ -4,6 +4,8 @@
 #include "config.hpp"
 #include "source/source.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -21,6 +23,9 @@ struct PushMessage {
     std::vector<std::string> tags;
     int priority = 3; // ntfy 1..5
     std::vector<PushAction> actions;
+    // A JSON object: {"target", "chain", "openings": [the `check --json` objects]}; "{}" when
+    // the push is about no openings (tests, operator alerts name only their target).
+    std::string data = "{}";
 };
 
 inline constexpr std::size_t k_max_body_bytes = 4096; // ntfy turns longer bodies into attachments
@@ -39,8 +44,16 @@ PushMessage recovery_alert_message(const std::string &target);
 std::string render_template(const std::string &tpl,
                             const std::vector<std::pair<std::string, std::string>> &fields);
 
-// "IMAX", "4DX", ... for a configured screen name; "" for none.
-std::string screen_label(const std::string &screen);
+// One opening as `check --json` prints it and webhooks receive it.
+nlohmann::ordered_json opening_object(const TargetConfig &target, const Snapshot &snapshot,
+                                      const Opening &o);
+
+// PushMessage::data for the fresh openings of one target.
+std::string push_data(const TargetConfig &target, const Snapshot &snapshot,
+                      const std::vector<Opening> &fresh);
+
+// JSON text with invalid UTF-8 replaced, never thrown on.
+std::string json_text(const nlohmann::ordered_json &j);
 
 // "10:00", or "25:30 (01:30)" for showings after midnight that belong to the previous business day.
 std::string display_time(const std::string &hhmm);

@@ -84,6 +84,9 @@ constexpr std::array k_migrations = {
          PRIMARY KEY(host, outcome)) WITHOUT ROWID;
        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
        CREATE INDEX openings_first_seen ON openings(first_seen);)",
+    // What a push is about as data (target, chain, the openings as `check --json` prints them):
+    // channels that send JSON (webhooks) send this, not a re-parse of the text.
+    R"(ALTER TABLE outbox ADD COLUMN data TEXT NOT NULL DEFAULT '{}';)",
 };
 
 } // namespace

@@ -51,9 +51,10 @@ long long Store::queue_push(const std::string &target, const std::string &notifi
     Statement(
         *m_db,
         R"(INSERT INTO outbox(target, notifier, created_at, title, body, click, tags, priority,
-                          actions, next_attempt_at, kind) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10))")
+                          actions, next_attempt_at, kind, data)
+           VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11))")
         .bind(target, notifier, to_unix(now), m.title, m.body, m.click, tags, m.priority,
-              actions_json(m.actions), kind)
+              actions_json(m.actions), kind, m.data)
         .run();
     return m_db->last_insert_id();
 }
@@ -62,7 +63,7 @@ std::vector<QueuedPush> Store::due_pushes(TimePoint now) {
     Statement s(
         *m_db,
         R"(SELECT id, target, notifier, title, body, click, tags, priority, actions, attempts,
-                            created_at FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY id)");
+                 created_at, data FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY id)");
     s.bind(to_unix(now));
     std::vector<QueuedPush> out;
     while (s.step()) {
@@ -75,7 +76,8 @@ std::vector<QueuedPush> Store::due_pushes(TimePoint now) {
                                 s.text(5),
                                 split_tags(s.text(6)),
                                 static_cast<int>(s.integer(7)),
-                                actions_from(s.text(8))};
+                                actions_from(s.text(8)),
+                                s.text(11)};
         p.attempts = static_cast<int>(s.integer(9));
         p.created_at = from_unix(s.integer(10));
         out.push_back(std::move(p));
