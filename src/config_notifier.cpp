@@ -33,13 +33,17 @@ NotifierConfig read_notifier(const ConfigNode &node, std::vector<std::string> &e
     n.where = node.where;
     TableReader r(node, "[[notifier]]", errors);
     n.name = r.name("notifier");
-    const auto type = r.string("type").value_or(std::string(default_channel().type()));
-    n.channel = find_channel(type);
+    const auto type = r.string("type");
+    // Peeked, not read: the channel reads (and so accepts) its own url key.
+    const auto *url = r.find_node("url");
+    n.channel =
+        channel_for(type, url && url->kind == ConfigNode::Kind::string ? std::optional(url->text)
+                                                                       : std::nullopt);
     if (n.channel)
         n.settings = n.channel->read(r, n, env);
     else // the config is rejected: nothing will use this notifier
         r.error(r.find_node("type"), fmt::format("notifier '{}': unknown type '{}' ({})", n.name,
-                                                 type, channel_names()));
+                                                 type.value_or(""), channel_names()));
     n.inline_secret = r.secret_key();
     r.finish();
     return n;

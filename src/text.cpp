@@ -178,4 +178,41 @@ std::string join_choices(const std::vector<std::string_view> &choices) {
     return out;
 }
 
+std::string redact(std::string text, const std::vector<std::string> &secrets) {
+    for (const auto &secret : secrets) {
+        if (secret.size() < 4)
+            continue;
+        for (const auto &form : {secret, url_encode(secret)})
+            for (auto at = text.find(form); at != std::string::npos; at = text.find(form, at + 3))
+                text.replace(at, form.size(), "***");
+    }
+    return text;
+}
+
+std::string escape_markup(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (const char c : s) {
+        if (c == '&')
+            out += "&amp;";
+        else if (c == '<')
+            out += "&lt;";
+        else if (c == '>')
+            out += "&gt;";
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::size_t utf16_units(std::string_view s) {
+    std::size_t units = 0;
+    for (const unsigned char c : s) {
+        if ((c & 0xC0) == 0x80)
+            continue;               // a continuation byte belongs to the code point already counted
+        units += c >= 0xF0 ? 2 : 1; // four-byte sequences are surrogate pairs in UTF-16
+    }
+    return units;
+}
+
 } // namespace alimi

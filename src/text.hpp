@@ -42,4 +42,14 @@ std::string one_line(std::string_view s, std::size_t max_bytes = 200);
 // "a", "a or b", "a, b or c": the choices an error message offers.
 std::string join_choices(const std::vector<std::string_view> &choices);
 
+// text with every secret (and its URL-encoded form) replaced by "***"; secrets shorter than 4
+// characters are skipped, they would blank ordinary words.
+std::string redact(std::string text, const std::vector<std::string> &secrets);
+
+// s with & < > as entities: what Telegram's HTML and Slack's mrkdwn need around plain text.
+std::string escape_markup(std::string_view s);
+
+// How many UTF-16 code units s takes (valid UTF-8 assumed): how Telegram counts its 4096.
+std::size_t utf16_units(std::string_view s);
+
 } // namespace alimi

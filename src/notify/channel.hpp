@@ -11,6 +11,7 @@
 #include "notify/notifier.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,12 @@ class Channel {
     virtual std::string where(const NotifierConfig &n) const = 0;
     // Every setting that decides delivery, secrets included: only ever hashed.
     virtual std::string fingerprint_text(const NotifierConfig &n) const = 0;
+    // The secret values of n (tokens, passwords, webhook URLs and their secret parts): removed
+    // from every answer text before it is printed or stored.
+    virtual std::vector<std::string> secrets(const NotifierConfig &n) const = 0;
+    // Whether a `url = "..."` shorthand of this scheme is this channel's, so a [[notifier]] with
+    // only a url needs no `type` ("tgram://...", "https://hooks.slack.com/services/...").
+    virtual bool claims_url(std::string_view url) const = 0;
 };
 
 // Every channel, in the order `type` errors list them.
@@ -51,8 +58,12 @@ const std::vector<const Channel *> &channels();
 const Channel *find_channel(std::string_view type);
 // What a [[notifier]] without `type` is: ntfy, as documented.
 const Channel &default_channel();
-// "ntfy or discord": the names for error messages.
+// "ntfy, discord, telegram, slack or webhook": the names for error messages.
 std::string channel_names();
+// The channel a [[notifier]] means: its `type`, else the channel whose url scheme it uses, else
+// the default; nullptr for an unknown type.
+const Channel *channel_for(const std::optional<std::string> &type,
+                           const std::optional<std::string> &url);
 
 // A notifier of channel ch with settings s: what the config reader builds, and tests too.
 template <typename Settings>

@@ -11,9 +11,42 @@ namespace alimi {
 namespace {
 constexpr std::size_t k_title_bytes = 256; // Discord counts characters; bytes are a safe bound
 constexpr int k_embed_colour = 0xE71A0F;   // CGV red
+bool is_native_webhook(std::string_view url) {
+    for (const auto *host :
+         {"https://discord.com/api/webhooks/", "https://discordapp.com/api/webhooks/"})
+        if (url.starts_with(host))
+            return true;
+    return false;
+}
+
+// discord://ID/TOKEN (Apprise's spelling) or the webhook URL itself.
+std::string webhook_from_url(TableReader &r, const std::string &url, const std::string &who) {
+    r.note_secret("url");
+    if (is_native_webhook(url))
+        return url;
+    const std::string rest = url.starts_with("discord://") ? url.substr(10) : "";
+    const auto slash = rest.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == rest.size() ||
+        rest.find('/', slash + 1) != std::string::npos) {
+        r.error(r.find_node("url"),
+                fmt::format("{}: url must be discord://WEBHOOK_ID/WEBHOOK_TOKEN or "
+                            "https://discord.com/api/webhooks/...",
+                            who));
+        return "";
+    }
+    return fmt::format("https://discord.com/api/webhooks/{}", rest);
+}
+
 DiscordSettings read_discord(TableReader &r, const NotifierConfig &n, const EnvLookup &env) {
     DiscordSettings s;
     const auto who = fmt::format("notifier '{}'", n.name);
+    if (const auto url = r.string("url")) {
+        if (r.find_node("webhook_url") || r.find_node("webhook_url_env"))
+            r.error(r.find_node("url"),
+                    fmt::format("{}: url replaces webhook_url; give one or the other", who));
+        s.webhook_url = webhook_from_url(r, *url, who);
+        return s;
+    }
     s.webhook_url = read_secret(r, "webhook_url", who, env);
     if (!r.find_node("webhook_url") && !r.find_node("webhook_url_env"))
         r.error(nullptr,
@@ -48,6 +81,13 @@ class DiscordChannel final : public Channel {
                             ? ""
                             : path.substr(marker + 10, path.find('/', marker + 10) - marker - 10);
         return fmt::format("discord webhook {}", id.empty() ? "?" : id);
+    }
+    std::vector<std::string> secrets(const NotifierConfig &n) const override {
+        const auto &url = n.settings_as<DiscordSettings>().webhook_url;
+        return {url, url.substr(url.rfind('/') + 1)};
+    }
+    bool claims_url(std::string_view url) const override {
+        return url.starts_with("discord://") || is_native_webhook(url);
     }
     // The layout of the fingerprints stored with held pushes; kept so they stay held.
     std::string fingerprint_text(const NotifierConfig &n) const override {

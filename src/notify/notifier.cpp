@@ -1,7 +1,10 @@
 #include "notify/notifier.hpp"
 
 #include "json_answer.hpp"
+#include "text.hpp"
+
 #include "notify/channel.hpp"
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -18,13 +21,30 @@ HttpRequest push_request(const NotifierConfig &n, const PushMessage &m,
 }
 
 Delivery interpret_push_answer(const NotifierConfig &n, const HttpResult &answer) {
-    return n.channel->interpret(answer);
+    auto d = n.channel->interpret(answer);
+    d.detail = redact(d.detail, n.channel->secrets(n));
+    return d;
+}
+
+Delivery http_verdict(const HttpResult &a, const std::string &who, const std::string &said) {
+    const auto why =
+        fmt::format("{}{}", a.error.empty() ? fmt::format("HTTP {}", a.status) : a.error,
+                    said.empty() ? "" : ": " + said);
+    if (a.status == 429)
+        return {Delivery::Kind::retry, fmt::format("rate limited by {} ({})", who, why),
+                a.retry_after.value_or(5)};
+    if (a.status >= 400 && a.status < 500)
+        return {Delivery::Kind::rejected, fmt::format("{} refused the push ({})", who, why), 0};
+    return {Delivery::Kind::retry, why, 0};
 }
 
 std::optional<TimePoint> next_push_attempt(TimePoint now, int attempts, const Delivery &d) {
     if (d.kind == Delivery::Kind::rejected)
         return std::nullopt;
-    double wait = d.wait_seconds;
+    // A server may ask for hours (Telegram has said 10072 s) or send nonsense; past a day the
+    // push is better retried and asked again. Clamped before any conversion to an integer.
+    double wait = std::isfinite(d.wait_seconds) ? std::clamp(d.wait_seconds, 0.0, k_max_push_wait)
+                                                : k_max_push_wait;
     if (d.kind == Delivery::Kind::retry) {
         // The first failure retries at the next run (the HTTP module already retried in this one);
         // later ones wait 30 s, 60 s, ... up to 15 min, so a long outage costs few requests.

@@ -24,6 +24,14 @@ struct Delivery {
 // A notifier's JSON answer, or a discarded value when it is not JSON or nests too deep.
 nlohmann::json parse_small_answer(std::string_view body);
 
+// The longest wait a server's answer may impose on a push (seconds): one day.
+inline constexpr double k_max_push_wait = 86400;
+
+// The usual reading of a push answer that is not a success: 429 waits Retry-After (5 s without
+// one), other 4xx are refusals (held until the notifier's config changes), the rest retry.
+// who names the service ("Telegram"), said is what its body explained ("" when nothing).
+Delivery http_verdict(const HttpResult &answer, const std::string &who, const std::string &said);
+
 HttpRequest push_request(const NotifierConfig &notifier, const PushMessage &message,
                          const std::string &sequence_id);
 

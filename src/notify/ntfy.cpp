@@ -113,6 +113,13 @@ class NtfyChannel final : public Channel {
         const auto &s = n.settings_as<NtfySettings>();
         return fmt::format("{}/{}", printable_url(s.server), s.topic);
     }
+    std::vector<std::string> secrets(const NotifierConfig &n) const override {
+        const auto &s = n.settings_as<NtfySettings>();
+        return {s.token, s.password};
+    }
+    bool claims_url(std::string_view url) const override {
+        return url.starts_with("ntfy://") || url.starts_with("ntfys://");
+    }
     // The layout of the fingerprints stored with held pushes; kept so they stay held.
     std::string fingerprint_text(const NotifierConfig &n) const override {
         const auto &s = n.settings_as<NtfySettings>();

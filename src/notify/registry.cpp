@@ -5,6 +5,9 @@
 #include "crypto.hpp"
 #include "notify/discord.hpp"
 #include "notify/ntfy.hpp"
+#include "notify/slack.hpp"
+#include "notify/telegram.hpp"
+#include "notify/webhook.hpp"
 
 #include "text.hpp"
 
@@ -14,8 +17,8 @@ namespace alimi {
 
 const std::vector<const Channel *> &channels() {
     static const std::vector<const Channel *> k_channels = {
-        &ntfy_channel(),
-        &discord_channel(),
+        &ntfy_channel(),  &discord_channel(), &telegram_channel(),
+        &slack_channel(), &webhook_channel(),
     };
     return k_channels;
 }
@@ -29,6 +32,17 @@ const Channel *find_channel(std::string_view type) {
 
 const Channel &default_channel() {
     return ntfy_channel();
+}
+
+const Channel *channel_for(const std::optional<std::string> &type,
+                           const std::optional<std::string> &url) {
+    if (type)
+        return find_channel(*type);
+    if (url)
+        for (const auto *c : channels())
+            if (c->claims_url(*url))
+                return c;
+    return &default_channel();
 }
 
 std::string channel_names() {

@@ -118,6 +118,6 @@ TEST_CASE("every registered channel is found by its type, and nothing else is") 
     for (const auto *c : channels())
         CHECK(find_channel(c->type()) == c);
     CHECK(find_channel("pager") == nullptr);
-    CHECK(channel_names() == "ntfy or discord");
+    CHECK(channel_names() == "ntfy, discord, telegram, slack or webhook");
     CHECK(&default_channel() == &ntfy_channel());
 }
