@@ -125,7 +125,11 @@ Delivery interpret_slack(const HttpResult &a) {
     if (a.status >= 200 && a.status < 300) // only "ok" means posted: never guess
         return {Delivery::Kind::rejected,
                 fmt::format("Slack answered HTTP {} without \"ok\": {}", a.status, said), 0};
-    return http_verdict(a, "Slack", said);
+    // Slack serves its error words as text/html: the word is the explanation, not a page.
+    auto plain = a;
+    if (a.status >= 400)
+        plain.error = fmt::format("HTTP {}", a.status);
+    return http_verdict(plain, "Slack", said);
 }
 
 } // namespace alimi

@@ -322,6 +322,96 @@ class FakeDiscord(FakeServer):
         return Reply(200, json.dumps({"id": f"11{n:08d}", "channel_id": "1", "embeds": body.get("embeds", [])}))
 
 
+TELEGRAM_TAGS = re.compile(r"</?(b|strong|i|em|u|ins|s|strike|del|code|pre|blockquote|tg-spoiler)>|<a href=\"[^\"<>]*\">|</a>")
+
+
+def telegram_error(code, description, **parameters):
+    body = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return Reply(code, json.dumps(body))
+
+
+class FakeTelegram(FakeServer):
+    """POST /bot<token>/sendMessage like the Bot API: checks the token, the chat, the HTML (only
+    Telegram's tags, & < > escaped elsewhere) and the 4096 UTF-16 unit limit after entities."""
+
+    def __init__(self, port=0, token="123456789:AAE-fakeTelegramToken_0123456789"):
+        super().__init__(port)
+        self.token = token
+        self.chats = {"-1001234567890", "@alimi_alerts", "5550001"}
+        self.blocked = set()  # chats whose user blocked the bot
+        self.messages = []
+
+    def answer(self, rec):
+        if rec.method != "POST" or not rec.path.lower().endswith("/sendmessage"):
+            return telegram_error(404, "Not Found")
+        if rec.path != f"/bot{self.token}/sendMessage":
+            return telegram_error(401, "Unauthorized")
+        try:
+            body = json.loads(rec.body)
+        except ValueError:
+            return telegram_error(400, "Bad Request: message text is empty")
+        chat = str(body.get("chat_id"))
+        if chat not in self.chats:
+            return telegram_error(400, "Bad Request: chat not found")
+        if chat in self.blocked:
+            return telegram_error(403, "Forbidden: bot was blocked by the user")
+        text = body.get("text", "")
+        plain = TELEGRAM_TAGS.sub("", text)
+        if "<" in plain or ">" in plain or re.search(r"&(?!(amp|lt|gt|quot|#[0-9]+);)", plain):
+            return telegram_error(400, "Bad Request: can't parse entities: Unsupported start tag")
+        plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+        if len(plain.encode("utf-16-le")) // 2 > 4096:
+            return telegram_error(400, "Bad Request: message is too long")
+        with self.lock:
+            self.messages.append(body)
+            n = len(self.messages)
+        return Reply(200, json.dumps({"ok": True, "result": {"message_id": 1000 + n, "chat": {"id": chat}, "text": plain}}))
+
+
+class FakeSlack(FakeServer):
+    """POST /services/T/B/X like an incoming webhook: the body "ok", or Slack's plain-text errors."""
+
+    def __init__(self, port=0, path="/services/T0001/B0001/XXXXfakeSlackSecret"):
+        super().__init__(port)
+        self.path = path
+        self.messages = []
+
+    @property
+    def webhook_url(self):
+        return self.url + self.path
+
+    def answer(self, rec):
+        if rec.path != self.path:
+            return Reply(404, "no_service", content_type="text/html")
+        try:
+            body = json.loads(rec.body)
+        except ValueError:
+            return Reply(400, "invalid_payload", content_type="text/html")
+        if not isinstance(body, dict) or not body.get("text"):
+            return Reply(400, "invalid_payload", content_type="text/html")
+        for block in body.get("blocks", []):
+            if block.get("type") == "section" and len(block["text"]["text"]) > 3000:
+                return Reply(400, "invalid_blocks", content_type="text/html")
+        with self.lock:
+            self.messages.append(body)
+        return Reply(200, "ok", content_type="text/html")
+
+
+class FakeWebhook(FakeServer):
+    """Any JSON endpoint (Home Assistant, n8n): records what it is sent, answers 200 {}."""
+
+    def __init__(self, port=0):
+        super().__init__(port)
+        self.messages = []
+
+    def answer(self, rec):
+        with self.lock:
+            self.messages.append(json.loads(rec.body))
+        return Reply(200, "{}")
+
+
 ATTR_TO_GRADE = {"04": "03", "03": "02", "08": "04", "06": "07"}
 
 
