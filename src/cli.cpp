@@ -52,10 +52,10 @@ void warn_if_secret_exposed(const Config &cfg, log::Level level) {
     struct stat st {};
     if (cfg.inline_secret.empty() || ::stat(cfg.path.c_str(), &st) != 0 || !(st.st_mode & S_IROTH))
         return;
-    const auto message =
-        fmt::format("warning: {} holds a secret ({}) and other users can read it (mode {:o}); "
-                    "chmod 600 it, or use token_env / password_env / webhook_url_env",
-                    cfg.path, cfg.inline_secret, st.st_mode & 0777);
+    const auto message = fmt::format(
+        "warning: {} holds a secret ({}) and other users can read it (mode {:o}); "
+        "chmod 600 it, or use token_env / password_env / webhook_url_env / bot_token_env / url_env",
+        cfg.path, cfg.inline_secret, st.st_mode & 0777);
     if (level == log::Level::error)
         log::error("{}", message);
     else

@@ -18,6 +18,17 @@ bool is_header_name(std::string_view s) {
     });
 }
 
+// Names whose values are credentials: written in the file, they make it worth a chmod 600.
+bool names_a_credential(std::string_view name) {
+    std::string lower(name);
+    for (auto &c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const auto *word : {"auth", "token", "key", "secret", "cookie", "password"})
+        if (lower.find(word) != std::string::npos)
+            return true;
+    return false;
+}
+
 // A value that would end the header line early, or smuggle another one in.
 bool breaks_header(std::string_view v) {
     return v.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
@@ -51,7 +62,7 @@ void read_headers(TableReader &r, WebhookSettings &s, const std::string &who,
         if (from_env && v.empty())
             r.error(&value, fmt::format("{}: environment variable {} (headers.{}) is not set", who,
                                         one_line(value.text, 40), key));
-        if (!from_env)
+        if (!from_env && names_a_credential(name))
             r.note_secret("headers");
         if (breaks_header(v))
             r.error(&value, fmt::format("{}: headers.{} holds a line break or NUL; a header "

@@ -9,11 +9,22 @@ from harness import expect, legacy_config
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+# The secrets examples/full.toml reads from the environment, as a user would export them.
+EXAMPLE_ENV = {
+    "NTFY_TOKEN": "tk_example",
+    "DISCORD_WEBHOOK": "https://discord.com/api/webhooks/1/example",
+    "TELEGRAM_BOT_TOKEN": "123456789:AAE-exampleTelegramToken_0000",
+    "SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T0/B0/X0",
+    "HOME_WEBHOOK_URL": "https://ha.example/api/webhook/alimi",
+    "HOME_WEBHOOK_AUTH": "Bearer example",
+}
+
+
 def test_every_example_config_validates(case):
     files = sorted(glob.glob(os.path.join(ROOT, "examples", "*.toml")) + glob.glob(os.path.join(ROOT, "examples", "*.json")))
     expect(len(files) >= 3, f"examples found: {files}")
     for f in files:
-        r = case.run("validate", "-c", f, env={"NTFY_TOKEN": "tk_example"})
+        r = case.run("validate", "-c", f, env=EXAMPLE_ENV)
         expect(r.rc == 0 and r.err == "", f"{f} must validate", r)
 
 

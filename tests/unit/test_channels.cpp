@@ -234,3 +234,12 @@ TEST_CASE("discord: the discord:// shorthand and the native URL need no type") {
           "https://discord.com/api/webhooks/4242/t0ken-value");
     CHECK(cfg.notifiers[0].describe() == "n (discord webhook 4242)");
 }
+
+TEST_CASE("a credential written in a webhook header marks the file as holding a secret") {
+    CHECK(toml("type = \"webhook\"\nurl_env = \"U\"\nheaders = { X-Source = \"alimi\" }\n",
+               env_with({{"U", "https://x.example/h"}}))
+              .inline_secret.empty());
+    CHECK(toml("type = \"webhook\"\nurl_env = \"U\"\nheaders = { Authorization = \"Bearer k\" }\n",
+               env_with({{"U", "https://x.example/h"}}))
+              .inline_secret == "notifier 'n' headers");
+}
