@@ -185,3 +185,32 @@ def test_a_header_value_with_a_line_break_is_a_config_error(case):
                                            'headers = { X-A = "1\\r\\nX-Injected: yes" }\n'))
     r = case.run("validate", config=cfg)
     expect(r.rc == 2 and "headers.X-A holds a line break or NUL" in r.err and "Injected" not in r.err, "refused", r)
+
+
+def test_operator_alerts_reach_telegram_slack_and_webhooks_once_each(case):
+    cgv = case.serve(FakeLegacyCgv())
+    tg = case.serve(FakeTelegram())
+    slack = case.serve(FakeSlack())
+    hook = case.serve(FakeWebhook())
+    env = {"TG_TOKEN": tg.token}
+    cfg = case.write("c.toml", config(cgv, telegram_notifier(tg), 'notify = ["chat"]') + f"""
+[[notifier]]
+name = "team"
+webhook_url = "{slack.webhook_url}"
+type = "slack"
+[[notifier]]
+name = "ops"
+url = "json://{hook.url[len('http://'):]}/alerts"
+[alerts]
+notify = ["team", "ops"]
+after = 2
+""")
+    expect(case.run("check", config=cfg, env=env).rc == 0, "baseline")
+    for _ in range(3):
+        cgv.script("/", Reply(200, "garbage"))
+        case.run("check", config=cfg, env=env)
+    expect(len(slack.messages) == 1 and len(hook.messages) == 1, f"one alert each: {slack.messages} {hook.messages}")
+    expect("yongsan-imax" in slack.messages[0]["text"] and hook.messages[0]["target"] == "yongsan-imax",
+           f"{slack.messages[0]} {hook.messages[0]}")
+    expect(hook.messages[0]["openings"] == [], "an alert announces no openings")
+    expect(tg.messages == [], "alerts go to the operators only")

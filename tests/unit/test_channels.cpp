@@ -137,6 +137,12 @@ TEST_CASE("telegram answers: ok, retry_after, refusals with the description, 5xx
         R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})",
         Outcome::blocked));
     CHECK(blocked.kind == Delivery::Kind::rejected);
+    const auto markup = interpret_telegram(answer(
+        400,
+        R"({"ok":false,"error_code":400,"description":"Bad Request: can't parse entities: Unsupported start tag"})",
+        Outcome::permanent));
+    CHECK(markup.kind == Delivery::Kind::rejected);
+    CHECK(markup.detail.find("can't parse entities") != std::string::npos);
     CHECK(interpret_telegram(answer(502, "<html>bad gateway</html>", Outcome::retryable)).kind ==
           Delivery::Kind::retry);
 }
@@ -233,6 +239,10 @@ TEST_CASE("discord: the discord:// shorthand and the native URL need no type") {
     CHECK(cfg.notifiers[0].settings_as<DiscordSettings>().webhook_url ==
           "https://discord.com/api/webhooks/4242/t0ken-value");
     CHECK(cfg.notifiers[0].describe() == "n (discord webhook 4242)");
+    const auto p = problems("url = \"discord://4242\"\n");
+    REQUIRE(p.size() == 1);
+    CHECK(p[0] == "c.toml:3: notifier 'n': url must be discord://WEBHOOK_ID/WEBHOOK_TOKEN or "
+                  "https://discord.com/api/webhooks/...");
 }
 
 TEST_CASE("a credential written in a webhook header marks the file as holding a secret") {
