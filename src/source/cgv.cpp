@@ -1,6 +1,7 @@
 #include "source/cgv.hpp"
 
 #include "json_answer.hpp"
+#include "source/sweep.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -115,85 +116,31 @@ class CgvMoviePlan final : public SingleRequestPlan {
     const TargetConfig &m_target;
 };
 
-class CgvScreenPlan final : public SourcePlan {
+class CgvScreenPlan final : public DateSweepPlan {
   public:
-    CgvScreenPlan(const TargetConfig &t, const PlanContext &ctx)
-        : m_target(t), m_memory(ctx.memory), m_today(iso_date(kst_date(ctx.now))) {}
-
-    std::vector<HttpRequest> next(const std::vector<HttpResult> &answers) override {
-        switch (m_step++) {
-        case 0:
-            return {m_dates_request =
-                        cgv_request(m_target.settings.api, "booking/searchSiteScnscYmdListBySite",
-                                    {{"siteNo", m_target.theater}})};
-        case 1:
-            return sweep(answers);
-        default:
-            finish(answers);
-            return {};
-        }
-    }
-
-    SnapshotResult result() const override { return m_result; }
+    using DateSweepPlan::DateSweepPlan;
 
   private:
-    std::vector<HttpRequest> sweep(const std::vector<HttpResult> &answers) {
-        if (auto failure = first_failure({m_dates_request}, answers))
-            return fail(*failure);
-        auto dates = with_url(parse_cgv_dates(answers.at(0).body), m_dates_request);
+    HttpRequest strip_request() const override {
+        return cgv_request(m_target.settings.api, "booking/searchSiteScnscYmdListBySite",
+                           {{"siteNo", m_target.theater}});
+    }
+    // Real date rows carry no names (cgv-api.md): the day pages name the theater.
+    tl::expected<DateStrip, SourceError> parse_strip(const std::string &body) override {
+        auto dates = parse_cgv_dates(body);
         if (!dates)
-            return fail(dates.error());
-        for (const auto &d : dates->dates)
-            if (d >= m_today)
-                m_snapshot.listed_dates.push_back(d); // past dates are not bookable
-        m_snapshot.swept_dates =
-            choose_sweep_dates(m_snapshot.listed_dates, m_memory, m_target.settings.dates_per_run);
-        for (const auto &d : m_snapshot.swept_dates)
-            m_requests.push_back(cgv_request(m_target.settings.api, "booking/searchMovScnInfo",
-                                             {{"siteNo", m_target.theater},
-                                              {"scnYmd", compact_from_iso(d)},
-                                              {"rtctlScopCd", "08"}}));
-        if (m_requests.empty())
-            m_result = m_snapshot; // nothing open: a valid, empty schedule
-        return m_requests;
+            return tl::unexpected(dates.error());
+        return DateStrip{dates->dates, dates->theater_name};
     }
-
-    // Every swept date must answer: a date whose page failed would otherwise look swept and empty.
-    void finish(const std::vector<HttpResult> &answers) {
-        if (auto failure = first_failure(m_requests, answers)) {
-            m_result = tl::unexpected(*failure);
-            return;
-        }
-        const auto grade = cgv_grade_code(m_target.screen);
-        for (std::size_t i = 0; i < m_requests.size(); ++i) {
-            auto page = with_url(parse_cgv_showings(answers.at(i).body, m_target.theater, grade),
-                                 m_requests[i]);
-            if (!page) {
-                m_result = tl::unexpected(page.error());
-                return;
-            }
-            if (m_snapshot.theater_name.empty())
-                m_snapshot.theater_name = page->theater_name;
-            for (auto &o : page->showings)
-                if (o.date == m_snapshot.swept_dates[i])
-                    m_snapshot.openings.push_back(std::move(o));
-        }
-        m_result = m_snapshot;
+    HttpRequest day_request(const std::string &iso_date) const override {
+        return cgv_request(m_target.settings.api, "booking/searchMovScnInfo",
+                           {{"siteNo", m_target.theater},
+                            {"scnYmd", compact_from_iso(iso_date)},
+                            {"rtctlScopCd", "08"}});
     }
-
-    std::vector<HttpRequest> fail(SourceError e) {
-        m_result = tl::unexpected(std::move(e));
-        return {};
+    tl::expected<ShowingPage, SourceError> parse_day(const std::string &body) const override {
+        return parse_cgv_showings(body, m_target.theater, cgv_grade_code(m_target.screen));
     }
-
-    const TargetConfig &m_target;
-    SourceMemory m_memory;
-    std::string m_today;
-    int m_step = 0;
-    HttpRequest m_dates_request;
-    std::vector<HttpRequest> m_requests;
-    Snapshot m_snapshot;
-    SnapshotResult m_result = tl::unexpected(SourceError{Outcome::permanent, "not fetched"});
 };
 
 } // namespace
@@ -309,27 +256,6 @@ std::string cgv_time(std::string_view hhmm) {
     if (hour > 29 || minute > 59)
         return "";
     return fmt::format("{:02}:{:02}", hour, minute);
-}
-
-std::vector<std::string> choose_sweep_dates(const std::vector<std::string> &listed,
-                                            const SourceMemory &memory, int budget) {
-    // Rank: new dates (0), listed but never swept (1), then by last sweep, oldest first (2).
-    std::vector<std::tuple<int, long long, std::string>> ranked;
-    for (const auto &d : listed) {
-        const auto it = memory.swept.find(d);
-        if (it == memory.swept.end())
-            ranked.emplace_back(0, 0, d);
-        else if (!it->second)
-            ranked.emplace_back(1, 0, d);
-        else
-            ranked.emplace_back(2, *it->second, d);
-    }
-    std::sort(ranked.begin(), ranked.end());
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < ranked.size() && static_cast<int>(i) < budget; ++i)
-        out.push_back(std::get<2>(ranked[i]));
-    std::sort(out.begin(), out.end());
-    return out;
 }
 
 std::string cgv_attr_code(const std::string &screen) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "source/source.hpp"
+#include "source/sweep.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -34,20 +35,11 @@ struct DateList {
 tl::expected<DateList, SourceError> parse_cgv_dates(std::string_view body);
 
 // Showings of one theater's answer, kept only for site_no and (when not empty) grade.
-struct ShowingPage {
-    std::vector<Opening> showings;
-    std::string theater_name;
-};
 tl::expected<ShowingPage, SourceError>
 parse_cgv_showings(std::string_view body, const std::string &site_no, const std::string &grade);
 
 // "1030" -> "10:30", "2530" -> "25:30" (after midnight, same business date); "" when malformed.
 std::string cgv_time(std::string_view hhmm);
-
-// Which listed dates (ISO, sorted) to sweep this run: new ones first, then never swept, then the
-// least recently swept; at most budget.
-std::vector<std::string> choose_sweep_dates(const std::vector<std::string> &listed,
-                                            const SourceMemory &memory, int budget);
 
 // Codes of a configured screen name: attrCd for date lists, tcscnsGradCd for showings.
 std::string cgv_attr_code(const std::string &screen);

@@ -1,0 +1,89 @@
+#include "source/sweep.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace alimi {
+
+std::vector<std::string> choose_sweep_dates(const std::vector<std::string> &listed,
+                                            const SourceMemory &memory, int budget) {
+    // Rank: new dates (0), listed but never swept (1), then by last sweep, oldest first (2).
+    std::vector<std::tuple<int, long long, std::string>> ranked;
+    for (const auto &d : listed) {
+        const auto it = memory.swept.find(d);
+        if (it == memory.swept.end())
+            ranked.emplace_back(0, 0, d);
+        else if (!it->second)
+            ranked.emplace_back(1, 0, d);
+        else
+            ranked.emplace_back(2, *it->second, d);
+    }
+    std::sort(ranked.begin(), ranked.end());
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < ranked.size() && static_cast<int>(i) < budget; ++i)
+        out.push_back(std::get<2>(ranked[i]));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+DateSweepPlan::DateSweepPlan(const TargetConfig &t, const PlanContext &ctx)
+    : m_target(t), m_memory(ctx.memory), m_today(iso_date(kst_date(ctx.now))) {}
+
+std::vector<HttpRequest> DateSweepPlan::next(const std::vector<HttpResult> &answers) {
+    switch (m_step++) {
+    case 0:
+        return {m_strip_request = strip_request()};
+    case 1:
+        return sweep(answers);
+    default:
+        finish(answers);
+        return {};
+    }
+}
+
+std::vector<HttpRequest> DateSweepPlan::sweep(const std::vector<HttpResult> &answers) {
+    if (auto failure = first_failure({m_strip_request}, answers))
+        return fail(*failure);
+    auto strip = with_url(parse_strip(answers.at(0).body), m_strip_request);
+    if (!strip)
+        return fail(strip.error());
+    m_snapshot.theater_name = strip->theater_name;
+    for (const auto &d : strip->dates)
+        if (d >= m_today)
+            m_snapshot.listed_dates.push_back(d); // past dates are not bookable
+    m_snapshot.swept_dates =
+        choose_sweep_dates(m_snapshot.listed_dates, m_memory, m_target.settings.dates_per_run);
+    for (const auto &d : m_snapshot.swept_dates)
+        m_requests.push_back(day_request(d));
+    if (m_requests.empty())
+        m_result = m_snapshot; // nothing open: a valid, empty schedule
+    return m_requests;
+}
+
+// Every swept date must answer: a date whose page failed would otherwise look swept and empty.
+void DateSweepPlan::finish(const std::vector<HttpResult> &answers) {
+    if (auto failure = first_failure(m_requests, answers)) {
+        m_result = tl::unexpected(*failure);
+        return;
+    }
+    for (std::size_t i = 0; i < m_requests.size(); ++i) {
+        auto page = with_url(parse_day(answers.at(i).body), m_requests[i]);
+        if (!page) {
+            m_result = tl::unexpected(page.error());
+            return;
+        }
+        if (m_snapshot.theater_name.empty())
+            m_snapshot.theater_name = page->theater_name;
+        for (auto &o : page->showings)
+            if (o.date == m_snapshot.swept_dates[i]) // a page may carry neighbouring days
+                m_snapshot.openings.push_back(std::move(o));
+    }
+    m_result = m_snapshot;
+}
+
+std::vector<HttpRequest> DateSweepPlan::fail(SourceError e) {
+    m_result = tl::unexpected(std::move(e));
+    return {};
+}
+
+} // namespace alimi

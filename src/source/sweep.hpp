@@ -1,0 +1,62 @@
+// The shape every chain's whole-schedule target shares: one request for the theater's open dates
+// (the strip), then one day page for each of a few dates chosen per run: new dates first, then
+// never swept, then the least recently swept (the store's SourceMemory says which is which).
+// A chain says how to ask and how to read; the stepping, the choice and the failure rules live
+// here once. Pure, like every plan.
+#pragma once
+
+#include "source/source.hpp"
+
+#include <string>
+#include <vector>
+
+namespace alimi {
+
+// Which listed dates (ISO, sorted) to sweep this run: new ones first, then never swept, then the
+// least recently swept; at most budget.
+std::vector<std::string> choose_sweep_dates(const std::vector<std::string> &listed,
+                                            const SourceMemory &memory, int budget);
+
+// The open dates (ISO) a strip lists, with the theater's name when the answer gives it.
+struct DateStrip {
+    std::vector<std::string> dates;
+    std::string theater_name;
+};
+
+// One day page's openings for the target, and the theater's name when the page gives it.
+struct ShowingPage {
+    std::vector<Opening> showings;
+    std::string theater_name;
+};
+
+class DateSweepPlan : public SourcePlan {
+  public:
+    DateSweepPlan(const TargetConfig &t, const PlanContext &ctx);
+    std::vector<HttpRequest> next(const std::vector<HttpResult> &answers) final;
+    SnapshotResult result() const final { return m_result; }
+
+  protected:
+    virtual HttpRequest strip_request() const = 0;
+    // May also learn what day requests need (a chain's own id of the theater).
+    virtual tl::expected<DateStrip, SourceError> parse_strip(const std::string &body) = 0;
+    virtual HttpRequest day_request(const std::string &iso_date) const = 0;
+    // Only the target's showings: its theater, screen and movie.
+    virtual tl::expected<ShowingPage, SourceError> parse_day(const std::string &body) const = 0;
+
+    const TargetConfig &m_target;
+
+  private:
+    std::vector<HttpRequest> sweep(const std::vector<HttpResult> &answers);
+    void finish(const std::vector<HttpResult> &answers);
+    std::vector<HttpRequest> fail(SourceError e);
+
+    SourceMemory m_memory;
+    std::string m_today;
+    int m_step = 0;
+    HttpRequest m_strip_request;
+    std::vector<HttpRequest> m_requests;
+    Snapshot m_snapshot;
+    SnapshotResult m_result = tl::unexpected(SourceError{Outcome::permanent, "not fetched"});
+};
+
+} // namespace alimi
