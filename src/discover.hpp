@@ -2,9 +2,13 @@
 #pragma once
 
 #include "config.hpp"
+#include "log.hpp"
+#include "source/source.hpp"
 
+#include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace alimi {
 
@@ -13,5 +17,48 @@ struct DiscoverOptions {
     HttpSettings http;
     bool json = false;
 };
+
+struct TheaterInfo {
+    std::string code;
+    std::string name;
+    std::string region;
+    std::string status; // "영업" when open, as the site says
+};
+
+struct MovieInfo {
+    std::string code;
+    std::string name;
+    std::string booking_rate; // percent, as the site says
+    bool playing_here = false;
+};
+
+// Theaters whose name contains query (ASCII case ignored) or whose code starts with it, by code.
+std::vector<TheaterInfo> match_theaters(std::vector<TheaterInfo> all, const std::string &query);
+
+// The one answer of a request as parse makes it, or the failure said once (unless quiet) and
+// nullopt. parse returns tl::expected<T, SourceError>.
+template <typename T, typename Parse>
+std::optional<T> parse_answer(const HttpRequest &req, const HttpResult &answer, Parse parse,
+                              bool quiet = false) {
+    if (auto failure = first_failure({req}, {answer})) {
+        if (!quiet)
+            log::error("{}", failure->message);
+        return std::nullopt;
+    }
+    auto parsed = parse(answer.body);
+    if (!parsed) {
+        if (!quiet)
+            log::error("{}: {}", shown_url(req), parsed.error().message);
+        return std::nullopt;
+    }
+    return std::move(*parsed);
+}
+
+// Prints the theaters of all that match query, as lines or JSON; 1 when none matches.
+int print_theaters(const std::vector<TheaterInfo> &all, const std::string &query, bool json,
+                   std::ostream &out);
+
+// Prints the movies as a table or JSON; 0.
+int print_movies(const std::vector<MovieInfo> &movies, bool json, std::ostream &out);
 
 } // namespace alimi

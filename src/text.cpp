@@ -215,4 +215,11 @@ std::size_t utf16_units(std::string_view s) {
     return units;
 }
 
+std::string lower_ascii(std::string s) {
+    for (auto &c : s)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return s;
+}
+
 } // namespace alimi

@@ -52,4 +52,7 @@ std::string escape_markup(std::string_view s);
 // How many UTF-16 code units s takes (valid UTF-8 assumed): how Telegram counts its 4096.
 std::size_t utf16_units(std::string_view s);
 
+// s with A-Z as a-z; other bytes (Korean included) unchanged.
+std::string lower_ascii(std::string s);
+
 } // namespace alimi

@@ -20,9 +20,7 @@ bool is_header_name(std::string_view s) {
 
 // Names whose values are credentials: written in the file, they make it worth a chmod 600.
 bool names_a_credential(std::string_view name) {
-    std::string lower(name);
-    for (auto &c : lower)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto lower = lower_ascii(std::string(name));
     for (const auto *word : {"auth", "token", "key", "secret", "cookie", "password"})
         if (lower.find(word) != std::string::npos)
             return true;

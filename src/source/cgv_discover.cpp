@@ -14,24 +14,6 @@ namespace alimi {
 
 namespace {
 
-// The one answer of a request, or the failure said once and nullopt.
-template <typename T, typename Parse>
-std::optional<T> parse_answer(const HttpRequest &req, const HttpResult &answer, Parse parse,
-                              bool quiet = false) {
-    if (auto failure = first_failure({req}, {answer})) {
-        if (!quiet)
-            log::error("{}", failure->message);
-        return std::nullopt;
-    }
-    auto parsed = parse(answer.body);
-    if (!parsed) {
-        if (!quiet)
-            log::error("{}: {}", shown_url(req), parsed.error().message);
-        return std::nullopt;
-    }
-    return std::move(*parsed);
-}
-
 std::optional<std::vector<TheaterInfo>> fetch_theaters(const DiscoverOptions &opt) {
     HttpClient http(opt.http);
     const auto regions = cgv_request(opt.api, "booking/searchRegnList", {});
@@ -77,25 +59,7 @@ std::set<std::string> playing_here(HttpClient &http, const DiscoverOptions &opt,
 
 int cgv_list_theaters(const DiscoverOptions &opt, const std::string &query, std::ostream &out) {
     const auto all = fetch_theaters(opt);
-    if (!all)
-        return 1;
-    const auto found = match_theaters(*all, query);
-    if (found.empty()) {
-        log::error("no theater matches '{}' ({} known)", query, all->size());
-        return 1;
-    }
-    if (opt.json) {
-        auto arr = nlohmann::ordered_json::array();
-        for (const auto &t : found)
-            arr.push_back(
-                {{"code", t.code}, {"name", t.name}, {"region", t.region}, {"status", t.status}});
-        out << arr.dump(2) << '\n';
-        return 0;
-    }
-    for (const auto &t : found)
-        out << fmt::format("{}  {}{}\n", t.code, t.name,
-                           t.region.empty() ? "" : "  (" + t.region + ")");
-    return 0;
+    return all ? print_theaters(*all, query, opt.json, out) : 1;
 }
 
 int cgv_list_movies(const DiscoverOptions &opt, const std::string &theater,
@@ -114,21 +78,7 @@ int cgv_list_movies(const DiscoverOptions &opt, const std::string &theater,
     const auto here = playing_here(http, opt, theater, screen, dates_req, answers[1]);
     for (auto &m : *movies)
         m.playing_here = here.contains(m.code);
-    if (opt.json) {
-        auto arr = nlohmann::ordered_json::array();
-        for (const auto &m : *movies)
-            arr.push_back({{"code", m.code},
-                           {"name", m.name},
-                           {"booking_rate", m.booking_rate},
-                           {"playing_here", m.playing_here}});
-        out << arr.dump(2) << '\n';
-        return 0;
-    }
-    out << fmt::format("{:<10}{:<6}{:<7}{}\n", "CODE", "HERE", "RATE", "TITLE");
-    for (const auto &m : *movies)
-        out << fmt::format("{:<10}{:<6}{:<7}{}\n", m.code, m.playing_here ? "yes" : "-",
-                           m.booking_rate.empty() ? "-" : m.booking_rate + "%", m.name);
-    return 0;
+    return print_movies(*movies, opt.json, out);
 }
 
 } // namespace alimi

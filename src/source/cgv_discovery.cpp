@@ -22,11 +22,6 @@ std::string str(const json &row, std::initializer_list<const char *> keys) {
     return "";
 }
 
-std::string lower_ascii(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
-
 TheaterInfo theater_from(const json &site, const std::string &region) {
     return {str(site, {"siteNo"}), str(site, {"siteNm"}), region, str(site, {"bzplcOperStusNm"})};
 }
@@ -82,20 +77,6 @@ tl::expected<std::vector<MovieInfo>, SourceError> parse_cgv_movies(std::string_v
     for (const auto &m : *data)
         if (!str(m, {"movNo"}).empty())
             out.push_back({str(m, {"movNo"}), str(m, {"movNm"}), str(m, {"atktRate"}), false});
-    return out;
-}
-
-std::vector<TheaterInfo> match_theaters(std::vector<TheaterInfo> all, const std::string &query) {
-    const auto q = lower_ascii(query);
-    std::vector<TheaterInfo> out;
-    for (auto &t : all)
-        if (q.empty() || lower_ascii(t.name).find(q) != std::string::npos ||
-            lower_ascii(t.code).starts_with(q))
-            out.push_back(std::move(t));
-    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.code < b.code; });
-    out.erase(std::unique(out.begin(), out.end(),
-                          [](const auto &a, const auto &b) { return a.code == b.code; }),
-              out.end());
     return out;
 }
 

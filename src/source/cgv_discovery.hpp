@@ -12,20 +12,6 @@
 
 namespace alimi {
 
-struct TheaterInfo {
-    std::string code;
-    std::string name;
-    std::string region;
-    std::string status; // "영업" when open, as the site says
-};
-
-struct MovieInfo {
-    std::string code;
-    std::string name;
-    std::string booking_rate; // percent, as the site says
-    bool playing_here = false;
-};
-
 // booking/searchRegnList: regions, each with a siteList.
 tl::expected<std::vector<TheaterInfo>, SourceError> parse_cgv_regions(std::string_view body);
 // content/site/searchAllRegionAndSite: {siteInfo:[...]}.
@@ -39,8 +25,5 @@ int cgv_list_theaters(const DiscoverOptions &opt, const std::string &query, std:
 // Prints bookable movies (national list, screen-filtered) and whether they play at the theater.
 int cgv_list_movies(const DiscoverOptions &opt, const std::string &theater,
                     const std::string &screen, std::ostream &out);
-
-// Theaters whose name contains query (ASCII case ignored) or whose code starts with it, by code.
-std::vector<TheaterInfo> match_theaters(std::vector<TheaterInfo> all, const std::string &query);
 
 } // namespace alimi

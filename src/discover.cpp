@@ -1,0 +1,66 @@
+// What every chain's discovery prints: theaters by name or code, movies with their codes.
+#include "discover.hpp"
+
+#include "text.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace alimi {
+
+std::vector<TheaterInfo> match_theaters(std::vector<TheaterInfo> all, const std::string &query) {
+    const auto q = lower_ascii(query);
+    std::vector<TheaterInfo> out;
+    for (auto &t : all)
+        if (q.empty() || lower_ascii(t.name).find(q) != std::string::npos ||
+            lower_ascii(t.code).starts_with(q))
+            out.push_back(std::move(t));
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.code < b.code; });
+    out.erase(std::unique(out.begin(), out.end(),
+                          [](const auto &a, const auto &b) { return a.code == b.code; }),
+              out.end());
+    return out;
+}
+
+int print_theaters(const std::vector<TheaterInfo> &all, const std::string &query, bool json,
+                   std::ostream &out) {
+    const auto found = match_theaters(all, query);
+    if (found.empty()) {
+        log::error("no theater matches '{}' ({} known)", query, all.size());
+        return 1;
+    }
+    if (json) {
+        auto arr = nlohmann::ordered_json::array();
+        for (const auto &t : found)
+            arr.push_back(
+                {{"code", t.code}, {"name", t.name}, {"region", t.region}, {"status", t.status}});
+        out << arr.dump(2) << '\n';
+        return 0;
+    }
+    for (const auto &t : found)
+        out << fmt::format("{}  {}{}\n", t.code, t.name,
+                           t.region.empty() ? "" : "  (" + t.region + ")");
+    return 0;
+}
+
+int print_movies(const std::vector<MovieInfo> &movies, bool json, std::ostream &out) {
+    if (json) {
+        auto arr = nlohmann::ordered_json::array();
+        for (const auto &m : movies)
+            arr.push_back({{"code", m.code},
+                           {"name", m.name},
+                           {"booking_rate", m.booking_rate},
+                           {"playing_here", m.playing_here}});
+        out << arr.dump(2) << '\n';
+        return 0;
+    }
+    out << fmt::format("{:<10}{:<6}{:<7}{}\n", "CODE", "HERE", "RATE", "TITLE");
+    for (const auto &m : movies)
+        out << fmt::format("{:<10}{:<6}{:<7}{}\n", m.code, m.playing_here ? "yes" : "-",
+                           m.booking_rate.empty() ? "-" : m.booking_rate + "%", m.name);
+    return 0;
+}
+
+} // namespace alimi
