@@ -144,8 +144,8 @@ PushMessage opening_message(const TargetConfig &target, const Snapshot &snapshot
                              : snapshot.theater_name;
     const auto screen =
         target.screen.empty() ? snapshot.screen_name : chain.screen_label(target.screen);
-    m.title = fmt::format("{}{}{} 예매 오픈 ({})", theater, screen.empty() ? "" : " ", screen,
-                          target.name);
+    m.title = fmt::format("{}{}{} {} ({})", theater, screen.empty() ? "" : " ", screen,
+                          chain.opening_phrase(), target.name);
     std::vector<std::string> lines;
     std::vector<int> counts;
     if (!fresh.empty() && !fresh.front().time.empty())

@@ -1,5 +1,7 @@
 #include "text.hpp"
 
+#include <optional>
+
 #include <array>
 #include <cctype>
 
@@ -220,6 +222,82 @@ std::string lower_ascii(std::string s) {
         if (c >= 'A' && c <= 'Z')
             c = static_cast<char>(c - 'A' + 'a');
     return s;
+}
+
+namespace {
+
+void append_utf8(std::string &out, unsigned long cp) {
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        cp = 0xFFFD;
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+// The code point of a numeric reference's digits ("40", "x28"), or nullopt when malformed.
+std::optional<unsigned long> numeric_reference(std::string_view ref) {
+    const bool hex = !ref.empty() && (ref[0] == 'x' || ref[0] == 'X');
+    const auto digits = hex ? ref.substr(1) : ref;
+    if (digits.empty() || digits.size() > 8)
+        return std::nullopt;
+    unsigned long cp = 0;
+    for (const char c : digits) {
+        const int v = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
+                      : hex && std::isxdigit(static_cast<unsigned char>(c))
+                          ? std::tolower(static_cast<unsigned char>(c)) - 'a' + 10
+                          : -1;
+        if (v < 0)
+            return std::nullopt;
+        cp = cp * (hex ? 16 : 10) + static_cast<unsigned long>(v);
+    }
+    return cp;
+}
+
+} // namespace
+
+std::string html_unescape(std::string_view s) {
+    static const std::pair<std::string_view, std::string_view> k_named[] = {
+        {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}};
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto end = s[i] == '&' ? s.find(';', i) : std::string_view::npos;
+        if (end == std::string_view::npos || end - i > 12) {
+            out += s[i];
+            continue;
+        }
+        const auto ref = s.substr(i + 1, end - i - 1);
+        std::optional<std::string> decoded;
+        if (ref.starts_with('#')) {
+            if (auto cp = numeric_reference(ref.substr(1))) {
+                decoded.emplace();
+                append_utf8(*decoded, *cp);
+            }
+        } else {
+            for (const auto &[name, text] : k_named)
+                if (ref == name)
+                    decoded = std::string(text);
+        }
+        if (!decoded) {
+            out += s[i];
+            continue;
+        }
+        out += *decoded;
+        i = end;
+    }
+    return out;
 }
 
 } // namespace alimi

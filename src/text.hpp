@@ -55,4 +55,9 @@ std::size_t utf16_units(std::string_view s);
 // s with A-Z as a-z; other bytes (Korean included) unchanged.
 std::string lower_ascii(std::string s);
 
+// s with HTML character references decoded (&amp; &lt; &gt; &quot; &apos; &#39; &#40; &#x28;):
+// how Megabox writes names. Unknown references stay as written; a reference to a surrogate,
+// to nothing (0) or past U+10FFFF becomes U+FFFD, so the result is valid UTF-8 when s was.
+std::string html_unescape(std::string_view s);
+
 } // namespace alimi

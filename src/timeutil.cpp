@@ -135,4 +135,9 @@ std::string ago(TimePoint then, TimePoint now) {
     return fmt::format("{} days ago", s / 86400);
 }
 
+std::string compact_from_iso(std::string iso) {
+    std::erase(iso, '-');
+    return iso;
+}
+
 } // namespace alimi

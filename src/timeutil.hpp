@@ -23,6 +23,7 @@ Date kst_date(TimePoint t);
 std::optional<Date> parse_yyyymmdd(std::string_view s);
 
 std::string iso_date(Date d);                   // 2026-12-24
+std::string compact_from_iso(std::string iso);  // 2026-12-24 -> 20261224
 std::string compact_date(Date d);               // 20261224
 std::string korean_date(Date d);                // 12월 24일(목)
 std::string iso_timestamp(TimePoint t);         // 2026-11-24T21:36:00Z

@@ -45,11 +45,6 @@ std::string iso_from_compact(const std::string &ymd) {
     return d ? iso_date(*d) : "";
 }
 
-std::string compact_from_iso(std::string iso) {
-    std::erase(iso, '-');
-    return iso;
-}
-
 tl::expected<json, SourceError> data_list(std::string_view body) {
     auto data = cgv_data(body);
     if (!data)

@@ -37,23 +37,12 @@ void check_codes(TableReader &r, const TargetConfig &t, const char *missing_hint
                 fmt::format("target '{}': movie code '{}' must be digits", t.name, t.movie));
 }
 
-// An http(s) URL under key, without trailing slashes.
-std::string read_url(TableReader &r, const char *key, const std::string &fallback,
-                     const std::string &who) {
-    auto url = r.string(key).value_or(fallback);
-    while (url.ends_with('/'))
-        url.pop_back();
-    if (!is_http_url(url))
-        r.error(r.find_node(key),
-                fmt::format("{}: {} must be an http:// or https:// URL", who, key));
-    return url;
-}
-
 // What both CGV chains share: the brand, the screen labels, the theater codes and discovery on
 // the current site (the retired endpoint has no lists; its theaters are the same).
 class CgvFamily : public Chain {
   public:
     std::string_view display_name() const override { return "CGV"; }
+    std::string_view opening_phrase() const override { return "예매 오픈"; }
     std::string screen_label(const std::string &screen) const override {
         static const std::map<std::string, std::string> k_labels = {
             {"imax", "IMAX"}, {"4dx", "4DX"}, {"screenx", "SCREENX"}, {"dolby", "DOLBY ATMOS"}};
@@ -94,7 +83,7 @@ class CgvChain final : public CgvFamily {
     void read_target(TableReader &r, const ChainSettings &d, TargetConfig &t) const override {
         t.settings = d;
         r.integer("dates_per_run", t.settings.dates_per_run, 1, 31);
-        t.settings.api = read_url(r, "api", d.api, fmt::format("target '{}'", t.name));
+        t.settings.api = read_endpoint(r, "api", d.api, fmt::format("target '{}'", t.name));
     }
 
     void check_target(TableReader &r, const TargetConfig &t) const override {
@@ -123,7 +112,7 @@ class CgvLegacyChain final : public CgvFamily {
 
     void read_target(TableReader &r, const ChainSettings &d, TargetConfig &t) const override {
         t.settings = d;
-        t.settings.api = read_url(r, "url", d.api, fmt::format("target '{}'", t.name));
+        t.settings.api = read_endpoint(r, "url", d.api, fmt::format("target '{}'", t.name));
         read_params(r, t);
     }
 

@@ -28,6 +28,9 @@ class Chain {
     virtual std::string_view section() const = 0;
     // The chain's name in pushes: "CGV".
     virtual std::string_view display_name() const = 0;
+    // What a push says has happened: "예매 오픈", or softer where the chain's "bookable" flag
+    // can come before the booking page takes bookings.
+    virtual std::string_view opening_phrase() const = 0;
     // Screen types a target of this chain may name, and how pushes write one ("IMAX").
     virtual const std::vector<std::string> &screens() const = 0;
     virtual std::string screen_label(const std::string &screen) const = 0;
@@ -63,6 +66,10 @@ const Chain *find_chain(std::string_view name);
 const Chain &default_chain();
 // "cgv or cgv-legacy": the names for error messages.
 std::string chain_names();
+
+// The http(s) URL under key (without trailing slashes), fallback when absent; an error names who.
+std::string read_endpoint(TableReader &r, const char *key, const std::string &fallback,
+                          const std::string &who);
 
 // The host a target's requests go to ("" when unknown): manners and cool-downs are per host.
 std::string source_host(const TargetConfig &target);

@@ -2,9 +2,11 @@
 // `const Chain &megabox_chain()`), its #include here and one line in k_chains.
 #include "source/chain.hpp"
 
+#include "config_reader.hpp"
 #include "http_policy.hpp"
 #include "source/cgv.hpp"
 #include "source/cgv_legacy.hpp"
+#include "source/megabox.hpp"
 
 #include "text.hpp"
 
@@ -16,6 +18,7 @@ const std::vector<const Chain *> &chains() {
     static const std::vector<const Chain *> k_chains = {
         &cgv_chain(),
         &cgv_legacy_chain(),
+        &megabox_chain(),
     };
     return k_chains;
 }
@@ -36,6 +39,17 @@ std::string chain_names() {
     for (const auto *c : chains())
         names.push_back(c->name());
     return join_choices(names);
+}
+
+std::string read_endpoint(TableReader &r, const char *key, const std::string &fallback,
+                          const std::string &who) {
+    auto url = r.string(key).value_or(fallback);
+    while (url.ends_with('/'))
+        url.pop_back();
+    if (!is_http_url(url))
+        r.error(r.find_node(key),
+                fmt::format("{}: {} must be an http:// or https:// URL", who, key));
+    return url;
 }
 
 std::string source_host(const TargetConfig &target) {

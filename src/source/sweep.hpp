@@ -43,6 +43,9 @@ class DateSweepPlan : public SourcePlan {
     // Only the target's showings: its theater, screen and movie.
     virtual tl::expected<ShowingPage, SourceError> parse_day(const std::string &body) const = 0;
 
+    // The business date (KST) of this run, ISO.
+    const std::string &today() const { return m_today; }
+
     const TargetConfig &m_target;
 
   private:

@@ -221,9 +221,9 @@ TEST_CASE("every registered chain is found by its source name, and nothing else 
     for (const auto *c : chains())
         CHECK(find_chain(c->name()) == c);
     CHECK(find_chain("imax") == nullptr);
-    CHECK(chain_names() == "cgv or cgv-legacy");
+    CHECK(chain_names() == "cgv, cgv-legacy, megabox or lotte");
     const auto problems = toml_problems("[[target]]\nname = \"a\"\nsource = \"lotte-x\"\n"
                                         "theater = \"0013\"\nscreen = \"imax\"\n");
     REQUIRE(problems.size() == 1);
-    CHECK(problems[0] == "c.toml:3: target 'a': unknown source 'lotte-x' (cgv or cgv-legacy)");
+    CHECK(problems[0] == "c.toml:3: target 'a': unknown source 'lotte-x' (cgv, cgv-legacy, megabox or lotte)");
 }

@@ -59,3 +59,13 @@ TEST_CASE("JSON nesting depth is measured without parsing, strings skipped") {
     CHECK_FALSE(json_nesting_exceeds(R"({"a":"[[[[[[\"[[["})", 1));
     CHECK(json_nesting_exceeds(std::string(100000, '['), 64));
 }
+
+TEST_CASE("HTML references decode to UTF-8; surrogates and nonsense never make invalid text") {
+    CHECK(html_unescape("르 리클라이너 5관&#40;마이어사운드&#41;") ==
+          "르 리클라이너 5관(마이어사운드)");
+    CHECK(html_unescape("A &amp; B &lt;C&gt; &quot;D&quot; &#x41;&#39;") == "A & B <C> \"D\" A'");
+    CHECK(html_unescape("&#xD800;x") == "\xEF\xBF\xBDx");
+    CHECK(html_unescape("&#0;&#1114112;") == "\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(html_unescape("&unknown; & &#zz; &") == "&unknown; & &#zz; &");
+    CHECK(is_valid_utf8(html_unescape("&#xDFFF;&#128512;")));
+}

@@ -1,0 +1,337 @@
+#include "source/megabox.hpp"
+
+#include "config_reader.hpp"
+#include "http.hpp"
+#include "json_answer.hpp"
+#include "source/chain.hpp"
+#include "text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace alimi {
+
+namespace {
+
+using json = nlohmann::json;
+
+SourceError bad_answer(const std::string &why) {
+    return {Outcome::permanent, "unexpected Megabox answer: " + why};
+}
+
+// A field as text: strings (HTML references decoded), numbers as written, else "".
+std::string field(const json &row, const char *key) {
+    if (!row.is_object() || !row.contains(key))
+        return "";
+    const auto &v = row[key];
+    if (v.is_string())
+        return html_unescape(v.get<std::string>());
+    return v.is_number() ? v.dump() : "";
+}
+
+int count(const json &row, const char *key) {
+    const auto text = field(row, key);
+    if (text.empty() || text.size() > 6 || !std::all_of(text.begin(), text.end(), ::isdigit))
+        return -1;
+    return std::stoi(text);
+}
+
+// "15:50" as sent, "1550" or "930" from other clients; "" when neither.
+std::string clock(std::string t) {
+    std::erase(t, ':');
+    if (t.size() == 3)
+        t = "0" + t;
+    if (t.size() != 4 || !std::all_of(t.begin(), t.end(), ::isdigit))
+        return "";
+    return t.substr(0, 2) + ":" + t.substr(2);
+}
+
+const json &list_of(const json &data, const char *key) {
+    static const json k_empty = json::array();
+    return data.contains(key) && data[key].is_array() ? data[key] : k_empty;
+}
+
+Opening showing_from(const json &row, const std::string &date) {
+    Opening o;
+    o.date = date;
+    o.time = clock(field(row, "playStartTime"));
+    o.key = field(row, "playSchdlNo");
+    if (o.key.empty()) // peers' fallback; playSchdlNo is on every real row
+        o.key = fmt::format("{}|{}|{}", field(row, "playDe"), o.time, field(row, "theabNo"));
+    o.movie = field(row, "movieNm");
+    o.movie_code = field(row, "rpstMovieNo");
+    if (o.movie_code.empty())
+        o.movie_code = field(row, "movieNo");
+    o.screen = field(row, "theabExpoNm");
+    o.seats_free = count(row, "restSeatCnt");
+    o.seats_total = count(row, "totSeatCnt");
+    if (const auto no = field(row, "playSchdlNo"); !no.empty())
+        o.link = "https://www.megabox.co.kr/bookingByPlaySchdlNo?playSchdlNo=" + url_encode(no);
+    return o;
+}
+
+bool wanted(const json &row, const std::string &branch, const std::string &kind,
+            const std::string &movie) {
+    return field(row, "brchNo") == branch && field(row, "bokdAbleAt") != "N" &&
+           (kind.empty() || field(row, "theabKindCd") == kind) &&
+           (movie.empty() || field(row, "movieNo") == movie || field(row, "rpstMovieNo") == movie);
+}
+
+class MegaboxPlan final : public DateSweepPlan {
+  public:
+    using DateSweepPlan::DateSweepPlan;
+
+  private:
+    HttpRequest strip_request() const override {
+        return megabox_request(m_target.settings.api, m_target.theater, today());
+    }
+    tl::expected<DateStrip, SourceError> parse_strip(const std::string &body) override {
+        return parse_megabox_dates(body);
+    }
+    HttpRequest day_request(const std::string &iso_date) const override {
+        return megabox_request(m_target.settings.api, m_target.theater, iso_date);
+    }
+    tl::expected<ShowingPage, SourceError> parse_day(const std::string &body) const override {
+        return parse_megabox_showings(body, m_target.theater, megabox_kind_code(m_target.screen),
+                                      m_target.movie);
+    }
+};
+
+} // namespace
+
+HttpRequest megabox_request(const std::string &api, const std::string &branch,
+                            const std::string &iso_date) {
+    // The site's own quick-booking page sends these; unused slots stay empty.
+    const json body = {{"playDe", compact_from_iso(iso_date)},
+                       {"brchNoListCnt", 1},
+                       {"brchNo1", branch},
+                       {"areaCd1", ""},
+                       {"spclbYn1", "N"},
+                       {"theabKindCd1", ""},
+                       {"brchAll", ""},
+                       {"brchSpcl", ""},
+                       {"arrMovieNo", ""},
+                       {"movieNo1", ""},
+                       {"sellChnlCd", ""}};
+    HttpRequest r;
+    r.method = "POST";
+    r.url = api + "/on/oh/ohb/SimpleBooking/selectBokdList.do";
+    r.body = body.dump();
+    r.expect = Expect::json;
+    r.refine = megabox_refine_answer;
+    r.headers = {"Content-Type: application/json; charset=UTF-8",
+                 "Accept: application/json, text/javascript, */*; q=0.01",
+                 "X-Requested-With: XMLHttpRequest", "Origin: " + api,
+                 "Referer: " + api + "/on/oh/ohb/SimpleBooking/simpleBookingPage.do"};
+    return r;
+}
+
+void megabox_refine_answer(HttpResult &answer) {
+    if (trim(strip_bom(answer.body)).starts_with("Workload is so high")) {
+        answer.outcome = Outcome::rate_limited;
+        answer.error = "rate limited by the server (Megabox: \"Workload is so high\")";
+    }
+}
+
+tl::expected<json, SourceError> megabox_data(std::string_view body) {
+    auto parsed = parse_json_answer(body);
+    if (!parsed)
+        return tl::unexpected(bad_answer(parsed.error()));
+    auto data = std::move(*parsed);
+    if (data.is_object() && data.contains("megaMap") && data["megaMap"].is_object())
+        data = json(data["megaMap"]);
+    if (!data.is_object())
+        return tl::unexpected(bad_answer("not a JSON object"));
+    const auto stat = field(data, "statCd");
+    if (!stat.empty() && stat != "0")
+        return tl::unexpected(
+            SourceError{Outcome::permanent, fmt::format("Megabox said {}: {}", one_line(stat, 20),
+                                                        one_line(field(data, "msg")))});
+    return data;
+}
+
+tl::expected<DateStrip, SourceError> parse_megabox_dates(std::string_view body) {
+    auto data = megabox_data(body);
+    if (!data)
+        return tl::unexpected(data.error());
+    if (!data->contains("movieFormDeList"))
+        return tl::unexpected(bad_answer("no movieFormDeList"));
+    DateStrip strip;
+    for (const auto &d : list_of(*data, "movieFormDeList")) {
+        const auto ymd = field(d, "playDe");
+        const auto date = parse_yyyymmdd(ymd);
+        if (!date)
+            return tl::unexpected(
+                bad_answer(fmt::format("playDe '{}' is not a date", one_line(ymd, 20))));
+        if (field(d, "formAt") == "Y")
+            strip.dates.push_back(iso_date(*date));
+    }
+    std::sort(strip.dates.begin(), strip.dates.end());
+    strip.dates.erase(std::unique(strip.dates.begin(), strip.dates.end()), strip.dates.end());
+    return strip;
+}
+
+tl::expected<ShowingPage, SourceError> parse_megabox_showings(std::string_view body,
+                                                              const std::string &branch,
+                                                              const std::string &kind,
+                                                              const std::string &movie) {
+    auto data = megabox_data(body);
+    if (!data)
+        return tl::unexpected(data.error());
+    if (!data->contains("movieFormList"))
+        return tl::unexpected(bad_answer("no movieFormList"));
+    ShowingPage page;
+    for (const auto &row : list_of(*data, "movieFormList")) {
+        if (!wanted(row, branch, kind, movie))
+            continue; // only kept rows must be well formed
+        const auto date = parse_yyyymmdd(field(row, "playDe"));
+        if (!date)
+            return tl::unexpected(bad_answer("a showing without a valid playDe"));
+        if (const auto name = field(row, "brchNm"); !name.empty())
+            page.theater_name = name;
+        page.showings.push_back(showing_from(row, iso_date(*date)));
+    }
+    return page;
+}
+
+tl::expected<std::vector<TheaterInfo>, SourceError> parse_megabox_branches(std::string_view body) {
+    auto data = megabox_data(body);
+    if (!data)
+        return tl::unexpected(data.error());
+    std::vector<TheaterInfo> out;
+    for (const auto &b : list_of(*data, "areaBrchList"))
+        if (!field(b, "brchNo").empty())
+            out.push_back({field(b, "brchNo"), field(b, "brchNm"), field(b, "areaCdNm"), ""});
+    if (out.empty())
+        return tl::unexpected(bad_answer("no areaBrchList"));
+    return out;
+}
+
+tl::expected<std::vector<MovieInfo>, SourceError> parse_megabox_movies(std::string_view body) {
+    auto data = megabox_data(body);
+    if (!data)
+        return tl::unexpected(data.error());
+    std::vector<MovieInfo> out;
+    std::set<std::string> seen;
+    for (const auto &m : list_of(*data, "movieList")) {
+        auto code = field(m, "rpstMovieNo");
+        if (code.empty())
+            code = field(m, "movieNo");
+        if (!code.empty() && seen.insert(code).second)
+            out.push_back({code, field(m, "movieNm"), "", false});
+    }
+    return out;
+}
+
+std::string megabox_kind_code(const std::string &screen) {
+    if (screen == "dolby")
+        return "DBC";
+    if (screen == "mx4d")
+        return "MX4D";
+    if (screen == "dolby-atmos")
+        return "MX";
+    return "";
+}
+
+namespace {
+
+bool is_branch_code(std::string_view s) {
+    return s.size() == 4 && std::all_of(s.begin(), s.end(), ::isdigit);
+}
+
+// Movies on the branch's first open date, in the screen's halls: what `movies` marks as here.
+std::set<std::string> playing_here(HttpClient &http, const DiscoverOptions &opt,
+                                   const std::string &branch, const std::string &screen,
+                                   const HttpRequest &req, const HttpResult &answer) {
+    std::set<std::string> out;
+    auto strip = parse_answer<DateStrip>(req, answer, parse_megabox_dates);
+    if (!strip || strip->dates.empty())
+        return out;
+    const auto day = megabox_request(opt.api, branch, strip->dates.front());
+    const auto page = parse_answer<ShowingPage>(day, http.perform({day}).at(0), [&](auto body) {
+        return parse_megabox_showings(body, branch, megabox_kind_code(screen), "");
+    });
+    if (page)
+        for (const auto &s : page->showings)
+            out.insert(s.movie_code);
+    return out;
+}
+
+class MegaboxChain final : public Chain {
+  public:
+    std::string_view name() const override { return "megabox"; }
+    std::string_view display_name() const override { return "메가박스"; }
+    std::string_view opening_phrase() const override { return "예매 오픈"; }
+    std::string_view section() const override { return "megabox"; }
+    const std::vector<std::string> &screens() const override {
+        static const std::vector<std::string> k_screens = {"dolby", "mx4d", "dolby-atmos"};
+        return k_screens;
+    }
+    std::string screen_label(const std::string &screen) const override {
+        return screen == "dolby" ? "DOLBY CINEMA" : screen == "mx4d" ? "MX4D" : "DOLBY ATMOS";
+    }
+    ChainSettings defaults() const override { return {"https://www.megabox.co.kr", 3, {}}; }
+    void read_section(TableReader &r, ChainSettings &d) const override {
+        d.api = read_endpoint(r, "api", d.api, "[megabox]");
+        r.integer("dates_per_run", d.dates_per_run, 1, 31);
+    }
+    void read_target(TableReader &r, const ChainSettings &d, TargetConfig &t) const override {
+        t.settings = d;
+        r.integer("dates_per_run", t.settings.dates_per_run, 1, 31);
+        t.settings.api = read_endpoint(r, "api", d.api, fmt::format("target '{}'", t.name));
+    }
+    void check_target(TableReader &r, const TargetConfig &t) const override {
+        if (t.theater.empty())
+            r.error(nullptr, fmt::format("target '{}' is missing 'theater'", t.name));
+        else if (!is_branch_code(t.theater))
+            r.error(r.find_node("theater"),
+                    fmt::format("target '{}': {}", t.name, theater_code_problem(t.theater)));
+        check_screen(r, t);
+        if (!t.movie.empty() && !std::all_of(t.movie.begin(), t.movie.end(), ::isdigit))
+            r.error(r.find_node("movie"),
+                    fmt::format("target '{}': movie code '{}' must be digits", t.name, t.movie));
+    }
+    std::unique_ptr<SourcePlan> make_plan(const TargetConfig &t,
+                                          const PlanContext &ctx) const override {
+        return std::make_unique<MegaboxPlan>(t, ctx);
+    }
+    int list_theaters(const DiscoverOptions &opt, const std::string &query,
+                      std::ostream &out) const override {
+        HttpClient http(opt.http);
+        const auto req = megabox_request(opt.api, "1351", iso_date(kst_date(now_utc())));
+        const auto all = parse_answer<std::vector<TheaterInfo>>(req, http.perform({req}).at(0),
+                                                                parse_megabox_branches);
+        return all ? print_theaters(*all, query, opt.json, out) : 1;
+    }
+    int list_movies(const DiscoverOptions &opt, const std::string &theater,
+                    const std::string &screen, std::ostream &out) const override {
+        HttpClient http(opt.http);
+        const auto req = megabox_request(opt.api, theater, iso_date(kst_date(now_utc())));
+        const auto answer = http.perform({req}).at(0);
+        auto movies = parse_answer<std::vector<MovieInfo>>(req, answer, parse_megabox_movies);
+        if (!movies)
+            return 1;
+        const auto here = playing_here(http, opt, theater, screen, req, answer);
+        for (auto &m : *movies)
+            m.playing_here = here.contains(m.code);
+        return print_movies(*movies, opt.json, out);
+    }
+    std::string theater_code_problem(std::string_view code) const override {
+        if (is_branch_code(code))
+            return "";
+        return fmt::format("Megabox branch number '{}' must be 4 digits, like 1351 (see: alimi "
+                           "theaters --chain megabox)",
+                           one_line(code, 40));
+    }
+};
+
+} // namespace
+
+const Chain &megabox_chain() {
+    static const MegaboxChain k_chain;
+    return k_chain;
+}
+
+} // namespace alimi
