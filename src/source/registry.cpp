@@ -6,6 +6,7 @@
 #include "http_policy.hpp"
 #include "source/cgv.hpp"
 #include "source/cgv_legacy.hpp"
+#include "source/lotte.hpp"
 #include "source/megabox.hpp"
 
 #include "text.hpp"
@@ -19,6 +20,7 @@ const std::vector<const Chain *> &chains() {
         &cgv_chain(),
         &cgv_legacy_chain(),
         &megabox_chain(),
+        &lotte_chain(),
     };
     return k_chains;
 }

@@ -1,0 +1,381 @@
+#include "source/lotte.hpp"
+
+#include "config_reader.hpp"
+#include "http.hpp"
+#include "json_answer.hpp"
+#include "source/chain.hpp"
+#include "text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace alimi {
+
+namespace {
+
+using json = nlohmann::json;
+
+SourceError bad_answer(const std::string &why) {
+    return {Outcome::permanent, "unexpected Lotte Cinema answer: " + why};
+}
+
+std::string field(const json &row, const char *key) {
+    if (!row.is_object() || !row.contains(key))
+        return "";
+    const auto &v = row[key];
+    if (v.is_string())
+        return html_unescape(v.get<std::string>());
+    return v.is_number() || v.is_boolean() ? v.dump() : "";
+}
+
+int count(const json &row, const char *key) {
+    const auto text = field(row, key);
+    if (text.empty() || text.size() > 6 || !std::all_of(text.begin(), text.end(), ::isdigit))
+        return -1;
+    return std::stoi(text);
+}
+
+// X.Items[], X.X.Items[] or X.Items.Items[]: Lotte wraps its lists once or twice.
+const json &items(const json &data, const char *key) {
+    static const json k_empty = json::array();
+    const json *at = data.is_object() && data.contains(key) ? &data[key] : &k_empty;
+    for (int hop = 0; hop < 3 && at->is_object(); ++hop)
+        at = at->contains("Items") ? &(*at)["Items"] : at->contains(key) ? &(*at)[key] : &k_empty;
+    return at->is_array() ? *at : k_empty;
+}
+
+// "2026-12-24" or "2026-12-24 오전 12:00:00": the date part, checked.
+std::string iso_of(const std::string &text) {
+    const auto date = text.substr(0, text.find(' '));
+    const auto d = parse_yyyymmdd(compact_from_iso(date));
+    return d && date.size() == 10 ? iso_date(*d) : "";
+}
+
+std::string screen_name(const json &row) {
+    const auto hall = field(row, "ScreenNameKR");
+    const auto division = field(row, "ScreenDivisionNameKR");
+    if (field(row, "ScreenDivisionCode") == "100" || division.empty() || division == hall)
+        return hall;
+    return division + " " + hall;
+}
+
+Opening showing_from(const json &row, const std::string &date) {
+    Opening o;
+    o.date = date;
+    o.time = field(row, "StartTime");
+    // CinemaID + ScreenID + PlayDt + PlaySequence is what the site books by; with the start time,
+    // a renumbered sequence cannot hide a new showing under an old key.
+    o.key = fmt::format("{}|{}|{}|{}|{}", field(row, "CinemaID"), field(row, "ScreenID"), date,
+                        field(row, "PlaySequence"), o.time);
+    o.movie = field(row, "MovieNameKR");
+    o.movie_code = field(row, "RepresentationMovieCode");
+    if (o.movie_code.empty())
+        o.movie_code = field(row, "MovieCode");
+    o.screen = screen_name(row);
+    o.seats_free = count(row, "BookingSeatCount"); // the seats still free, despite its name
+    o.seats_total = count(row, "TotalSeatCount");
+    o.link = fmt::format("https://www.lottecinema.co.kr/NLCHS/ticketing?link_screenId={}"
+                         "&link_cinemaCode={}&link_movieCd={}&link_date={}&link_time={}"
+                         "&link_channelCode=naver",
+                         url_encode(field(row, "ScreenID")), url_encode(field(row, "CinemaID")),
+                         url_encode(o.movie_code), date, url_encode(o.time));
+    return o;
+}
+
+bool wanted(const json &row, const std::string &cinema_id, const std::vector<int> &divisions,
+            const std::string &movie) {
+    const auto division = field(row, "ScreenDivisionCode");
+    const bool hall =
+        divisions.empty() || std::any_of(divisions.begin(), divisions.end(),
+                                         [&](int d) { return division == std::to_string(d); });
+    return field(row, "CinemaID") == cinema_id && field(row, "IsBookingYN") != "N" && hall &&
+           (movie.empty() || field(row, "RepresentationMovieCode") == movie ||
+            field(row, "MovieCode") == movie);
+}
+
+// The bare CinemaID of a target's theater ("1016" of "1|0001|1016").
+std::string cinema_id_of(const std::string &theater) {
+    return theater.substr(theater.rfind('|') + 1);
+}
+
+class LottePlan final : public DateSweepPlan {
+  public:
+    using DateSweepPlan::DateSweepPlan;
+
+  private:
+    HttpRequest strip_request() const override {
+        return lotte_ticketing_page(m_target.settings.api);
+    }
+    tl::expected<DateStrip, SourceError> parse_strip(const std::string &body) override {
+        auto page = parse_lotte_page(body, m_target.theater);
+        if (!page)
+            return tl::unexpected(page.error());
+        m_composite = page->composite;
+        return page->strip;
+    }
+    HttpRequest day_request(const std::string &iso_date) const override {
+        return lotte_play_sequence(m_target.settings.api, m_composite, iso_date, m_target.movie);
+    }
+    tl::expected<ShowingPage, SourceError> parse_day(const std::string &body) const override {
+        return parse_lotte_showings(body, cinema_id_of(m_target.theater),
+                                    lotte_divisions(m_target.screen), m_target.movie);
+    }
+
+    std::string m_composite;
+};
+
+} // namespace
+
+HttpRequest lotte_request(const std::string &api, const json &params) {
+    HttpRequest r;
+    r.method = "POST";
+    r.url = api + "/LCWS/Ticketing/TicketingData.aspx";
+    r.body = "paramList=" + url_encode(params.dump());
+    r.expect = Expect::json;
+    r.headers = {"Content-Type: application/x-www-form-urlencoded; charset=UTF-8",
+                 "Accept: application/json, text/plain, */*", "Origin: " + api,
+                 "Referer: " + api + "/NLCHS/Ticketing"};
+    return r;
+}
+
+HttpRequest lotte_ticketing_page(const std::string &api) {
+    return lotte_request(api, {{"MethodName", "GetTicketingPageTOBE"},
+                               {"channelType", "HO"},
+                               {"osType", "W"},
+                               {"osVersion", ""},
+                               {"memberOnNo", "0"}});
+}
+
+HttpRequest lotte_play_sequence(const std::string &api, const std::string &composite,
+                                const std::string &iso_date, const std::string &movie) {
+    return lotte_request(api, {{"MethodName", "GetPlaySequence"},
+                               {"channelType", "HO"},
+                               {"osType", "W"},
+                               {"osVersion", ""},
+                               {"playDate", iso_date},
+                               {"cinemaID", composite},
+                               {"representationMovieCode", movie}});
+}
+
+tl::expected<json, SourceError> lotte_data(std::string_view body) {
+    auto parsed = parse_json_answer(body);
+    if (!parsed)
+        return tl::unexpected(bad_answer(parsed.error()));
+    if (!parsed->is_object())
+        return tl::unexpected(bad_answer("not a JSON object"));
+    if (lower_ascii(field(*parsed, "IsOK")) != "true")
+        return tl::unexpected(SourceError{
+            Outcome::permanent,
+            fmt::format("Lotte Cinema said: {}", one_line(field(*parsed, "ResultMessage")))});
+    return std::move(*parsed);
+}
+
+tl::expected<LotteStrip, SourceError> parse_lotte_page(std::string_view body,
+                                                       const std::string &cinema) {
+    auto data = lotte_data(body);
+    if (!data)
+        return tl::unexpected(data.error());
+    LotteStrip out;
+    out.composite = cinema.find('|') == std::string::npos ? "" : cinema;
+    for (const auto &c : items(*data, "Cinemas"))
+        if (field(c, "CinemaID") == cinema_id_of(cinema) && field(c, "DivisionCode") != "2") {
+            out.strip.theater_name = field(c, "CinemaNameKR");
+            if (out.composite.empty())
+                out.composite = fmt::format("{}|{}|{}", field(c, "DivisionCode"),
+                                            field(c, "DetailDivisionCode"), field(c, "CinemaID"));
+        }
+    if (out.composite.empty())
+        return tl::unexpected(SourceError{
+            Outcome::permanent, fmt::format("cinema {} is not in Lotte Cinema's list (see: alimi "
+                                            "theaters --chain lotte)",
+                                            one_line(cinema, 30))});
+    for (const auto &d : items(*data, "MoviePlayDates")) {
+        const auto date = iso_of(field(d, "PlayDate"));
+        if (date.empty())
+            return tl::unexpected(bad_answer("a PlayDate that is not a date"));
+        if (field(d, "IsPlayDate") == "Y")
+            out.strip.dates.push_back(date);
+    }
+    std::sort(out.strip.dates.begin(), out.strip.dates.end());
+    out.strip.dates.erase(std::unique(out.strip.dates.begin(), out.strip.dates.end()),
+                          out.strip.dates.end());
+    return out;
+}
+
+tl::expected<ShowingPage, SourceError> parse_lotte_showings(std::string_view body,
+                                                            const std::string &cinema_id,
+                                                            const std::vector<int> &divisions,
+                                                            const std::string &movie) {
+    auto data = lotte_data(body);
+    if (!data)
+        return tl::unexpected(data.error());
+    if (!data->contains("PlaySeqs"))
+        return tl::unexpected(bad_answer("no PlaySeqs"));
+    ShowingPage page;
+    for (const auto &row : items(*data, "PlaySeqs")) {
+        if (!wanted(row, cinema_id, divisions, movie))
+            continue; // only kept rows must be well formed
+        const auto date = iso_of(field(row, "PlayDt"));
+        if (date.empty())
+            return tl::unexpected(bad_answer("a showing without a valid PlayDt"));
+        if (const auto name = field(row, "CinemaNameKR"); !name.empty())
+            page.theater_name = name;
+        page.showings.push_back(showing_from(row, date));
+    }
+    return page;
+}
+
+tl::expected<std::vector<TheaterInfo>, SourceError> parse_lotte_cinemas(std::string_view body) {
+    auto data = lotte_data(body);
+    if (!data)
+        return tl::unexpected(data.error());
+    std::map<std::string, std::string> regions;
+    if (data->contains("CinemaDivison") && (*data)["CinemaDivison"].is_object())
+        for (const auto &a : items((*data)["CinemaDivison"], "AreaDivisions"))
+            regions[field(a, "DetailDivisionCode")] = field(a, "GroupNameKR");
+    std::vector<TheaterInfo> out;
+    for (const auto &c : items(*data, "Cinemas"))
+        if (field(c, "DivisionCode") != "2" && !field(c, "CinemaID").empty())
+            out.push_back({field(c, "CinemaID"), field(c, "CinemaNameKR"),
+                           regions[field(c, "DetailDivisionCode")], ""});
+    if (out.empty())
+        return tl::unexpected(bad_answer("no Cinemas"));
+    return out;
+}
+
+tl::expected<std::vector<MovieInfo>, SourceError> parse_lotte_movies(std::string_view body) {
+    auto data = lotte_data(body);
+    if (!data)
+        return tl::unexpected(data.error());
+    std::vector<MovieInfo> out;
+    std::set<std::string> seen;
+    for (const auto &m : items(*data, "Movies")) {
+        const auto code = field(m, "RepresentationMovieCode");
+        if (!code.empty() && seen.insert(code).second)
+            out.push_back({code, field(m, "MovieNameKR"), "", false});
+    }
+    return out;
+}
+
+std::vector<int> lotte_divisions(const std::string &screen) {
+    if (screen == "superplex")
+        return {940};
+    if (screen == "charlotte")
+        return {300, 301};
+    if (screen == "superled")
+        return {980, 988};
+    return {};
+}
+
+namespace {
+
+bool is_cinema_code(std::string_view s) {
+    const auto digits = [](std::string_view p) {
+        return !p.empty() && p.size() <= 6 && std::all_of(p.begin(), p.end(), ::isdigit);
+    };
+    const auto a = s.find('|'), b = s.rfind('|');
+    if (a == std::string_view::npos)
+        return digits(s);
+    return a != b && digits(s.substr(0, a)) && digits(s.substr(a + 1, b - a - 1)) &&
+           digits(s.substr(b + 1));
+}
+
+// Movies with showings in the screen's halls on the cinema's first open date.
+std::set<std::string> playing_here(HttpClient &http, const DiscoverOptions &opt,
+                                   const std::string &cinema, const std::string &screen,
+                                   const HttpRequest &req, const HttpResult &answer) {
+    std::set<std::string> out;
+    const auto strip = parse_answer<LotteStrip>(
+        req, answer, [&](std::string_view body) { return parse_lotte_page(body, cinema); });
+    if (!strip || strip->strip.dates.empty())
+        return out;
+    const auto day = lotte_play_sequence(opt.api, strip->composite, strip->strip.dates.front(), "");
+    const auto page = parse_answer<ShowingPage>(day, http.perform({day}).at(0), [&](auto body) {
+        return parse_lotte_showings(body, cinema_id_of(cinema), lotte_divisions(screen), "");
+    });
+    if (page)
+        for (const auto &s : page->showings)
+            out.insert(s.movie_code);
+    return out;
+}
+
+class LotteChain final : public Chain {
+  public:
+    std::string_view name() const override { return "lotte"; }
+    std::string_view display_name() const override { return "롯데시네마"; }
+    std::string_view opening_phrase() const override { return "예매 공개"; }
+    std::string_view section() const override { return "lotte"; }
+    const std::vector<std::string> &screens() const override {
+        static const std::vector<std::string> k_screens = {"superplex", "charlotte", "superled"};
+        return k_screens;
+    }
+    std::string screen_label(const std::string &screen) const override {
+        return screen == "superplex" ? "SUPERPLEX" : screen == "charlotte" ? "샤롯데" : "SUPER LED";
+    }
+    ChainSettings defaults() const override { return {"https://www.lottecinema.co.kr", 3, {}}; }
+    void read_section(TableReader &r, ChainSettings &d) const override {
+        d.api = read_endpoint(r, "api", d.api, "[lotte]");
+        r.integer("dates_per_run", d.dates_per_run, 1, 31);
+    }
+    void read_target(TableReader &r, const ChainSettings &d, TargetConfig &t) const override {
+        t.settings = d;
+        r.integer("dates_per_run", t.settings.dates_per_run, 1, 31);
+        t.settings.api = read_endpoint(r, "api", d.api, fmt::format("target '{}'", t.name));
+    }
+    void check_target(TableReader &r, const TargetConfig &t) const override {
+        if (t.theater.empty())
+            r.error(nullptr, fmt::format("target '{}' is missing 'theater'", t.name));
+        else if (!is_cinema_code(t.theater))
+            r.error(r.find_node("theater"),
+                    fmt::format("target '{}': {}", t.name, theater_code_problem(t.theater)));
+        check_screen(r, t);
+        if (!t.movie.empty() && !std::all_of(t.movie.begin(), t.movie.end(), ::isdigit))
+            r.error(r.find_node("movie"),
+                    fmt::format("target '{}': movie code '{}' must be digits", t.name, t.movie));
+    }
+    std::unique_ptr<SourcePlan> make_plan(const TargetConfig &t,
+                                          const PlanContext &ctx) const override {
+        return std::make_unique<LottePlan>(t, ctx);
+    }
+    int list_theaters(const DiscoverOptions &opt, const std::string &query,
+                      std::ostream &out) const override {
+        HttpClient http(opt.http);
+        const auto req = lotte_ticketing_page(opt.api);
+        const auto all = parse_answer<std::vector<TheaterInfo>>(req, http.perform({req}).at(0),
+                                                                parse_lotte_cinemas);
+        return all ? print_theaters(*all, query, opt.json, out) : 1;
+    }
+    int list_movies(const DiscoverOptions &opt, const std::string &theater,
+                    const std::string &screen, std::ostream &out) const override {
+        HttpClient http(opt.http);
+        const auto req = lotte_ticketing_page(opt.api);
+        const auto answer = http.perform({req}).at(0);
+        auto movies = parse_answer<std::vector<MovieInfo>>(req, answer, parse_lotte_movies);
+        if (!movies)
+            return 1;
+        const auto here = playing_here(http, opt, theater, screen, req, answer);
+        for (auto &m : *movies)
+            m.playing_here = here.contains(m.code);
+        return print_movies(*movies, opt.json, out);
+    }
+    std::string theater_code_problem(std::string_view code) const override {
+        if (is_cinema_code(code))
+            return "";
+        return fmt::format("Lotte Cinema cinema ID '{}' must be digits like 1016, or "
+                           "division|detail|id like 1|0001|1016 (see: alimi theaters --chain "
+                           "lotte)",
+                           one_line(code, 40));
+    }
+};
+
+} // namespace
+
+const Chain &lotte_chain() {
+    static const LotteChain k_chain;
+    return k_chain;
+}
+
+} // namespace alimi
