@@ -223,21 +223,36 @@ DiscoverOptions discover_options(const Globals &g, const Chain &chain, const std
     return opt;
 }
 
-int cmd_theaters(const Globals &g, const std::string &query, const std::string &api, bool json) {
-    const auto &chain = default_chain();
-    return chain.list_theaters(discover_options(g, chain, api, json), query, std::cout);
+// What `--chain` names: one of the registered chains (cgv when not given).
+struct DiscoverArgs {
+    std::string chain, api;
+    bool json = false;
+};
+
+const Chain &chosen_chain(const std::string &name) {
+    if (name.empty())
+        return default_chain();
+    const auto *chain = find_chain(name);
+    if (!chain)
+        throw UsageError(fmt::format("unknown chain '{}' (one of {})", name, chain_names()));
+    return *chain;
+}
+
+int cmd_theaters(const Globals &g, const std::string &query, const DiscoverArgs &d) {
+    const auto &chain = chosen_chain(d.chain);
+    return chain.list_theaters(discover_options(g, chain, d.api, d.json), query, std::cout);
 }
 
 int cmd_movies(const Globals &g, const std::string &theater, const std::string &screen,
-               const std::string &api, bool json) {
-    const auto &chain = default_chain();
+               const DiscoverArgs &d) {
+    const auto &chain = chosen_chain(d.chain);
     if (auto problem = chain.theater_code_problem(theater); !problem.empty())
         throw UsageError(problem);
     const auto &screens = chain.screens();
     if (!screen.empty() && std::find(screens.begin(), screens.end(), screen) == screens.end())
-        throw UsageError(
-            fmt::format("unknown screen '{}' (one of {})", screen, fmt::join(screens, ", ")));
-    return chain.list_movies(discover_options(g, chain, api, json), theater, screen, std::cout);
+        throw UsageError(fmt::format("unknown screen '{}' for {} (one of {})", screen, chain.name(),
+                                     fmt::join(screens, ", ")));
+    return chain.list_movies(discover_options(g, chain, d.api, d.json), theater, screen, std::cout);
 }
 
 // Runs the chosen command, turning exceptions into the documented exit codes, each said once.
@@ -264,7 +279,9 @@ template <typename F> int guarded(F &&command) {
 
 int run_cli(int argc, char **argv) {
     CLI::App app{
-        "alimi: tells you the moment movie booking opens at CGV (IMAX, 4DX, SCREENX, ...).\n"
+        "alimi: tells you the moment movie booking opens at CGV, Megabox and Lotte Cinema (IMAX, "
+        "4DX, "
+        "Dolby Cinema, SuperPlex, ...).\n"
         "Exit status: 0 ok, 1 a target failed or a push is pending, 2 usage or config error, "
         "3 state database error.",
         "alimi"};
@@ -319,21 +336,26 @@ int run_cli(int argc, char **argv) {
         app.add_subcommand("notify-test", "Send a test push to every notifier (or the named ones)");
     n->add_option("NOTIFIER", notifier_names, "Notifier names");
 
-    std::string api, query, theater, screen;
-    bool discover_json = false;
-    auto *th = app.add_subcommand("theaters", "Look up CGV theater codes on the current site");
+    std::string query, theater, screen;
+    DiscoverArgs discover;
+    const auto chains_help = "Cinema chain: " + chain_names() + " (default cgv)";
+    const auto api_help = std::string("API base (default: the chain's table in the config, e.g. "
+                                      "[cgv] api, or the chain's own site)");
+    auto *th = app.add_subcommand("theaters", "Look up theater codes (CGV by default)");
     th->add_option("QUERY", query, "Part of a theater's name (Korean is fine) or its code");
-    th->add_flag("--json", discover_json, "A JSON array instead of lines");
-    th->add_option("--api", api,
-                   "API base (default: [cgv] api of the config, or https://cgv.co.kr/api/v1)");
+    th->add_option("--chain", discover.chain, chains_help);
+    th->add_flag("--json", discover.json, "A JSON array instead of lines");
+    th->add_option("--api", discover.api, api_help);
     auto *mv = app.add_subcommand(
         "movies", "List bookable movies with their codes, and whether they play at THEATER");
-    mv->add_option("THEATER", theater, "Theater code, e.g. 0013")->required();
+    mv->add_option("THEATER", theater, "Theater code: 0013 (CGV), 1351 (Megabox), 1016 (Lotte)")
+        ->required();
     mv->add_option("--screen", screen,
-                   "Only movies shown on this screen: imax, 4dx, screenx, dolby");
-    mv->add_flag("--json", discover_json, "A JSON array instead of the table");
-    mv->add_option("--api", api,
-                   "API base (default: [cgv] api of the config, or https://cgv.co.kr/api/v1)");
+                   "Only movies shown on this screen: imax, 4dx, screenx, dolby (cgv); dolby, "
+                   "mx4d, dolby-atmos (megabox); superplex, charlotte, superled (lotte)");
+    mv->add_option("--chain", discover.chain, chains_help);
+    mv->add_flag("--json", discover.json, "A JSON array instead of the table");
+    mv->add_option("--api", discover.api, api_help);
 
     try {
         app.parse(argc, argv);
@@ -359,9 +381,9 @@ int run_cli(int argc, char **argv) {
     if (n->parsed())
         return guarded([&] { return cmd_notify_test(g, notifier_names); });
     if (th->parsed())
-        return guarded([&] { return cmd_theaters(g, query, api, discover_json); });
+        return guarded([&] { return cmd_theaters(g, query, discover); });
     if (mv->parsed())
-        return guarded([&] { return cmd_movies(g, theater, screen, api, discover_json); });
+        return guarded([&] { return cmd_movies(g, theater, screen, discover); });
     return k_exit_usage;
 }
 

@@ -506,3 +506,127 @@ if __name__ == "__main__":
             time.sleep(3600)
     except KeyboardInterrupt:
         pass
+
+
+def html_refs(text):
+    """Megabox writes some characters of names as numeric references: ( ) : become &#40; &#41; &#58;."""
+    return text.replace("(", "&#40;").replace(")", "&#41;").replace(":", "&#58;")
+
+
+def mb_showing(day, start, movie_no, movie_nm, kind="DBC", hall="Dolby Cinema(MX4D)", branch="1351",
+               seq=1, rest=300, total=324, bookable="Y"):
+    """One showing of the Megabox world; the fake renders it as a movieFormList row."""
+    return {"day": day, "start": start, "movie_no": movie_no, "movie_nm": movie_nm, "kind": kind,
+            "hall": hall, "branch": branch, "seq": seq, "rest": rest, "total": total, "bookable": bookable}
+
+
+class FakeMegabox(FakeServer):
+    """POST /on/oh/ohb/SimpleBooking/selectBokdList.do (JSON body) like the site: a BOM, the branch's
+    date strip, the asked day's rows, every branch and the movie list, all from one world of
+    showings. `throttle` answers the plain-text "Workload is so high" with HTTP 200."""
+    PATH = "/on/oh/ohb/SimpleBooking/selectBokdList.do"
+    BRANCHES = [("1351", "코엑스", "서울"), ("0019", "남양주현대아울렛 스페이스원", "경기"), ("1372", "강남", "서울")]
+
+    def __init__(self, port=0):
+        super().__init__(port)
+        self.world = [mb_showing(1, "10:00", "26018900", "아바타: 불과 재"),
+                      mb_showing(2, "15:50", "26018900", "아바타: 불과 재", seq=2),
+                      mb_showing(2, "12:00", "26020100", "위키드", kind="NOR", hall="3관")]
+        self.throttle = False
+
+    def row(self, s):
+        day = ymd(s["day"])
+        name = dict((b, n) for b, n, _ in self.BRANCHES)[s["branch"]]
+        return {"areaCd": "10", "brchNo": s["branch"], "brchNm": name,
+                "playSchdlNo": f"{day[2:]}{s['branch']}{s['seq']:03}", "theabNo": "03",
+                "theabExpoNm": html_refs(s["hall"]), "theabKindCd": s["kind"], "playDe": day,
+                "playStartTime": s["start"], "movieNm": html_refs(s["movie_nm"]), "movieNo": s["movie_no"],
+                "rpstMovieNo": s["movie_no"], "restSeatCnt": s["rest"], "totSeatCnt": s["total"],
+                "bokdAbleAt": s["bookable"]}
+
+    def answer(self, rec):
+        if rec.method != "POST" or rec.path != self.PATH:
+            return Reply(404, "<html>404</html>", content_type="text/html")
+        if self.throttle:
+            return Reply(200, "Workload is so high", content_type="text/html;charset=UTF-8")
+        ask = json.loads(rec.body)
+        branch, day = ask.get("brchNo1", ""), ask.get("playDe", "")
+        with self.lock:
+            mine = [s for s in self.world if s["branch"] == branch]
+            days = sorted({ymd(s["day"]) for s in mine})
+            rows = [self.row(s) for s in mine if ymd(s["day"]) == day]
+            movies = {s["movie_no"]: s["movie_nm"] for s in self.world}
+        strip = [{"playDe": d, "formAt": "Y"} for d in days] + [{"playDe": ymd(40), "formAt": "N"}]
+        body = {"statCd": 0, "msg": "정상적으로 조회되었습니다.", "movieFormDeList": strip, "movieFormList": rows,
+                "areaBrchList": [{"areaCd": "10", "areaCdNm": a, "brchNo": b, "brchNm": n, "brchFormAt": "Y"}
+                                 for b, n, a in self.BRANCHES],
+                "movieList": [{"movieNo": k, "movieNm": html_refs(v)} for k, v in movies.items()]}
+        return Reply(200, b"\xef\xbb\xbf" + json.dumps(body, ensure_ascii=False).encode(),
+                     content_type="application/json;charset=UTF-8")
+
+
+def lt_showing(day, start, movie_code, movie_nm, division=940, division_nm="수퍼플렉스", screen_id=101621,
+               screen_nm="21관", cinema=1016, seq=1, free=480, total=500, booking="Y"):
+    """One showing of the Lotte world; the fake renders it as a PlaySeqs row."""
+    return {"day": day, "start": start, "movie_code": movie_code, "movie_nm": movie_nm, "division": division,
+            "division_nm": division_nm, "screen_id": screen_id, "screen_nm": screen_nm, "cinema": cinema,
+            "seq": seq, "free": free, "total": total, "booking": booking}
+
+
+class FakeLotte(FakeServer):
+    """POST /LCWS/Ticketing/TicketingData.aspx with a paramList form field holding JSON, like the
+    site: GetTicketingPageTOBE (play dates, cinemas with the special-hall grouping repeated under
+    DivisionCode 2, movies) and GetPlaySequence (one cinema's day, which needs the composite id)."""
+    PATH = "/LCWS/Ticketing/TicketingData.aspx"
+    CINEMAS = [(1, "0001", 1016, "월드타워"), (2, "0940", 1016, "월드타워"), (1, "0001", 1013, "가산디지털")]
+
+    def __init__(self, port=0):
+        super().__init__(port)
+        self.world = [lt_showing(1, "10:00", "23816", "아바타: 불과 재"),
+                      lt_showing(2, "21:25", "23816", "아바타: 불과 재", seq=3),
+                      lt_showing(2, "11:00", "23900", "위키드", division=100, division_nm="일반", screen_id=101601,
+                                 screen_nm="1관")]
+
+    def answer(self, rec):
+        if rec.method != "POST" or rec.path != self.PATH:
+            return Reply(404, "<html>404</html>", content_type="text/html")
+        form = parse_qs(rec.body.decode("utf-8"))
+        params = json.loads((form.get("paramList") or form.get("ParamList") or ["{}"])[0])
+        method = params.get("MethodName")
+        if method == "GetTicketingPageTOBE":
+            return Reply(200, json.dumps(self.ticketing_page(), ensure_ascii=False))
+        if method == "GetPlaySequence":
+            return Reply(200, json.dumps(self.play_sequence(params), ensure_ascii=False))
+        return Reply(200, json.dumps({"IsOK": "false", "ResultMessage": f"unknown method {method}"}))
+
+    def ticketing_page(self):
+        with self.lock:
+            days = sorted({s["day"] for s in self.world})
+            movies = {s["movie_code"]: s["movie_nm"] for s in self.world}
+        dates = [{"PlayDate": f"{ymd(d)[:4]}-{ymd(d)[4:6]}-{ymd(d)[6:]}", "IsPlayDate": "Y"} for d in days]
+        return {"IsOK": "true", "ResultMessage": "SUCCESS", "ResultCode": None,
+                "MoviePlayDates": {"Items": {"Items": dates, "ItemCount": len(dates)}},
+                "CinemaDivison": {"AreaDivisions": {"Items": [{"DetailDivisionCode": "0001", "GroupNameKR": "서울"}]}},
+                "Cinemas": {"Cinemas": {"Items": [{"DivisionCode": a, "DetailDivisionCode": b, "CinemaID": c,
+                                                   "CinemaNameKR": n} for a, b, c, n in self.CINEMAS]}},
+                "Movies": {"Movies": {"Items": [{"RepresentationMovieCode": k, "MovieNameKR": v}
+                                                for k, v in movies.items()]}}}
+
+    def play_sequence(self, params):
+        composite = params.get("cinemaID", "")
+        if composite.count("|") != 2:  # the bare ID fails on the real site
+            return {"IsOK": "false", "ResultMessage": "잘못된 영화관 정보입니다."}
+        cinema = int(composite.split("|")[2])
+        day = params.get("playDate", "")
+        with self.lock:
+            rows = [s for s in self.world if s["cinema"] == cinema and
+                    f"{ymd(s['day'])[:4]}-{ymd(s['day'])[4:6]}-{ymd(s['day'])[6:]}" == day]
+        names = {c: n for _, _, c, n in self.CINEMAS}
+        items = [{"CinemaID": s["cinema"], "CinemaNameKR": names[s["cinema"]], "MovieNameKR": s["movie_nm"],
+                  "RepresentationMovieCode": s["movie_code"], "MovieCode": s["movie_code"], "PlayDt": day,
+                  "ScreenID": s["screen_id"], "ScreenNameKR": s["screen_nm"], "ScreenDivisionCode": s["division"],
+                  "ScreenDivisionNameKR": s["division_nm"], "PlaySequence": s["seq"], "StartTime": s["start"],
+                  "TotalSeatCount": s["total"], "BookingSeatCount": s["free"], "IsBookingYN": s["booking"]}
+                 for s in rows]
+        return {"IsOK": "true", "ResultMessage": "SUCCESS", "PlaySeqsHeader": {"Items": []},
+                "PlaySeqs": {"Items": items, "ItemCount": len(items)}}

@@ -225,5 +225,6 @@ TEST_CASE("every registered chain is found by its source name, and nothing else 
     const auto problems = toml_problems("[[target]]\nname = \"a\"\nsource = \"lotte-x\"\n"
                                         "theater = \"0013\"\nscreen = \"imax\"\n");
     REQUIRE(problems.size() == 1);
-    CHECK(problems[0] == "c.toml:3: target 'a': unknown source 'lotte-x' (cgv, cgv-legacy, megabox or lotte)");
+    CHECK(problems[0] ==
+          "c.toml:3: target 'a': unknown source 'lotte-x' (cgv, cgv-legacy, megabox or lotte)");
 }
