@@ -31,6 +31,11 @@ std::string label(std::string_view v) {
     return out;
 }
 
+// A target's labels: its name and its chain, so dashboards can group by chain.
+std::string labels(const StatusRow &row) {
+    return fmt::format("target=\"{}\",chain=\"{}\"", label(row.health.name), label(row.source));
+}
+
 void target_card(std::ostringstream &o, const StatusRow &row, TimePoint now, double interval) {
     const auto &h = row.health;
     o << "<div class=\"t\"><div class=\"name\">" << html_escape(h.name) << "</div>"
@@ -169,16 +174,16 @@ std::string render_prometheus(const StatusReport &r) {
            "Unix time of the target's last successful check.");
     for (const auto &row : r.rows)
         if (row.health.last_success_at)
-            o << fmt::format("alimi_last_success_timestamp_seconds{{target=\"{}\"}} {}\n",
-                             label(row.health.name), to_unix(*row.health.last_success_at));
+            o << fmt::format("alimi_last_success_timestamp_seconds{{{}}} {}\n", labels(row),
+                             to_unix(*row.health.last_success_at));
     family("alimi_consecutive_failures", "gauge", "Failed checks of the target in a row.");
     for (const auto &row : r.rows)
-        o << fmt::format("alimi_consecutive_failures{{target=\"{}\"}} {}\n", label(row.health.name),
+        o << fmt::format("alimi_consecutive_failures{{{}}} {}\n", labels(row),
                          row.health.consecutive_failures);
     family("alimi_openings_total", "counter",
            "Openings found after the baseline (past days are pruned).");
     for (std::size_t i = 0; i < r.rows.size(); ++i)
-        o << fmt::format("alimi_openings_total{{target=\"{}\"}} {}\n", label(r.rows[i].health.name),
+        o << fmt::format("alimi_openings_total{{{}}} {}\n", labels(r.rows[i]),
                          i < r.found.size() ? r.found[i] : 0);
     family("alimi_pushes_total", "counter",
            "Pushes by result (finished pushes older than keep_days are pruned).");

@@ -63,8 +63,9 @@ def test_status_html_and_prom_by_command(case):
                  "alimi_pushes", "alimi_check_duration_seconds", "alimi_requests"):
         expect(name in families, f"{name} in {sorted(families)}")
     samples = {(s.name, tuple(sorted(s.labels.items()))): s.value for f in families.values() for s in f.samples}
-    expect(samples[("alimi_consecutive_failures", (("target", "yongsan-imax"),))] == 1, "failures gauge")
-    expect(samples[("alimi_openings_total", (("target", "yongsan-imax"),))] == 1, "one opening found")
+    target = (("chain", "cgv-legacy"), ("target", "yongsan-imax"))
+    expect(samples[("alimi_consecutive_failures", target)] == 1, "failures gauge, labelled by chain")
+    expect(samples[("alimi_openings_total", target)] == 1, "one opening found")
     expect(samples[("alimi_pushes_total", (("result", "delivered"),))] == 1, "one push delivered")
     host = f"127.0.0.1:{cgv.port}"
     expect(samples[("alimi_requests_total", (("host", host), ("outcome", "error")))] == 3, f"503s counted: {samples}")
@@ -79,7 +80,7 @@ def test_prometheus_file_is_refreshed_by_check(case):
     time.sleep(1.1)
     case.run("check", config=cfg)
     second = open(prom).read()
-    ts = lambda t: re.search(r'alimi_last_success_timestamp_seconds\{target="yongsan-imax"\} (\d+)', t).group(1)
+    ts = lambda t: re.search(r'alimi_last_success_timestamp_seconds\{target="yongsan-imax",chain="cgv-legacy"\} (\d+)', t).group(1)
     expect(int(ts(second)) > int(ts(first)), "refreshed each run")
 
 

@@ -64,8 +64,10 @@ TEST_CASE("the page escapes everything from CGV and the config") {
 TEST_CASE("Prometheus text has HELP and TYPE before samples and escaped labels") {
     const auto text = render_prometheus(report_with_one_target());
     CHECK(text.find("# TYPE alimi_consecutive_failures "
-                    "gauge\nalimi_consecutive_failures{target=\"a<b>\"} 2\n") != std::string::npos);
-    CHECK(text.find("alimi_openings_total{target=\"a<b>\"} 4\n") != std::string::npos);
+                    "gauge\nalimi_consecutive_failures{target=\"a<b>\",chain=\"cgv\"} 2\n") !=
+          std::string::npos);
+    CHECK(text.find("alimi_openings_total{target=\"a<b>\",chain=\"cgv\"} 4\n") !=
+          std::string::npos);
     CHECK(text.find("alimi_pushes_total{result=\"delivered\"} 7\n") != std::string::npos);
     CHECK(text.find("alimi_pushes_pending 1\n") != std::string::npos);
     CHECK(text.find("alimi_check_duration_seconds 0.250\n") != std::string::npos);
