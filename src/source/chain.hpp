@@ -58,6 +58,16 @@ class Chain {
     virtual std::string theater_code_problem(std::string_view code) const = 0;
 };
 
+// A chain configured like the newer sites: its table and targets take `api` and `dates_per_run`;
+// a target needs a theater in the chain's code form, and may name a screen and a numeric movie.
+class SiteChain : public Chain {
+  public:
+    std::string_view section() const override { return name(); }
+    void read_section(TableReader &r, ChainSettings &defaults) const override;
+    void read_target(TableReader &r, const ChainSettings &defaults, TargetConfig &t) const override;
+    void check_target(TableReader &r, const TargetConfig &t) const override;
+};
+
 // Every chain, in the order `source` errors list them.
 const std::vector<const Chain *> &chains();
 // The chain of that `source` value, or nullptr.

@@ -302,12 +302,11 @@ std::set<std::string> playing_here(HttpClient &http, const DiscoverOptions &opt,
     return out;
 }
 
-class LotteChain final : public Chain {
+class LotteChain final : public SiteChain {
   public:
     std::string_view name() const override { return "lotte"; }
     std::string_view display_name() const override { return "롯데시네마"; }
     std::string_view opening_phrase() const override { return "예매 공개"; }
-    std::string_view section() const override { return "lotte"; }
     const std::vector<std::string> &screens() const override {
         static const std::vector<std::string> k_screens = {"superplex", "charlotte", "superled"};
         return k_screens;
@@ -316,26 +315,6 @@ class LotteChain final : public Chain {
         return screen == "superplex" ? "SUPERPLEX" : screen == "charlotte" ? "샤롯데" : "SUPER LED";
     }
     ChainSettings defaults() const override { return {"https://www.lottecinema.co.kr", 3, {}}; }
-    void read_section(TableReader &r, ChainSettings &d) const override {
-        d.api = read_endpoint(r, "api", d.api, "[lotte]");
-        r.integer("dates_per_run", d.dates_per_run, 1, 31);
-    }
-    void read_target(TableReader &r, const ChainSettings &d, TargetConfig &t) const override {
-        t.settings = d;
-        r.integer("dates_per_run", t.settings.dates_per_run, 1, 31);
-        t.settings.api = read_endpoint(r, "api", d.api, fmt::format("target '{}'", t.name));
-    }
-    void check_target(TableReader &r, const TargetConfig &t) const override {
-        if (t.theater.empty())
-            r.error(nullptr, fmt::format("target '{}' is missing 'theater'", t.name));
-        else if (!is_cinema_code(t.theater))
-            r.error(r.find_node("theater"),
-                    fmt::format("target '{}': {}", t.name, theater_code_problem(t.theater)));
-        check_screen(r, t);
-        if (!t.movie.empty() && !std::all_of(t.movie.begin(), t.movie.end(), ::isdigit))
-            r.error(r.find_node("movie"),
-                    fmt::format("target '{}': movie code '{}' must be digits", t.name, t.movie));
-    }
     std::unique_ptr<SourcePlan> make_plan(const TargetConfig &t,
                                           const PlanContext &ctx) const override {
         return std::make_unique<LottePlan>(t, ctx);

@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace alimi {
 
 const std::vector<const Chain *> &chains() {
@@ -52,6 +54,28 @@ std::string read_endpoint(TableReader &r, const char *key, const std::string &fa
         r.error(r.find_node(key),
                 fmt::format("{}: {} must be an http:// or https:// URL", who, key));
     return url;
+}
+
+void SiteChain::read_section(TableReader &r, ChainSettings &d) const {
+    d.api = read_endpoint(r, "api", d.api, fmt::format("[{}]", section()));
+    r.integer("dates_per_run", d.dates_per_run, 1, 31);
+}
+
+void SiteChain::read_target(TableReader &r, const ChainSettings &d, TargetConfig &t) const {
+    t.settings = d;
+    r.integer("dates_per_run", t.settings.dates_per_run, 1, 31);
+    t.settings.api = read_endpoint(r, "api", d.api, fmt::format("target '{}'", t.name));
+}
+
+void SiteChain::check_target(TableReader &r, const TargetConfig &t) const {
+    if (t.theater.empty())
+        r.error(nullptr, fmt::format("target '{}' is missing 'theater'", t.name));
+    else if (auto problem = theater_code_problem(t.theater); !problem.empty())
+        r.error(r.find_node("theater"), fmt::format("target '{}': {}", t.name, problem));
+    check_screen(r, t);
+    if (!t.movie.empty() && !std::all_of(t.movie.begin(), t.movie.end(), ::isdigit))
+        r.error(r.find_node("movie"),
+                fmt::format("target '{}': movie code '{}' must be digits", t.name, t.movie));
 }
 
 std::string source_host(const TargetConfig &target) {

@@ -81,6 +81,10 @@ def test_megabox_throttle_cools_the_host_down_and_changes_nothing(case):
     case.db("DELETE FROM host_cooldowns")
     r3 = case.run("check", config=cfg)
     expect(r3.rc == 1 and "blocked" in r3.err and known(case) == before, "a block page is a block", r3)
+    case.db("DELETE FROM host_cooldowns")
+    mb.script("/", Reply(200, '{"statCd":0,"movieFormDeList":[{"playDe":"2026-13-45","formAt":"Y"}'))
+    r4 = case.run("check", config=cfg)
+    expect(r4.rc == 1 and "unexpected Megabox answer" in r4.err and known(case) == before, "garbage", r4)
 
 
 def test_megabox_discovery_lists_branches_and_movies(case):
@@ -129,6 +133,9 @@ def test_lotte_blocks_and_errors_change_nothing(case):
     lt.script("/", Reply(200, json.dumps({"IsOK": "false", "ResultMessage": "시스템 점검 중입니다."})))
     r = case.run("check", config=cfg)
     expect(r.rc == 1 and "Lotte Cinema said: 시스템 점검 중입니다." in r.err and known(case) == before, "", r)
+    lt.script("/", Reply(200, '{"IsOK":"true","MoviePlayDates":{"Items":{"Items":[{"PlayDate":"soon"'))
+    r = case.run("check", config=cfg)
+    expect(r.rc == 1 and "unexpected Lotte Cinema answer" in r.err and known(case) == before, "garbage", r)
     missing = case.write("m.toml", config("lotte", lt, ntfy, "9999"))
     r = case.run("check", config=missing)
     expect(r.rc == 1 and "cinema 9999 is not in Lotte Cinema's list" in r.err, "unknown cinema named", r)
