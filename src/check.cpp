@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <set>
 
 namespace alimi {
 
@@ -55,9 +56,10 @@ CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &opti
     CheckOutcome result;
     const auto now = now_utc();
     const auto started = std::chrono::steady_clock::now();
+    std::set<long long> tried; // pushes sent in this run: once per run, whatever they answered
     if (!options.dry_run) {
         follow_clock_jumps(store, now);
-        deliver_pending(cfg, store, now); // pushes left by earlier runs are the oldest news
+        deliver_pending(cfg, store, now, tried); // pushes left by earlier runs are the oldest news
     }
     HttpClient http(cfg.http);
     auto runs = in_transaction(store, options,
@@ -74,7 +76,7 @@ CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &opti
     out << json_lines << std::flush;
     if (options.dry_run)
         return result;
-    result.pushes_pending = deliver_pending(cfg, store, now);
+    result.pushes_pending = deliver_pending(cfg, store, now, tried);
     finish_run(cfg, store, http, now,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return result;

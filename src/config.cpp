@@ -79,12 +79,7 @@ TargetConfig read_target(const ConfigNode &node, const Config &cfg,
         t.movie = r.string("movie").value_or("");
     }
     t.chain->read_target(r, cfg.defaults_of(*t.chain), t);
-    if (auto notify = r.string_list("notify")) {
-        for (const auto &n : *notify)
-            if (!cfg.notifier(n))
-                r.error(r.find_node("notify"),
-                        fmt::format("target '{}': notify names '{}', which is no [[notifier]]",
-                                    t.name, n));
+    if (auto notify = read_notify_list(r, cfg, fmt::format("target '{}':", t.name))) {
         t.notify = *notify;
     } else {
         for (const auto &n : cfg.notifiers)

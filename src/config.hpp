@@ -113,6 +113,9 @@ class TableReader;
 NotifierConfig read_notifier(const ConfigNode &node, std::vector<std::string> &errors,
                              const EnvLookup &env);
 void read_alerts(TableReader &r, Config &cfg);
+// A `notify` list: every name a [[notifier]], none twice; who starts each error.
+std::optional<std::vector<std::string>> read_notify_list(TableReader &r, const Config &cfg,
+                                                         const std::string &who);
 
 // A target's screen must be one of its chain's: the error names them.
 void check_screen(TableReader &r, const TargetConfig &t);

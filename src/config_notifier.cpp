@@ -5,6 +5,8 @@
 #include "config_reader.hpp"
 #include "notify/channel.hpp"
 
+#include <set>
+
 namespace alimi {
 
 // A secret from KEY or KEY_env (the name of an environment variable), never both.
@@ -17,14 +19,35 @@ std::string read_secret(TableReader &r, const std::string &key, const std::strin
     if (direct && var)
         r.error(r.find_node(key + "_env"),
                 fmt::format("{}: give {} or {}_env, not both", who, key, key));
-    if (var) {
-        const auto v = env(*var);
-        if (!v || v->empty())
-            r.error(r.find_node(key + "_env"),
-                    fmt::format("{}: environment variable {} ({}_env) is not set", who, *var, key));
-        return v.value_or("");
+    auto value = var ? env(*var).value_or("") : direct.value_or("");
+    if (var && value.empty())
+        r.error(r.find_node(key + "_env"),
+                fmt::format("{}: environment variable {} ({}_env) is not set", who, *var, key));
+    // Secrets end up in header lines and URLs: a line break would smuggle in another header.
+    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+        r.error(r.find_node(var ? key + "_env" : key),
+                fmt::format("{}: {} holds a line break or NUL; a secret is one line", who,
+                            var ? "the value of " + *var : key));
+        return "";
     }
-    return direct.value_or("");
+    return value;
+}
+
+std::optional<std::vector<std::string>> read_notify_list(TableReader &r, const Config &cfg,
+                                                         const std::string &who) {
+    auto notify = r.string_list("notify");
+    if (!notify)
+        return notify;
+    std::set<std::string> seen;
+    for (const auto &name : *notify) {
+        if (!cfg.notifier(name))
+            r.error(r.find_node("notify"),
+                    fmt::format("{} notify names '{}', which is no [[notifier]]", who, name));
+        // Listed twice would mean two pushes of one opening to one place.
+        if (!seen.insert(name).second)
+            r.error(r.find_node("notify"), fmt::format("{} notify names '{}' twice", who, name));
+    }
+    return notify;
 }
 
 NotifierConfig read_notifier(const ConfigNode &node, std::vector<std::string> &errors,
@@ -50,13 +73,8 @@ NotifierConfig read_notifier(const ConfigNode &node, std::vector<std::string> &e
 }
 
 void read_alerts(TableReader &r, Config &cfg) {
-    if (auto notify = r.string_list("notify")) {
-        for (const auto &name : *notify)
-            if (!cfg.notifier(name))
-                r.error(r.find_node("notify"),
-                        fmt::format("[alerts] notify names '{}', which is no [[notifier]]", name));
+    if (auto notify = read_notify_list(r, cfg, "[alerts]"))
         cfg.alerts.notify = *notify;
-    }
     r.integer("after", cfg.alerts.after, 1, 1000);
     r.finish();
 }

@@ -8,11 +8,16 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 namespace alimi {
 
 HttpSettings push_settings(const HttpSettings &s) {
     HttpSettings p = s;
     p.min_gap = 0; // ntfy's bucket allows bursts; our own pushes need no spacing
+    // A push POST whose answer is lost may have been delivered: it is never sent again within
+    // the run; the outbox retries it in a later run, with backoff and the same sequence id.
+    p.retries = 0;
     p.user_agent = default_user_agent();
     return p;
 }
@@ -59,30 +64,68 @@ void settle(const Config &cfg, Store &store, const QueuedPush &p, const Notifier
 
 } // namespace
 
-int deliver_pending(const Config &cfg, Store &store, TimePoint now) {
+namespace {
+
+TimePoint give_up_time(const Config &cfg, const QueuedPush &p) {
+    return p.created_at + std::chrono::seconds(static_cast<long long>(cfg.delivery.give_up_after));
+}
+
+// A push whose notifier has left the config is kept (a rename or a typo is often undone) until
+// give_up_after; said once as an error, then at -v each run.
+void keep_orphan(const Config &cfg, Store &store, const QueuedPush &p, TimePoint now) {
+    const auto why = fmt::format("notifier '{}' is no longer configured", p.notifier);
+    if (now >= give_up_time(cfg, p)) {
+        store.mark_dropped(p.id, why, now);
+        store.add_event(p.target, "dropped", fmt::format("push dropped: {}", why), now);
+        log::error("{}: push #{} dropped: {}", p.target, p.id, why);
+        return;
+    }
+    store.mark_retry(p.id, why, now);
+    const auto until = kst_timestamp(give_up_time(cfg, p));
+    if (p.last_error != why) // the first run that finds it so
+        log::error("{}: push #{} kept: {}; dropped at {} unless it comes back", p.target, p.id, why,
+                   until);
+    else
+        log::info("{}: push #{} still waits for notifier '{}' (until {})", p.target, p.id,
+                  p.notifier, until);
+}
+
+} // namespace
+
+int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<long long> &tried) {
     // A fingerprint is a SHA-256 whose first use costs OpenSSL's provider set-up: only for holds.
     for (const auto &name : store.notifiers_holding()) {
         const auto *n = cfg.notifier(name);
         if (n && store.release_holds(n->name, n->fingerprint(), now) > 0)
             log::info("{}: config changed; retrying held pushes", n->name);
     }
-    const auto due = store.due_pushes(now);
+    auto due = store.due_pushes(now);
+    std::erase_if(due, [&](const QueuedPush &p) { return tried.contains(p.id); });
     if (due.empty())
         return store.pending_count();
     std::vector<HttpRequest> requests;
     std::vector<std::pair<const QueuedPush *, const NotifierConfig *>> sent;
-    for (const auto &p : due) {
-        const auto *n = cfg.notifier(p.notifier);
-        if (!n) {
-            store.mark_dropped(
-                p.id, fmt::format("notifier '{}' is no longer configured", p.notifier), now);
-            log::error("{}: push #{} dropped: notifier '{}' is no longer configured", p.target,
-                       p.id, p.notifier);
-            continue;
+    {
+        // Written before anything is sent, so a push that cannot be written down (a full disk)
+        // is not sent at all, run after run; and tried once, it is not tried again in this run.
+        // A failed write shows at commit even without waiting for the disk, which it needs not.
+        Transaction tx(store.db(), Transaction::Sync::deferred);
+        for (const auto &p : due) {
+            const auto *n = cfg.notifier(p.notifier);
+            if (!n) {
+                keep_orphan(cfg, store, p, now);
+                tried.insert(p.id);
+                continue;
+            }
+            store.mark_sending(p.id, now);
+            tried.insert(p.id);
+            requests.push_back(push_request(*n, p.message, fmt::format("alimi-{}", p.id)));
+            sent.emplace_back(&p, n);
         }
-        requests.push_back(push_request(*n, p.message, fmt::format("alimi-{}", p.id)));
-        sent.emplace_back(&p, n);
+        tx.commit();
     }
+    if (sent.empty())
+        return store.pending_count();
     HttpClient http(push_settings(cfg.http));
     const auto answers = http.perform(requests);
     Transaction tx(store.db()); // one durable sync for all answers, not two per push

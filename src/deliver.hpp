@@ -5,13 +5,15 @@
 #include "store.hpp"
 
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace alimi {
 
-// Delivers due pushes of the outbox; returns how many are still pending afterwards.
-int deliver_pending(const Config &cfg, Store &store, TimePoint now);
+// Delivers due pushes of the outbox except those in tried (the ones this run has already sent,
+// which it adds to); returns how many are still pending afterwards.
+int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<long long> &tried);
 
 // HTTP settings for pushes: the user's timeout, none of the spacing meant for CGV.
 HttpSettings push_settings(const HttpSettings &s);

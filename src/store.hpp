@@ -57,6 +57,9 @@ class Store {
     long long queue_push(const std::string &target, const std::string &notifier,
                          const PushMessage &m, TimePoint now, const std::string &kind = "opening");
     std::vector<QueuedPush> due_pushes(TimePoint now);
+    // Written before a push is sent: if no answer is ever recorded (a kill, a full disk), its
+    // row says when it went out; if this cannot be written, the push is not sent.
+    void mark_sending(long long id, TimePoint now);
     void mark_delivered(long long id, TimePoint now);
     void mark_retry(long long id, const std::string &error, TimePoint next_attempt);
     // A push its notifier refused: not retried before until, unless the notifier's fingerprint

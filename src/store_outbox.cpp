@@ -63,7 +63,7 @@ std::vector<QueuedPush> Store::due_pushes(TimePoint now) {
     Statement s(
         *m_db,
         R"(SELECT id, target, notifier, title, body, click, tags, priority, actions, attempts,
-                 created_at, data FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY id)");
+                 created_at, data, last_error FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY id)");
     s.bind(to_unix(now));
     std::vector<QueuedPush> out;
     while (s.step()) {
@@ -80,9 +80,16 @@ std::vector<QueuedPush> Store::due_pushes(TimePoint now) {
                                 s.text(11)};
         p.attempts = static_cast<int>(s.integer(9));
         p.created_at = from_unix(s.integer(10));
+        p.last_error = s.text(12);
         out.push_back(std::move(p));
     }
     return out;
+}
+
+void Store::mark_sending(long long id, TimePoint now) {
+    Statement(*m_db, "UPDATE outbox SET last_error = ?2 WHERE id = ?1")
+        .bind(id, fmt::format("sent at {} KST; no answer recorded", kst_timestamp(now)))
+        .run();
 }
 
 void Store::mark_delivered(long long id, TimePoint now) {

@@ -30,6 +30,7 @@ struct QueuedPush {
     PushMessage message;
     int attempts = 0;
     TimePoint created_at;
+    std::string last_error; // why the last attempt did not deliver ("" before any)
 };
 
 struct Cooldown {

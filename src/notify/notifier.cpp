@@ -46,8 +46,8 @@ std::optional<TimePoint> next_push_attempt(TimePoint now, int attempts, const De
     double wait = std::isfinite(d.wait_seconds) ? std::clamp(d.wait_seconds, 0.0, k_max_push_wait)
                                                 : k_max_push_wait;
     if (d.kind == Delivery::Kind::retry) {
-        // The first failure retries at the next run (the HTTP module already retried in this one);
-        // later ones wait 30 s, 60 s, ... up to 15 min, so a long outage costs few requests.
+        // The first failure retries at the next run; later ones wait 30 s, 60 s, ... up to
+        // 15 min, so a long outage costs few requests.
         const double backoff =
             attempts <= 1 ? 0.0 : std::min(900.0, 30.0 * std::pow(2.0, attempts - 2));
         wait = std::max(wait, backoff);

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <regex>
+#include <algorithm>
 
 namespace alimi {
 
@@ -14,14 +14,37 @@ namespace {
 
 // Apprise's token and chat forms (chains-and-channels.md B1, B6). Ids can pass 32 bits but
 // stay under 53, so 16 digits hold them and they fit a long long.
-bool is_bot_token(const std::string &t) {
-    static const std::regex k_token("[0-9]{1,20}:[A-Za-z0-9_-]{20,100}");
-    return std::regex_match(t, k_token);
+bool all_of(std::string_view s, bool (*ok)(char)) {
+    return std::all_of(s.begin(), s.end(), ok);
 }
 
-bool is_chat_id(const std::string &c) {
-    static const std::regex k_chat("-?[0-9]{1,16}|@[A-Za-z_][A-Za-z0-9_]{3,64}");
-    return std::regex_match(c, k_chat);
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+bool is_word(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+}
+
+// 1-20 digits, ':', then 20-100 of A-Z a-z 0-9 _ -.
+bool is_bot_token(std::string_view t) {
+    const auto colon = t.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 20)
+        return false;
+    const auto secret = t.substr(colon + 1);
+    return all_of(t.substr(0, colon), is_digit) && secret.size() >= 20 && secret.size() <= 100 &&
+           all_of(secret, is_word);
+}
+
+// -?digits (at most 16), or @ and a name starting with a letter or _.
+bool is_chat_id(std::string_view c) {
+    if (c.starts_with('@')) {
+        const auto name = c.substr(1);
+        return name.size() >= 4 && name.size() <= 65 && !is_digit(name[0]) && name[0] != '-' &&
+               all_of(name, [](char ch) { return is_word(ch) && ch != '-'; });
+    }
+    const auto digits = c.starts_with('-') ? c.substr(1) : c;
+    return !digits.empty() && digits.size() <= 16 && all_of(digits, is_digit);
 }
 
 // tgram://TOKEN/CHAT[:THREAD] (the token may carry Apprise's "bot" prefix).

@@ -71,7 +71,8 @@ TEST_CASE("telegram: a malformed token or chat is explained without quoting the 
     const auto p =
         problems("type = \"telegram\"\nbot_token = \"12345:short\\nx\"\nchat_id = \"x y\"\n");
     REQUIRE(p.size() == 2);
-    CHECK(p[0].find("bot_token is not a bot token") != std::string::npos);
+    CHECK(p[0] ==
+          "c.toml:4: notifier 'n': bot_token holds a line break or NUL; a secret is one line");
     CHECK(p[0].find("short") == std::string::npos);
     CHECK(p[1] == "c.toml:5: notifier 'n': chat_id 'x y' must be a number (negative for groups) "
                   "or @channelname");
@@ -252,4 +253,11 @@ TEST_CASE("a credential written in a webhook header marks the file as holding a 
     CHECK(toml("type = \"webhook\"\nurl_env = \"U\"\nheaders = { Authorization = \"Bearer k\" }\n",
                env_with({{"U", "https://x.example/h"}}))
               .inline_secret == "notifier 'n' headers");
+}
+
+TEST_CASE("a malformed but one-line telegram token is explained without quoting it") {
+    const auto p = problems("type = \"telegram\"\nbot_token = \"12345:short\"\nchat_id = 1\n");
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].find("bot_token is not a bot token") != std::string::npos);
+    CHECK(p[0].find("short") == std::string::npos);
 }
