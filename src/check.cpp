@@ -74,6 +74,11 @@ CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &opti
     });
     // Printed after the commit: a --json reader never sees an opening the state lost.
     out << json_lines << std::flush;
+    if (!out) {
+        log::error("stdout is closed: this run's --json lines are lost (the openings are "
+                   "stored and pushed as usual)");
+        result.output_lost = true;
+    }
     if (options.dry_run)
         return result;
     result.pushes_pending = deliver_pending(cfg, store, now, tried);
@@ -132,8 +137,8 @@ std::vector<TargetRun> plan_targets(const Config &cfg, Store &store, const Check
         if (!selected(options, t))
             continue;
         if (auto cd = store.cooldown(source_host(t), now)) {
-            const auto why = fmt::format("{} cooling down until {} KST ({}); nothing sent",
-                                         source_host(t), kst_clock(cd->until), cd->reason);
+            const auto why = fmt::format("{} cooling down until {} ({}); nothing sent",
+                                         source_host(t), kst_when(cd->until, now), cd->reason);
             log::error("{}: {}", t.name, why);
             if (!options.dry_run)
                 record_failure(cfg, store, t, why, now);
@@ -247,11 +252,14 @@ std::string record_results(const Config &cfg, Store &store, const std::vector<Ta
 void record_cooldowns(const Config &cfg, Store &store, const HttpClient &http, TimePoint now) {
     for (const auto &[host, trouble] : http.troubled_hosts()) {
         const bool limited = trouble.outcome == Outcome::rate_limited;
-        const double wait =
-            trouble.retry_after.value_or(limited ? cfg.http.cooldown_429 : cfg.http.cooldown_block);
-        const auto until = now + std::chrono::seconds(static_cast<long long>(wait));
+        // A server's Retry-After may say years; past a day, asking again is cheaper than waiting.
+        // Clamped before the conversion to an integer.
+        const double wait = std::clamp(
+            trouble.retry_after.value_or(limited ? cfg.http.cooldown_429 : cfg.http.cooldown_block),
+            0.0, k_max_cooldown);
+        const auto until = trouble.at + std::chrono::seconds(static_cast<long long>(wait));
         store.set_cooldown(host, until, limited ? "rate limited (429)" : "blocked (403)");
-        log::info("{}: cooling down until {} KST", host, kst_clock(until));
+        log::info("{}: cooling down until {}", host, kst_when(until, now));
     }
 }
 

@@ -12,6 +12,9 @@
 
 namespace alimi {
 
+// The longest silence a server's answer may impose on a host (seconds): one day.
+inline constexpr double k_max_cooldown = 86400;
+
 struct CheckOptions {
     bool dry_run = false;
     bool json = false;
@@ -22,8 +25,11 @@ struct CheckOutcome {
     int targets_ok = 0;
     int targets_failed = 0;
     int openings_new = 0;
-    int pushes_pending = 0; // after this run's delivery; they stay queued for the next run
-    int exit_code() const { return targets_failed > 0 || pushes_pending > 0 ? 1 : 0; }
+    int pushes_pending = 0;   // after this run's delivery; they stay queued for the next run
+    bool output_lost = false; // the --json reader was gone
+    int exit_code() const {
+        return targets_failed > 0 || pushes_pending > 0 || output_lost ? 1 : 0;
+    }
 };
 
 CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &options,

@@ -274,7 +274,7 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest> &requ
             ++m_counts[fmt::format("{} {}", job->host, outcome_name(r.outcome))];
             if (r.outcome == Outcome::rate_limited || r.outcome == Outcome::blocked) {
                 host.stopped = true;
-                m_troubled[job->host] = {r.outcome, r.retry_after};
+                m_troubled[job->host] = {r.outcome, r.retry_after, now_utc()};
             }
             ++job->failures;
             const auto delay =

@@ -28,6 +28,7 @@ class HttpClient {
     struct HostTrouble {
         Outcome outcome;
         std::optional<double> retry_after;
+        TimePoint at; // when the answer arrived: a wait counts from then, not from the run's start
     };
     const std::map<std::string, HostTrouble> &troubled_hosts() const { return m_troubled; }
 

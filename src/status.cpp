@@ -39,8 +39,7 @@ std::string status_table(const std::vector<StatusRow> &rows, TimePoint now) {
         cells.push_back(
             {h.name, r.source, h.last_success_at ? ago(*h.last_success_at, now) : "never",
              std::to_string(h.consecutive_failures),
-             r.cooldown ? kst_clock(r.cooldown->until) + " KST" : "-",
-             std::to_string(h.openings_known),
+             r.cooldown ? kst_when(r.cooldown->until, now) : "-", std::to_string(h.openings_known),
              h.dropped_notifications
                  ? fmt::format("{} ({} dropped)", h.pending_notifications, h.dropped_notifications)
                  : std::to_string(h.pending_notifications),

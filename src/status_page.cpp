@@ -47,7 +47,7 @@ void target_card(std::ostringstream &o, const StatusRow &row, TimePoint now, dou
     if (h.dropped_notifications)
         o << " · " << h.dropped_notifications << " dropped";
     if (row.cooldown)
-        o << " · cooling down until " << html_escape(kst_clock(row.cooldown->until)) << " KST";
+        o << " · cooling down until " << html_escape(kst_when(row.cooldown->until, now));
     o << "</div>";
     if (h.consecutive_failures > 0)
         o << "<div class=\"err\">" << html_escape(h.last_error) << "</div>";

@@ -92,8 +92,10 @@ PruneCounts Store::prune(TimePoint now, long long keep_seconds) {
         .bind(cutoff)
         .run();
     c.pushes = m_db->changes();
-    // Openings of days gone by can never be news again: the diff drops past dates.
-    Statement(*m_db, "DELETE FROM openings WHERE date < ?1").bind(iso_date(kst_date(now))).run();
+    // Openings of days gone by can never be news again: the diff drops past dates. A day's
+    // margin: a clock that jumps forward across midnight and back must not forget today.
+    const auto yesterday = kst_date(now - std::chrono::hours(24));
+    Statement(*m_db, "DELETE FROM openings WHERE date < ?1").bind(iso_date(yesterday)).run();
     c.openings = m_db->changes();
     set_meta("last_prune_at", std::to_string(to_unix(now)));
     tx.commit();

@@ -85,6 +85,10 @@ std::string kst_timestamp(TimePoint t) {
     return fmt::format("{} {} KST", iso_date(kst_date(t)), kst_clock(t));
 }
 
+std::string kst_when(TimePoint t, TimePoint now) {
+    return kst_date(t) == kst_date(now) ? kst_clock(t) + " KST" : kst_timestamp(t);
+}
+
 std::optional<long long> parse_duration(std::string_view s) {
     if (s.empty() || s.size() > 12)
         return std::nullopt;

@@ -2,9 +2,14 @@
 repeated attempts and config edits, and configs that must be refused. Each test failed before
 its fix."""
 import json
+import os
+import re
+import subprocess
+import time
 
 from fakes import FakeLegacyCgv, FakeNtfy, Reply, ymd
 from harness import expect, legacy_config
+from test_reliability import FAKETIME, faked
 
 
 def opened(case, cfg, cgv, env=None):
@@ -103,3 +108,70 @@ def test_a_secret_with_a_line_break_is_a_config_error_and_never_quoted(case):
     inline = case.write("i.toml", legacy_config(cgv, ntfy, notifier_extra='password = "pw\\nX-A: 1"\nuser = "me"'))
     r = case.run("validate", config=inline)
     expect(r.rc == 2 and "password holds a line break or NUL" in r.err and "X-A" not in r.err, "inline too", r)
+
+
+def test_a_huge_retry_after_is_clamped_to_a_day_and_its_end_named_by_date(case):
+    """Case 9: Retry-After in seconds or as a date far away silences a host for a day at most,
+    and a wait that ends on another day says which."""
+    cgv = case.serve(FakeLegacyCgv())
+    ntfy = case.serve(FakeNtfy())
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy))
+    case.run("check", config=cfg)
+    for retry_after in ("999999999", "Wed, 21 Oct 2099 07:28:00 GMT"):
+        case.db("DELETE FROM host_cooldowns")
+        cgv.script("/", Reply(429, "slow down", headers={"Retry-After": retry_after}, content_type="text/plain"))
+        start = time.time()
+        r = case.run("-v", "check", config=cfg)
+        until = case.db("SELECT until FROM host_cooldowns")[0][0]
+        expect(r.rc == 1 and start + 86400 - 5 <= until <= time.time() + 86400 + 1, f"a day at most: {until - start}", r)
+        expect(re.search(r"cooling down until 20\d\d-\d\d-\d\d \d\d:\d\d KST", r.err), "the end is dated", r)
+
+
+def test_a_cool_down_counts_from_when_the_429_arrived(case):
+    """Case 10: a 429 that arrives late in a run must not have its wait shortened by the time
+    the run had already spent."""
+    cgv = case.serve(FakeLegacyCgv())
+    ntfy = case.serve(FakeNtfy())
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy))
+    case.run("check", config=cfg)
+    cgv.script("/", Reply(429, "slow down", headers={"Retry-After": "3"}, content_type="text/plain", delay=2.0))
+    start = time.time()
+    r = case.run("check", config=cfg)
+    until = case.db("SELECT until FROM host_cooldowns")[0][0]
+    expect(r.rc == 1 and until >= start + 2 + 3 - 1, f"3 s from the answer, not from the start: {until - start:.1f}", r)
+
+
+def test_a_clock_jumping_forward_over_midnight_does_not_forget_today(case):
+    """Case 11: pruning under a clock a day ahead must keep today's openings, or they come back
+    as news when the clock does."""
+    expect(os.path.exists(FAKETIME), "libfaketime installed (scripts/test installs faketime)")
+    cgv = case.serve(FakeLegacyCgv())
+    ntfy = case.serve(FakeNtfy())
+    cgv.days = [ymd(0), ymd(1)]
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy))
+    expect(case.run("check", config=cfg).rc == 0, "baseline")
+    r = case.run("prune", config=cfg, env=faked(86400 + 600))
+    expect(r.rc == 0 and case.db("SELECT count(*) FROM openings WHERE date = ?", f"{ymd(0)[:4]}-{ymd(0)[4:6]}-{ymd(0)[6:]}")[0][0] == 1,
+           "today's opening kept", r)
+    r = case.run("check", config=cfg)
+    expect(r.rc == 0 and ntfy.messages == [], "no false alert when the clock is back", r)
+
+
+def test_check_json_without_a_reader_still_delivers_and_exits_1(case):
+    """Case 15: `alimi check --json | head -0` must not kill the run before its pushes go out."""
+    cgv = case.serve(FakeLegacyCgv())
+    ntfy = case.serve(FakeNtfy())
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy))
+    opened(case, cfg, cgv)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        p = subprocess.run([case.alimi, "check", "--json"], stdout=write_end, stderr=subprocess.PIPE,
+                           env=case.env(cfg), timeout=30)
+    finally:
+        os.close(write_end)
+    err = p.stderr.decode()
+    expect(p.returncode == 1 and "stdout is closed" in err, f"said, exit 1: rc={p.returncode} {err!r}")
+    expect(len(ntfy.messages) == 1 and pending(case) == 0, "the push went out anyway")
+    r = case.run("check", config=cfg)
+    expect(r.rc == 0 and len(ntfy.messages) == 1, "and only once", r)
