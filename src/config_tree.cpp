@@ -133,7 +133,53 @@ const char *kind_name(ConfigNode::Kind kind) {
     }
 }
 
+namespace {
+
+constexpr int k_max_toml_key_depth = 64;
+
+bool is_key_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == ' ' ||
+           c == '\t';
+}
+
+// The line of the first dotted key (a.b.c, [a.b.c], {a.b = 1}) with more than max_depth parts, or
+// 0. toml++ recurses once per part, so a hostile 100 KB key would overflow the stack: this linear
+// scan runs first. Strings are skipped (a quoted key part counts as one part).
+int deep_key_line(std::string_view text, int max_depth) {
+    int line = 1, dots = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"' || c == '\'') {
+            const bool triple = text.substr(i, 3) == std::string(3, c);
+            const auto close = triple ? std::string(3, c) : std::string(1, c);
+            std::size_t j = i + close.size();
+            while (j < text.size() && text.substr(j, close.size()) != close) {
+                const std::size_t step = (c == '"' && text[j] == '\\') ? 2 : 1;
+                line += static_cast<int>(std::count(
+                    text.begin() + static_cast<long>(j),
+                    text.begin() + static_cast<long>(std::min(j + step, text.size())), '\n'));
+                j += step;
+            }
+            i = j + close.size() - 1;
+            continue;
+        }
+        if (c == '.') {
+            if (++dots >= max_depth)
+                return line;
+        } else if (!is_key_char(c)) {
+            dots = 0; // '=', brackets, braces, commas and line ends end a key
+        }
+        line += c == '\n';
+    }
+    return 0;
+}
+
+} // namespace
+
 ConfigNode parse_toml_config(std::string_view text, const std::string &path) {
+    if (const int line = deep_key_line(text, k_max_toml_key_depth))
+        throw ConfigError({fmt::format("{}:{}: a key nested deeper than {} levels", path, line,
+                                       k_max_toml_key_depth)});
     try {
         const auto table = toml::parse(text, path);
         return from_toml(table, path, path);

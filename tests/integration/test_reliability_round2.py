@@ -175,3 +175,10 @@ def test_check_json_without_a_reader_still_delivers_and_exits_1(case):
     expect(len(ntfy.messages) == 1 and pending(case) == 0, "the push went out anyway")
     r = case.run("check", config=cfg)
     expect(r.rc == 0 and len(ntfy.messages) == 1, "and only once", r)
+
+
+def test_a_hostile_deeply_dotted_toml_key_is_a_config_error_not_a_crash(case):
+    """Case 19: 100 KB of a.a.a... made the TOML parser recurse until the stack overflowed."""
+    cfg = case.write("c.toml", "a" + ".a" * 50000 + " = 1\n")
+    r = case.run("validate", config=cfg)
+    expect(r.rc == 2 and r.err == f"alimi: {cfg}:1: a key nested deeper than 64 levels\n", "refused in one line", r)

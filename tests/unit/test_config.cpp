@@ -228,3 +228,15 @@ TEST_CASE("every registered chain is found by its source name, and nothing else 
     CHECK(problems[0] ==
           "c.toml:3: target 'a': unknown source 'lotte-x' (cgv, cgv-legacy, megabox or lotte)");
 }
+
+TEST_CASE("a TOML key nested past 64 levels is a config error before the parser sees it") {
+    std::string deep = "a";
+    for (int i = 0; i < 20000; ++i)
+        deep += ".a";
+    const auto p = toml_problems("x = \"a.b.c\"\n'q.r' = 1\n" + deep + " = 1\n");
+    REQUIRE(p.size() == 1);
+    CHECK(p[0] == "c.toml:3: a key nested deeper than 64 levels");
+    std::string ok = "[t]\nv = 1.5\ns = \"\"\"\nx.y.z\n\"\"\"\n";
+    CHECK(toml_problems(ok + "[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\n")
+              .size() == 1); // only the unknown table: strings and floats are not keys
+}
