@@ -9,6 +9,7 @@
 #include "log.hpp"
 #include "report.hpp"
 #include "source/chain.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -130,6 +131,27 @@ void record_failure(const Config &cfg, Store &store, const TargetConfig &t,
 }
 
 // A plan per selected target; targets whose host is cooling down are failed without a request.
+// What a target watches: edited under the same name to watch something else, it must neither
+// push the new schedule as news nor hide the new movie's openings behind the old one's.
+std::string target_identity(const TargetConfig &t) {
+    std::string id = fmt::format("{}|{}|{}|{}|{}", t.chain->name(), t.theater, t.screen, t.movie,
+                                 t.settings.api);
+    for (const auto &[k, v] : t.settings.params)
+        id += fmt::format("|{}={}", k, v);
+    return id;
+}
+
+void adopt_identity(Store &store, const TargetConfig &t, TimePoint now) {
+    const auto id = target_identity(t);
+    if (const auto before = store.adopt_identity(t.name, id)) {
+        const auto what = fmt::format("now watches {}: everything known is forgotten and the next "
+                                      "answer is a silent baseline",
+                                      one_line(id, 160));
+        log::info("{}: {}", t.name, what);
+        store.add_event(t.name, "baseline", what, now);
+    }
+}
+
 std::vector<TargetRun> plan_targets(const Config &cfg, Store &store, const CheckOptions &options,
                                     TimePoint now, CheckOutcome &result) {
     std::vector<TargetRun> runs;
@@ -145,6 +167,8 @@ std::vector<TargetRun> plan_targets(const Config &cfg, Store &store, const Check
             ++result.targets_failed;
             continue;
         }
+        if (!options.dry_run)
+            adopt_identity(store, t, now);
         runs.push_back(
             {&t, t.chain->make_plan(t, PlanContext{now, store.sweep_memory(t.name)}), {}, false});
     }

@@ -134,6 +134,12 @@ std::string Statement::text(int col) const {
              : std::string();
 }
 
+std::optional<std::string> Statement::optional_text(int col) const {
+    if (is_null(col))
+        return std::nullopt;
+    return text(col);
+}
+
 std::optional<long long> Statement::optional_integer(int col) const {
     if (is_null(col))
         return std::nullopt;

@@ -84,6 +84,7 @@ class Statement {
     long long integer(int col) const;
     std::string text(int col) const;
     std::optional<long long> optional_integer(int col) const;
+    std::optional<std::string> optional_text(int col) const;
 
   private:
     void bind_one(int i, long long v);

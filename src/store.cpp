@@ -87,6 +87,9 @@ constexpr std::array k_migrations = {
     // What a push is about as data (target, chain, the openings as `check --json` prints them):
     // channels that send JSON (webhooks) send this, not a re-parse of the text.
     R"(ALTER TABLE outbox ADD COLUMN data TEXT NOT NULL DEFAULT '{}';)",
+    // What a target watched when its openings were learnt (chain, theater, screen, movie,
+    // endpoint): a target edited under the same name starts again from a silent baseline.
+    R"(ALTER TABLE targets ADD COLUMN identity TEXT;)",
 };
 
 } // namespace

@@ -32,6 +32,12 @@ class Store {
     Database &db() { return *m_db; }
     const std::string &path() const { return m_db->path(); }
 
+    // Records what target watches. When it watched something else before, everything learnt
+    // for it (openings, sweeps, its baseline) is forgotten and the previous identity returned:
+    // the next snapshot is a silent baseline of what it watches now. A target known from
+    // before identities were kept takes its identity without forgetting anything.
+    std::optional<std::string> adopt_identity(const std::string &target,
+                                              const std::string &identity);
     bool has_baseline(const std::string &target);
     std::set<std::string> known_keys(const std::string &target);
     void save_openings(const std::string &target, const std::vector<Opening> &current,

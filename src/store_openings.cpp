@@ -5,6 +5,27 @@
 
 namespace alimi {
 
+std::optional<std::string> Store::adopt_identity(const std::string &target,
+                                                 const std::string &identity) {
+    touch_target(target);
+    Statement s(*m_db, "SELECT identity FROM targets WHERE name = ?1");
+    s.bind(target);
+    s.step();
+    const auto before = s.optional_text(0);
+    s.reset();
+    if (before == identity)
+        return std::nullopt;
+    Statement(*m_db, "UPDATE targets SET identity = ?2 WHERE name = ?1")
+        .bind(target, identity)
+        .run();
+    if (!before)
+        return std::nullopt;
+    Statement(*m_db, "DELETE FROM openings WHERE target = ?1").bind(target).run();
+    Statement(*m_db, "DELETE FROM sweeps WHERE target = ?1").bind(target).run();
+    Statement(*m_db, "UPDATE targets SET baseline_at = NULL WHERE name = ?1").bind(target).run();
+    return before;
+}
+
 bool Store::has_baseline(const std::string &target) {
     Statement s(*m_db, "SELECT baseline_at IS NOT NULL FROM targets WHERE name = ?1");
     s.bind(target);

@@ -182,3 +182,24 @@ def test_a_hostile_deeply_dotted_toml_key_is_a_config_error_not_a_crash(case):
     cfg = case.write("c.toml", "a" + ".a" * 50000 + " = 1\n")
     r = case.run("validate", config=cfg)
     expect(r.rc == 2 and r.err == f"alimi: {cfg}:1: a key nested deeper than 64 levels\n", "refused in one line", r)
+
+
+def test_a_target_edited_under_the_same_name_takes_a_silent_new_baseline(case):
+    """Case 2: pointing a target at another theater must not push that theater's whole schedule,
+    and what was known for the old one must not hide the new one's openings."""
+    cgv = case.serve(FakeLegacyCgv())
+    ntfy = case.serve(FakeNtfy())
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy))
+    expect(case.run("check", config=cfg).rc == 0, "baseline at 0013")
+    cgv.days = [ymd(1), ymd(2), ymd(3), ymd(4)]  # the other theater's schedule
+    moved = case.write("c.toml", legacy_config(cgv, ntfy).replace('theater = "0013"', 'theater = "0014"'))
+    r = case.run("-v", "check", config=moved)
+    expect(r.rc == 0 and ntfy.messages == [], "no push of the new theater's schedule", r)
+    expect(r.err.count("now watches cgv-legacy|0014|imax") == 1 and "silent baseline" in r.err, "said once with -v", r)
+    history = json.loads(case.run("history", "--json", config=moved).out)
+    expect(any(e["kind"] == "baseline" and "0014" in e["detail"] for e in history), f"in history: {history}")
+    r = case.run("-v", "check", config=moved)
+    expect("now watches" not in r.err, "said once, not every run", r)
+    cgv.days.append(ymd(5))
+    r = case.run("check", config=moved)
+    expect(r.rc == 0 and len(ntfy.messages) == 1, "the next new date is pushed", r)
