@@ -88,13 +88,13 @@ int cmd_check(const Globals &g, const CheckOptions &opt) {
         auto store = open_existing(path);
         return run_check(cfg, *store, opt, std::cout).targets_failed ? k_exit_failed : k_exit_ok;
     }
-    Store store(path, Database::Mode::create);
-    auto lock = FileLock::acquire(path + ".lock", k_lock_wait_seconds);
+    auto lock = FileLock::for_state(path, k_lock_wait_seconds);
     if (!lock) {
-        log::error("another alimi check has held {}.lock for {} s; this run skipped", path,
-                   k_lock_wait_seconds);
+        log::error("another alimi check has held {} for {} s; this run skipped",
+                   FileLock::lock_path(path), k_lock_wait_seconds);
         return k_exit_failed;
     }
+    Store store(path, Database::Mode::create); // opened and migrated under the lock
     ping(cfg, "/start");
     const auto outcome = run_check(cfg, store, opt, std::cout);
     const int code = outcome.exit_code();

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <sys/file.h>
 #include <thread>
 #include <unistd.h>
@@ -34,6 +35,23 @@ std::optional<FileLock> FileLock::acquire(const std::string &path, double wait_s
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return FileLock(fd);
+}
+
+std::string FileLock::lock_path(const std::string &state) {
+    std::error_code ec;
+    const auto real = std::filesystem::weakly_canonical(state, ec);
+    return (ec ? std::filesystem::path(state) : real).string() + ".lock";
+}
+
+std::optional<FileLock> FileLock::for_state(const std::string &state, double wait_seconds) {
+    std::error_code ec;
+    const auto dir = std::filesystem::path(state).parent_path();
+    if (!dir.empty())
+        std::filesystem::create_directories(dir, ec);
+    if (ec)
+        throw StoreError(fmt::format("state {}: cannot create folder {} ({})", state, dir.string(),
+                                     ec.message()));
+    return acquire(lock_path(state), wait_seconds);
 }
 
 FileLock::~FileLock() {

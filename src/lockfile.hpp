@@ -11,6 +11,12 @@ class FileLock {
   public:
     // Waits up to wait_seconds for the lock; nullopt when another process still holds it.
     static std::optional<FileLock> acquire(const std::string &path, double wait_seconds);
+    // The lock of a state database, taken before the database is opened (migrations included):
+    // "REAL.lock" beside the file the path leads to, so a symlink or another spelling of the
+    // same path shares it. Creates the state's folder.
+    static std::optional<FileLock> for_state(const std::string &state, double wait_seconds);
+    // The lock file for_state uses.
+    static std::string lock_path(const std::string &state);
     FileLock(FileLock &&other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
     FileLock &operator=(FileLock &&) = delete;
     FileLock(const FileLock &) = delete;

@@ -136,8 +136,15 @@ void Store::migrate(Database &db, int version) {
     db.keep_wal();
     for (auto v = current; v < version; ++v) {
         Transaction tx(db);
-        db.exec(k_migrations[static_cast<std::size_t>(v)]);
-        db.exec(fmt::format("PRAGMA user_version={}", v + 1));
+        // Read again under the write lock: another first run may have migrated meanwhile.
+        Statement again(db, "PRAGMA user_version");
+        again.step();
+        const bool done = again.integer(0) > v;
+        again.reset();
+        if (!done) {
+            db.exec(k_migrations[static_cast<std::size_t>(v)]);
+            db.exec(fmt::format("PRAGMA user_version={}", v + 1));
+        }
         tx.commit();
     }
 }

@@ -203,3 +203,38 @@ def test_a_target_edited_under_the_same_name_takes_a_silent_new_baseline(case):
     cgv.days.append(ymd(5))
     r = case.run("check", config=moved)
     expect(r.rc == 0 and len(ntfy.messages) == 1, "the next new date is pushed", r)
+
+
+def test_a_symlinked_state_shares_the_lock_of_the_file_it_leads_to(case):
+    """Case 4: two paths to one state must not let two checks run at once."""
+    cgv = case.serve(FakeLegacyCgv())
+    ntfy = case.serve(FakeNtfy())
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy))
+    real = case.path("real.db")
+    link = case.path("link.db")
+    expect(case.run("--state", real, "check", config=cfg).rc == 0, "baseline")
+    os.symlink(real, link)
+    cgv.delay = lambda: 1.5
+    first = subprocess.Popen([case.alimi, "--state", real, "check"], env=case.env(cfg),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(0.5)
+    second = case.run("--state", link, "check", config=cfg)
+    first.wait(timeout=30)
+    expect(first.returncode == 0 and second.rc == 0, f"both ran: {first.returncode}", second)
+    expect(cgv.max_in_flight == 1, f"one at a time: {cgv.max_in_flight} requests overlapped")
+    expect(os.path.exists(real + ".lock") and not os.path.exists(link + ".lock"), "one lock, the file's")
+
+
+def test_thirty_two_racing_first_runs_all_migrate_cleanly(case):
+    """Case 4: migrations run under the lock and re-read the schema version, so a crowd of first
+    runs never fails with 'table ... already exists'."""
+    cgv = case.serve(FakeLegacyCgv())
+    ntfy = case.serve(FakeNtfy())
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy))
+    state = case.path("fresh/state.db")
+    procs = [subprocess.Popen([case.alimi, "--state", state, "check"], env=case.env(cfg),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(32)]
+    results = [(p.wait(timeout=120), p.stderr.read().decode()) for p in procs]
+    bad = [(rc, err) for rc, err in results if rc not in (0, 1) or "already exists" in err]
+    expect(bad == [], f"{len(bad)} runs failed: {bad[:3]}")
+    expect(sum(1 for rc, _ in results if rc == 0) >= 1, f"some ran: {[rc for rc, _ in results]}")
