@@ -34,14 +34,16 @@ int print_theaters(const std::vector<TheaterInfo> &all, const std::string &query
     if (json) {
         auto arr = nlohmann::ordered_json::array();
         for (const auto &t : found)
-            arr.push_back(
-                {{"code", t.code}, {"name", t.name}, {"region", t.region}, {"status", t.status}});
+            arr.push_back({{"code", one_line(t.code, 40)},
+                           {"name", one_line(t.name)},
+                           {"region", one_line(t.region)},
+                           {"status", one_line(t.status)}});
         out << arr.dump(2) << '\n';
         return 0;
     }
     for (const auto &t : found)
-        out << fmt::format("{}  {}{}\n", t.code, t.name,
-                           t.region.empty() ? "" : "  (" + t.region + ")");
+        out << fmt::format("{}  {}{}\n", one_line(t.code, 40), one_line(t.name),
+                           t.region.empty() ? "" : "  (" + one_line(t.region) + ")");
     return 0;
 }
 
@@ -49,8 +51,8 @@ int print_movies(const std::vector<MovieInfo> &movies, bool json, std::ostream &
     if (json) {
         auto arr = nlohmann::ordered_json::array();
         for (const auto &m : movies)
-            arr.push_back({{"code", m.code},
-                           {"name", m.name},
+            arr.push_back({{"code", one_line(m.code, 40)},
+                           {"name", one_line(m.name)},
                            {"booking_rate", m.booking_rate},
                            {"playing_here", m.playing_here}});
         out << arr.dump(2) << '\n';
@@ -58,8 +60,9 @@ int print_movies(const std::vector<MovieInfo> &movies, bool json, std::ostream &
     }
     out << fmt::format("{:<10}{:<6}{:<7}{}\n", "CODE", "HERE", "RATE", "TITLE");
     for (const auto &m : movies)
-        out << fmt::format("{:<10}{:<6}{:<7}{}\n", m.code, m.playing_here ? "yes" : "-",
-                           m.booking_rate.empty() ? "-" : m.booking_rate + "%", m.name);
+        out << fmt::format(
+            "{:<10}{:<6}{:<7}{}\n", one_line(m.code, 40), m.playing_here ? "yes" : "-",
+            m.booking_rate.empty() ? "-" : one_line(m.booking_rate, 12) + "%", one_line(m.name));
     return 0;
 }
 

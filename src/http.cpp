@@ -126,7 +126,7 @@ void configure(Job &job, const HttpRequest &req, const HttpSettings &s, const st
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, req.follow_redirects ? 1L : 0L);
     curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -174,6 +174,10 @@ HttpResult transport_failure(const Job &job, CURLcode code) {
         r.outcome = Outcome::retryable;
         r.error = "answer cut short (truncated body)";
         break;
+    case CURLE_OUT_OF_MEMORY: // what libcurl says of a header past its 100 KB limit
+        r.outcome = Outcome::permanent;
+        r.error = "answer header too large";
+        break;
     case CURLE_FILESIZE_EXCEEDED:
     case CURLE_WRITE_ERROR:
         r.outcome = Outcome::permanent;
@@ -194,6 +198,9 @@ HttpResult finished(Job &job, CURLcode code, Expect expect, TimePoint now) {
     const char *ct = nullptr;
     curl_easy_getinfo(job.easy.get(), CURLINFO_CONTENT_TYPE, &ct);
     r.content_type = ct ? ct : "";
+    const char *location = nullptr;
+    curl_easy_getinfo(job.easy.get(), CURLINFO_REDIRECT_URL, &location);
+    r.location = location ? location : "";
     r.body = std::move(job.body);
     r.retry_after = parse_retry_after(job.retry_after, now);
     classify_response(r, expect);

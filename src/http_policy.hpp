@@ -38,6 +38,9 @@ struct HttpRequest {
     // with 200, a vendor's rate-limit code): runs after classify_response, before retries and
     // cool-downs are decided, so its verdict counts everywhere. nullptr: none.
     void (*refine)(HttpResult &answer) = nullptr;
+    // Pushes do not follow redirects: curl would turn the POST into a GET, and the message is
+    // better told to use the new address.
+    bool follow_redirects = true;
 };
 
 // The URL as logs and errors may show it: display if set, else the URL without query and userinfo.
@@ -50,6 +53,7 @@ struct HttpResult {
     std::string content_type;
     std::optional<double> retry_after; // seconds, from the Retry-After header
     std::string error;                 // what went wrong, one line, no secrets
+    std::string location;              // where a redirect not followed pointed
     int attempts = 0;
 };
 

@@ -2,6 +2,8 @@
 // only as delivered or dropped, never silently.
 #include "store.hpp"
 
+#include "text.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -53,8 +55,11 @@ long long Store::queue_push(const std::string &target, const std::string &notifi
         R"(INSERT INTO outbox(target, notifier, created_at, title, body, click, tags, priority,
                           actions, next_attempt_at, kind, data)
            VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11))")
-        .bind(target, notifier, to_unix(now), m.title, m.body, m.click, tags, m.priority,
-              actions_json(m.actions), kind, m.data)
+        // Every text that enters a push is valid UTF-8: one bad byte in a cinema's name must
+        // not make the push undeliverable (a server would refuse it every time).
+        .bind(target, notifier, to_unix(now), valid_utf8(m.title), valid_utf8(m.body),
+              valid_utf8(m.click), valid_utf8(tags), m.priority,
+              valid_utf8(actions_json(m.actions)), kind, valid_utf8(m.data))
         .run();
     return m_db->last_insert_id();
 }

@@ -17,11 +17,20 @@ nlohmann::json parse_small_answer(std::string_view body) {
 
 HttpRequest push_request(const NotifierConfig &n, const PushMessage &m,
                          const std::string &sequence_id) {
-    return n.channel->request(n, m, sequence_id);
+    auto r = n.channel->request(n, m, sequence_id);
+    r.follow_redirects = false;
+    return r;
 }
 
 Delivery interpret_push_answer(const NotifierConfig &n, const HttpResult &answer) {
-    auto d = n.channel->interpret(answer);
+    auto d =
+        answer.status >= 300 && answer.status < 400
+            ? Delivery{Delivery::Kind::rejected,
+                       fmt::format("redirected (HTTP {}) to {}; use that as the address",
+                                   answer.status,
+                                   answer.location.empty() ? "?" : printable_url(answer.location)),
+                       0}
+            : n.channel->interpret(answer);
     d.detail = redact(d.detail, n.channel->secrets(n));
     return d;
 }

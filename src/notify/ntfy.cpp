@@ -10,6 +10,9 @@ namespace alimi {
 
 namespace {
 
+// A title is one line on a phone; a template or a cinema must not make a header of kilobytes.
+constexpr std::size_t k_max_title_bytes = 256;
+
 std::string join(const std::vector<std::string> &items, const char *sep) {
     std::string out;
     for (const auto &i : items)
@@ -143,7 +146,8 @@ HttpRequest ntfy_request(const NtfySettings &n, const PushMessage &m,
     r.expect = Expect::json;
     r.body = std::string(utf8_prefix(m.body, k_max_body_bytes));
     r.headers = {"Content-Type: text/plain; charset=utf-8", "Accept: application/json",
-                 "X-Title: " + header_value(m.title), fmt::format("X-Priority: {}", m.priority)};
+                 "X-Title: " + header_value(utf8_prefix(m.title, k_max_title_bytes)),
+                 fmt::format("X-Priority: {}", m.priority)};
     if (!m.tags.empty())
         r.headers.push_back("X-Tags: " + header_value(join(m.tags, ",")));
     if (!m.click.empty())

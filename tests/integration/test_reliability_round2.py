@@ -1,13 +1,14 @@
 """Reliability round 2 (issue 13): pushes that must go out exactly once under lost answers,
 repeated attempts and config edits, and configs that must be refused. Each test failed before
 its fix."""
+import datetime
 import json
 import os
 import re
 import subprocess
 import time
 
-from fakes import FakeLegacyCgv, FakeNtfy, Reply, ymd
+from fakes import KST, FakeCgvApi, FakeLegacyCgv, FakeNtfy, Reply, legacy_xml, ymd
 from harness import expect, legacy_config
 from test_reliability import FAKETIME, faked
 
@@ -150,7 +151,9 @@ def test_a_clock_jumping_forward_over_midnight_does_not_forget_today(case):
     cgv.days = [ymd(0), ymd(1)]
     cfg = case.write("c.toml", legacy_config(cgv, ntfy))
     expect(case.run("check", config=cfg).rc == 0, "baseline")
-    r = case.run("prune", config=cfg, env=faked(86400 + 600))
+    kst_now = datetime.datetime.now(KST)
+    midnight = (kst_now + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    r = case.run("prune", config=cfg, env=faked(int((midnight - kst_now).total_seconds()) + 60))
     expect(r.rc == 0 and case.db("SELECT count(*) FROM openings WHERE date = ?", f"{ymd(0)[:4]}-{ymd(0)[4:6]}-{ymd(0)[6:]}")[0][0] == 1,
            "today's opening kept", r)
     r = case.run("check", config=cfg)
@@ -238,3 +241,48 @@ def test_thirty_two_racing_first_runs_all_migrate_cleanly(case):
     bad = [(rc, err) for rc, err in results if rc not in (0, 1) or "already exists" in err]
     expect(bad == [], f"{len(bad)} runs failed: {bad[:3]}")
     expect(sum(1 for rc, _ in results if rc == 0) >= 1, f"some ran: {[rc for rc, _ in results]}")
+
+
+def test_a_push_redirected_to_https_is_not_turned_into_a_get_nor_called_blocked(case):
+    """Case 20: an http:// ntfy answering 301 to https:// must not get a GET of the topic (which
+    reads messages) and must say where to point the notifier."""
+    cgv = case.serve(FakeLegacyCgv())
+    ntfy = case.serve(FakeNtfy())
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy))
+    opened(case, cfg, cgv)
+    ntfy.script("/alerts", Reply(301, "", headers={"Location": f"{ntfy.url}/alerts?moved=1"}))
+    r = case.run("check", config=cfg)
+    expect(r.rc == 1 and f"redirected (HTTP 301) to {ntfy.url}/alerts; use that as the address" in r.err,
+           "says where to", r)
+    expect("blocked" not in r.err and [q.method for q in ntfy.requests] == ["POST"], f"one POST, no GET: {[q.method for q in ntfy.requests]}", r)
+
+
+def test_a_surrogate_reference_in_a_cinema_name_never_poisons_the_outbox(case):
+    """Case 21: &#xD800; in a legacy answer's movie name became bytes that are not UTF-8, so ntfy
+    refused the push forever. Every text entering a push is made valid UTF-8 instead."""
+    cgv = case.serve(FakeLegacyCgv())
+    ntfy = case.serve(FakeNtfy())
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy))
+    opened(case, cfg, cgv)
+    body = json.dumps({"d": {"DATA": legacy_xml(cgv.days, movie="듄&#xD800;파트2")}})
+    cgv.script("/", Reply(200, body))
+    r = case.run("check", config=cfg)
+    expect(r.rc == 0 and len(ntfy.messages) == 1, "delivered", r)
+    message = ntfy.messages[0]["message"]
+    expect(re.search("듄\ufffd+파트2", message), f"replaced, not rejected: {message!r}")
+
+
+def test_discovery_output_is_filtered_like_check_output_and_titles_are_capped(case):
+    """Case 18: server-supplied names may carry terminal escapes; a template may make a title of
+    kilobytes. Neither reaches the terminal or a header whole."""
+    api = case.serve(FakeCgvApi())
+    api.sites.append(("서울\x1b[31m", "0999", "CGV \x1b]0;owned\x07evil"))
+    r = case.run("theaters", "0999", "--api", api.api)
+    expect(r.rc == 0 and "\x1b" not in r.out and "\x07" not in r.out and "0999" in r.out, f"filtered: {r.out!r}", r)
+    cgv = case.serve(FakeLegacyCgv())
+    ntfy = case.serve(FakeNtfy())
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy, extra_target=f'title = "{"가" * 3000}"'))
+    opened(case, cfg, cgv)
+    r = case.run("check", config=cfg)
+    title = ntfy.requests[-1].header("X-Title") or ""
+    expect(r.rc == 0 and len(ntfy.messages) == 1 and len(title) < 1000, f"title header of {len(title)} bytes", r)
