@@ -90,6 +90,11 @@ constexpr std::array k_migrations = {
     // What a target watched when its openings were learnt (chain, theater, screen, movie,
     // endpoint): a target edited under the same name starts again from a silent baseline.
     R"(ALTER TABLE targets ADD COLUMN identity TEXT;)",
+    // CGV showings were keyed site|date|hall|sequence; they are keyed site|date|hall|start now
+    // (a renumbered sequence hid new showings). Only those keys have exactly three '|'; the
+    // sequence is their digits after the last one. Rewritten, not forgotten: nothing repushes.
+    R"(UPDATE OR IGNORE openings SET key = rtrim(key, '0123456789') || time
+         WHERE time != '' AND length(key) - length(replace(key, '|', '')) = 3;)",
 };
 
 } // namespace

@@ -56,9 +56,12 @@ tl::expected<json, SourceError> data_list(std::string_view body) {
 
 Opening showing_from(const json &row, const std::string &site_no, const std::string &ymd) {
     Opening o;
-    o.key = fmt::format("{}|{}|{}|{}", site_no, ymd, field(row, "scnsNo"), field(row, "scnSseq"));
     o.date = iso_from_compact(ymd);
     o.time = cgv_time(field(row, "scnsrtTm"));
+    // A hall never starts two showings at once, but CGV renumbers a hall's sequence when an
+    // earlier showing is inserted: the start time, not the sequence, says which showing it is.
+    o.key = fmt::format("{}|{}|{}|{}", site_no, ymd, field(row, "scnsNo"),
+                        o.time.empty() ? "#" + field(row, "scnSseq") : o.time);
     o.movie = field(row, "movNm");
     if (o.movie.empty())
         o.movie = field(row, "expoProdNm");

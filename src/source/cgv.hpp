@@ -2,7 +2,7 @@
 //  - movie target (theater + movie [+ screen]): the movie's play dates at the theater, one request.
 //  - whole-screen target (theater + screen): the theater's open dates, then the showings of a few
 //    dates per run (new dates first, then the least recently swept), filtered to the theater's own
-//    siteNo and the screen's grade. Openings are showings keyed siteNo|scnYmd|scnsNo|scnSseq.
+//    siteNo and the screen's grade. Openings are showings keyed siteNo|scnYmd|scnsNo|start.
 #pragma once
 
 #include "source/source.hpp"

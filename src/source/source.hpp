@@ -19,7 +19,7 @@ namespace alimi {
 
 // Something that can be booked now and was not bookable before: a play date or a showing.
 struct Opening {
-    std::string key;   // identity within a target: "20261224" or "0013|20261224|018|3"
+    std::string key;   // identity within a target: "20261224" or "0013|20261224|018|10:00"
     std::string date;  // ISO business date, 2026-12-24
     std::string time;  // "HH:MM" for showings; "" for date-level openings
     std::string movie; // title, as CGV writes it

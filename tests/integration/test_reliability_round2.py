@@ -8,7 +8,7 @@ import re
 import subprocess
 import time
 
-from fakes import KST, FakeCgvApi, FakeLegacyCgv, FakeNtfy, Reply, legacy_xml, ymd
+from fakes import KST, FakeCgvApi, FakeLegacyCgv, FakeNtfy, Reply, legacy_xml, showing, ymd
 from harness import expect, legacy_config
 from test_reliability import FAKETIME, faked
 
@@ -286,3 +286,17 @@ def test_discovery_output_is_filtered_like_check_output_and_titles_are_capped(ca
     r = case.run("check", config=cfg)
     title = ntfy.requests[-1].header("X-Title") or ""
     expect(r.rc == 0 and len(ntfy.messages) == 1 and len(title) < 1000, f"title header of {len(title)} bytes", r)
+
+
+def test_a_showing_inserted_before_others_in_a_hall_is_not_hidden_by_renumbering(case):
+    """Case 22: CGV renumbers a hall's sequence when an earlier showing is inserted. Keyed by
+    sequence, the new 09:00 showing took the old 10:00's key (hidden) and the 10:00 looked new."""
+    from test_cgv import AVATAR, screen_setup
+    api, ntfy, cfg = screen_setup(case, days=(1,))
+    api.showings.clear()
+    api.showings += [showing(ymd(1), "018", 1, *AVATAR, "03", "0900", 624, 624),
+                     showing(ymd(1), "018", 2, *AVATAR, "03", "1000", 624, 624)]
+    r = case.run("check", "--json", config=cfg)
+    expect(r.rc == 0 and [o["time"] for o in r.json_lines()] == ["09:00"], "only the new showing", r)
+    expect(len(ntfy.messages) == 1 and "09:00" in ntfy.messages[0]["message"]
+           and "10:00" not in ntfy.messages[0]["message"], f"{[m['message'] for m in ntfy.messages]}")

@@ -61,7 +61,7 @@ TEST_CASE("showings are filtered to the theater's own siteNo and the screen grad
     REQUIRE(page);
     REQUIRE(page->showings.size() == 2);
     const auto &a = page->showings[0];
-    CHECK(a.key == "0013|20261224|018|1");
+    CHECK(a.key == "0013|20261224|018|10:00");
     CHECK(a.date == "2026-12-24");
     CHECK(a.time == "10:00");
     CHECK(a.movie == "아바타");

@@ -249,3 +249,24 @@ TEST_CASE("a deferred transaction that cannot begin leaves the sync level as it 
     CHECK_THROWS_AS(Transaction(other.db(), Transaction::Sync::deferred), StoreError);
     CHECK(sync_level(other.db()) == 2);
 }
+
+TEST_CASE("CGV showing keys move from sequence to start time; other keys stay as they were") {
+    TempDir tmp;
+    const auto path = (tmp.path / "state.db").string();
+    {
+        Database db(path, Database::Mode::create);
+        Store::migrate(db, 6);
+        db.exec(R"(INSERT INTO openings(target, key, date, time, first_seen, last_seen) VALUES
+            ('cgv', '0013|20261224|018|3', '2026-12-24', '10:00', 1, 1),
+            ('cgv', '0013|20261224|018|12', '2026-12-24', '25:30', 1, 1),
+            ('lotte', '1016|101621|2026-12-24|3|21:25', '2026-12-24', '21:25', 1, 1),
+            ('megabox', '2612241351037', '2026-12-24', '15:50', 1, 1),
+            ('legacy', '20261224', '2026-12-24', '', 1, 1))");
+    }
+    Store s(path, Database::Mode::existing);
+    CHECK(s.known_keys("cgv") ==
+          std::set<std::string>{"0013|20261224|018|10:00", "0013|20261224|018|25:30"});
+    CHECK(s.known_keys("lotte") == std::set<std::string>{"1016|101621|2026-12-24|3|21:25"});
+    CHECK(s.known_keys("megabox") == std::set<std::string>{"2612241351037"});
+    CHECK(s.known_keys("legacy") == std::set<std::string>{"20261224"});
+}
