@@ -176,6 +176,12 @@ void check_screen(TableReader &r, const TargetConfig &t) {
                             t.screen, t.chain->name(), fmt::join(screens, ", ")));
 }
 
+void check_movie_code(TableReader &r, const TargetConfig &t) {
+    if (!t.movie.empty() && !std::all_of(t.movie.begin(), t.movie.end(), ::isdigit))
+        r.error(r.find_node("movie"),
+                fmt::format("target '{}': movie code '{}' must be digits", t.name, t.movie));
+}
+
 ChainSettings Config::defaults_of(const Chain &chain) const {
     const auto it = chain_defaults.find(chain.name());
     return it == chain_defaults.end() ? chain.defaults() : it->second;

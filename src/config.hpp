@@ -119,6 +119,8 @@ std::optional<std::vector<std::string>> read_notify_list(TableReader &r, const C
 
 // A target's screen must be one of its chain's: the error names them.
 void check_screen(TableReader &r, const TargetConfig &t);
+// A target's movie, when given, is a code of digits (every chain's movie codes are).
+void check_movie_code(TableReader &r, const TargetConfig &t);
 
 // The fields a title or message template may name.
 inline constexpr const char *k_template_fields[] = {"target", "theater", "screen", "movie",

@@ -24,6 +24,10 @@ HttpSettings push_settings(const HttpSettings &s) {
 
 namespace {
 
+TimePoint give_up_time(const Config &cfg, const QueuedPush &p) {
+    return p.created_at + std::chrono::seconds(static_cast<long long>(cfg.delivery.give_up_after));
+}
+
 // Records what a notifier said about one push: delivered, retried later, held until its config
 // changes, or dropped when it has waited longer than [delivery] give_up_after.
 void settle(const Config &cfg, Store &store, const QueuedPush &p, const NotifierConfig &n,
@@ -36,8 +40,7 @@ void settle(const Config &cfg, Store &store, const QueuedPush &p, const Notifier
         return;
     }
     const auto where = fmt::format("{}: push #{} to {}", p.target, p.id, n.describe());
-    const auto give_up =
-        p.created_at + std::chrono::seconds(static_cast<long long>(cfg.delivery.give_up_after));
+    const auto give_up = give_up_time(cfg, p);
     if (now >= give_up) {
         store.mark_dropped(p.id, d.detail, now);
         store.add_event(p.target, "dropped",
@@ -60,14 +63,6 @@ void settle(const Config &cfg, Store &store, const QueuedPush &p, const Notifier
                     now);
     log::error("{} failed, kept for {}: {}", where,
                *next <= now ? "the next run" : "a retry at " + kst_clock(*next) + " KST", d.detail);
-}
-
-} // namespace
-
-namespace {
-
-TimePoint give_up_time(const Config &cfg, const QueuedPush &p) {
-    return p.created_at + std::chrono::seconds(static_cast<long long>(cfg.delivery.give_up_after));
 }
 
 // A push whose notifier has left the config is kept (a rename or a typo is often undone) until
@@ -112,13 +107,12 @@ int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<lon
         Transaction tx(store.db(), Transaction::Sync::deferred);
         for (const auto &p : due) {
             const auto *n = cfg.notifier(p.notifier);
+            tried.insert(p.id);
             if (!n) {
                 keep_orphan(cfg, store, p, now);
-                tried.insert(p.id);
                 continue;
             }
             store.mark_sending(p.id, now);
-            tried.insert(p.id);
             requests.push_back(push_request(*n, p.message, fmt::format("alimi-{}", p.id)));
             sent.emplace_back(&p, n);
         }

@@ -15,4 +15,13 @@ tl::expected<nlohmann::json, std::string> parse_json_answer(std::string_view bod
     return j;
 }
 
+std::string decoded_field(const nlohmann::json &row, const char *key) {
+    if (!row.is_object() || !row.contains(key))
+        return "";
+    const auto &v = row[key];
+    if (v.is_string())
+        return html_unescape(v.get<std::string>());
+    return v.is_number() || v.is_boolean() ? v.dump() : "";
+}
+
 } // namespace alimi

@@ -14,4 +14,8 @@ namespace alimi {
 // levels".
 tl::expected<nlohmann::json, std::string> parse_json_answer(std::string_view body);
 
+// row[key] as text, as the newer cinema sites write fields: strings with their HTML references
+// decoded, numbers and booleans as JSON writes them (sites send either), anything else "".
+std::string decoded_field(const nlohmann::json &row, const char *key);
+
 } // namespace alimi

@@ -1,5 +1,7 @@
 #include "text.hpp"
 
+#include <algorithm>
+
 #include <optional>
 
 #include <array>
@@ -314,6 +316,12 @@ std::string valid_utf8(std::string_view s) {
         i += len;
     }
     return out;
+}
+
+int parse_count(std::string_view text) {
+    if (text.empty() || text.size() > 6 || !std::all_of(text.begin(), text.end(), ::isdigit))
+        return -1;
+    return std::stoi(std::string(text));
 }
 
 } // namespace alimi

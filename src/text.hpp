@@ -64,4 +64,7 @@ std::string html_unescape(std::string_view s);
 // entering a push goes through, so one bad name never makes a push undeliverable.
 std::string valid_utf8(std::string_view s);
 
+// A seat count as cinemas write it (1 to 6 digits) as a number, or -1 when it is not one.
+int parse_count(std::string_view text);
+
 } // namespace alimi

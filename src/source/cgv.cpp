@@ -34,10 +34,7 @@ std::string field(const json &row, const char *key) {
 }
 
 int count_field(const json &row, const char *key) {
-    const auto s = field(row, key);
-    if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), ::isdigit))
-        return -1;
-    return std::stoi(s);
+    return parse_count(field(row, key));
 }
 
 std::string iso_from_compact(const std::string &ymd) {

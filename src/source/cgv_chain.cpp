@@ -32,9 +32,7 @@ void check_codes(TableReader &r, const TargetConfig &t, const char *missing_hint
             fmt::format("target '{}': theater code '{}' must be 4 letters or digits, like \"0013\"",
                         t.name, t.theater));
     check_screen(r, t);
-    if (!t.movie.empty() && !std::all_of(t.movie.begin(), t.movie.end(), ::isdigit))
-        r.error(r.find_node("movie"),
-                fmt::format("target '{}': movie code '{}' must be digits", t.name, t.movie));
+    check_movie_code(r, t);
 }
 
 // What both CGV chains share: the brand, the screen labels, the theater codes and discovery on

@@ -23,19 +23,11 @@ SourceError bad_answer(const std::string &why) {
 }
 
 std::string field(const json &row, const char *key) {
-    if (!row.is_object() || !row.contains(key))
-        return "";
-    const auto &v = row[key];
-    if (v.is_string())
-        return html_unescape(v.get<std::string>());
-    return v.is_number() || v.is_boolean() ? v.dump() : "";
+    return decoded_field(row, key);
 }
 
 int count(const json &row, const char *key) {
-    const auto text = field(row, key);
-    if (text.empty() || text.size() > 6 || !std::all_of(text.begin(), text.end(), ::isdigit))
-        return -1;
-    return std::stoi(text);
+    return parse_count(field(row, key));
 }
 
 // X.Items[], X.X.Items[] or X.Items.Items[]: Lotte wraps its lists once or twice.

@@ -13,8 +13,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 namespace alimi {
 
 const std::vector<const Chain *> &chains() {
@@ -73,9 +71,7 @@ void SiteChain::check_target(TableReader &r, const TargetConfig &t) const {
     else if (auto problem = theater_code_problem(t.theater); !problem.empty())
         r.error(r.find_node("theater"), fmt::format("target '{}': {}", t.name, problem));
     check_screen(r, t);
-    if (!t.movie.empty() && !std::all_of(t.movie.begin(), t.movie.end(), ::isdigit))
-        r.error(r.find_node("movie"),
-                fmt::format("target '{}': movie code '{}' must be digits", t.name, t.movie));
+    check_movie_code(r, t);
 }
 
 std::string source_host(const TargetConfig &target) {
