@@ -141,9 +141,15 @@ def test_slack_gets_mrkdwn_and_a_button_waits_on_429_and_explains_no_service(cas
     r = case.run("notify-test", config=cfg, env=gone)
     expect(r.rc == 1 and "Slack refused the push (HTTP 404: no_service)" in r.err, "no_service explained", r)
     expect("removedHook" not in r.err, "secret part hidden", r)
+    refusals = [r]
+    for status, word in ((404, "channel_not_found"), (410, "channel_is_archived"), (403, "action_prohibited")):
+        slack.script("/services", Reply(status, word, content_type="text/html"))
+        refused = case.run("notify-test", config=cfg, env=env)
+        expect(refused.rc == 1 and f"Slack refused the push (HTTP {status}: {word})" in refused.err, word, refused)
+        refusals.append(refused)
     ok = case.run("notify-test", config=cfg, env=env)
     expect(ok.rc == 0 and "delivered" in ok.out, "notify-test", ok)
-    secrets_absent(case, cfg, "XXXXfakeSlackSecret", env, held, sent, r, ok)
+    secrets_absent(case, cfg, "XXXXfakeSlackSecret", env, held, sent, ok, *refusals)
 
 
 def test_webhook_gets_the_documented_body_with_headers_and_openings(case):
