@@ -73,7 +73,9 @@ void classify_response(HttpResult &r, Expect expect) {
         return fail(r, Outcome::blocked,
                     fmt::format("blocked by the server (HTTP {} HTML page instead of {})", r.status,
                                 expect == Expect::json ? "JSON" : "XML"));
-    if (expect != Expect::any && !is_valid_utf8(r.body))
+    // JSON answers may hold invalid UTF-8 in rows nobody keeps: parse_json_answer repairs them and
+    // the parsers check the rows they keep.
+    if (expect == Expect::xml && !is_valid_utf8(r.body))
         return fail(r, Outcome::permanent, "answer is not valid UTF-8");
     if (expect != Expect::any && trim(strip_bom(r.body)).empty())
         return fail(r, Outcome::retryable, fmt::format("empty answer (HTTP {})", r.status));

@@ -308,7 +308,7 @@ std::string valid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         const auto len = utf8_sequence_length(s, i);
         if (len == 0) {
-            out += "\xEF\xBF\xBD";
+            out += k_replacement_char;
             ++i;
             continue;
         }

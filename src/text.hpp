@@ -60,6 +60,9 @@ std::string lower_ascii(std::string s);
 // to nothing (0) or past U+10FFFF becomes U+FFFD, so the result is valid UTF-8 when s was.
 std::string html_unescape(std::string_view s);
 
+// U+FFFD, what a byte that is not UTF-8 becomes.
+inline constexpr std::string_view k_replacement_char = "\xEF\xBF\xBD";
+
 // s with every byte that is not part of well-formed UTF-8 replaced by U+FFFD: what every text
 // entering a push goes through, so one bad name never makes a push undeliverable.
 std::string valid_utf8(std::string_view s);

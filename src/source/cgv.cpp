@@ -238,6 +238,8 @@ parse_cgv_showings(std::string_view body, const std::string &site_no, const std:
         if (iso_from_compact(ymd).empty() || field(row, "scnsNo").empty() ||
             field(row, "scnSseq").empty())
             return tl::unexpected(bad_answer("a showing without scnYmd, scnsNo or scnSseq"));
+        if (holds_bad_text(row))
+            return tl::unexpected(bad_answer("a kept showing is not valid UTF-8"));
         page.showings.push_back(showing_from(row, site_no, ymd));
     }
     return page;

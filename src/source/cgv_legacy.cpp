@@ -45,6 +45,9 @@ tl::expected<std::string, SourceError> envelope_data(std::string_view body) {
         data = &d["data"]["DATA"];
     if (!data || !data->is_string())
         return tl::unexpected(bad_answer("envelope has no DATA string"));
+    // This endpoint filters on the server: every byte of its answer is kept, so all must be UTF-8.
+    if (holds_bad_text(*data))
+        return tl::unexpected(bad_answer("answer is not valid UTF-8"));
     return data->get<std::string>();
 }
 

@@ -213,6 +213,8 @@ tl::expected<ShowingPage, SourceError> parse_lotte_showings(std::string_view bod
         const auto date = iso_of(field(row, "PlayDt"));
         if (date.empty())
             return tl::unexpected(bad_answer("a showing without a valid PlayDt"));
+        if (holds_bad_text(row))
+            return tl::unexpected(bad_answer("a kept showing is not valid UTF-8"));
         if (const auto name = field(row, "CinemaNameKR"); !name.empty())
             page.theater_name = name;
         page.showings.push_back(showing_from(row, date));

@@ -181,6 +181,8 @@ tl::expected<ShowingPage, SourceError> parse_megabox_showings(std::string_view b
         const auto date = parse_yyyymmdd(field(row, "playDe"));
         if (!date)
             return tl::unexpected(bad_answer("a showing without a valid playDe"));
+        if (holds_bad_text(row))
+            return tl::unexpected(bad_answer("a kept showing is not valid UTF-8"));
         if (const auto name = field(row, "brchNm"); !name.empty())
             page.theater_name = name;
         page.showings.push_back(showing_from(row, iso_date(*date)));

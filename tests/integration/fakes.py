@@ -440,13 +440,17 @@ class FakeCgvApi(FakeServer):
         self.sites = [("서울", "0013", "CGV 용산아이파크몰"), ("서울", "0056", "CGV 강남"),
                       ("경기", "0211", "CGV 광교"), ("서울", "P013", "CGV 용산아이파크몰 별관")]
         self.legacy_sites_only = False  # searchRegnList fails: discovery must fall back
+        self.raw_bytes = {}  # text in a row -> the bytes sent instead (e.g. invalid UTF-8)
 
     @property
     def api(self):
         return self.url + "/api/v1"
 
     def ok(self, data):
-        return Reply(200, json.dumps({"statusCode": 0, "statusMessage": "조회 되었습니다.", "data": data}, ensure_ascii=False))
+        body = json.dumps({"statusCode": 0, "statusMessage": "조회 되었습니다.", "data": data}, ensure_ascii=False).encode()
+        for text, raw in self.raw_bytes.items():
+            body = body.replace(text.encode(), raw)
+        return Reply(200, body)
 
     def answer(self, rec):
         q = {k: v[0] for k, v in rec.query.items()}

@@ -300,3 +300,23 @@ def test_a_showing_inserted_before_others_in_a_hall_is_not_hidden_by_renumbering
     expect(r.rc == 0 and [o["time"] for o in r.json_lines()] == ["09:00"], "only the new showing", r)
     expect(len(ntfy.messages) == 1 and "09:00" in ntfy.messages[0]["message"]
            and "10:00" not in ntfy.messages[0]["message"], f"{[m['message'] for m in ntfy.messages]}")
+
+
+def test_invalid_utf8_in_a_row_the_target_filters_out_does_not_fail_it(case):
+    """Case 14: one bad byte in another venue's or another hall's row failed the whole page, and
+    with it the target. Only the rows a target keeps must be valid UTF-8."""
+    from test_cgv import AVATAR, screen_setup
+    api, ntfy, cfg = screen_setup(case, days=(1,))
+    api.raw_bytes = {"BAD-NAME": b"\xc0\xaf\xff"}
+    api.showings += [showing(ymd(1), "018", 2, *AVATAR, "03", "1300", 624, 624),
+                     showing(ymd(1), "001", 1, *AVATAR, "02", "1100", hall_nm="BAD-NAME"),
+                     showing(ymd(1), "002", 1, *AVATAR, "03", "1200", site="P013", site_nm="BAD-NAME")]
+    r = case.run("check", "--json", config=cfg)
+    expect(r.rc == 0 and [o["time"] for o in r.json_lines()] == ["13:00"], "the kept row is pushed", r)
+    expect(len(ntfy.messages) == 1 and "\ufffd" not in ntfy.messages[0]["message"], "push is clean")
+    # A kept row with a bad byte fails the target and changes nothing.
+    api.showings.append(showing(ymd(1), "018", 3, "30000775", "BAD-NAME", "03", "1600"))
+    before = case.db("SELECT count(*) FROM openings")[0][0]
+    r = case.run("check", config=cfg)
+    expect(r.rc == 1 and "a kept showing is not valid UTF-8" in r.err, "kept row fails", r)
+    expect(case.db("SELECT count(*) FROM openings")[0][0] == before and len(ntfy.messages) == 1, "state kept")

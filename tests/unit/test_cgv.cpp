@@ -81,6 +81,22 @@ TEST_CASE("a showing without its identity is an error, not a skipped row") {
     CHECK(r.error().message == "bad answer: a showing without scnYmd, scnsNo or scnSseq");
 }
 
+TEST_CASE("invalid UTF-8 fails a showing only in a row that is kept") {
+    const std::string other_venue = R"({"siteNo":"P013","siteNm":")"
+                                    "\xff"
+                                    R"(","scnYmd":"20261224","scnsNo":"1","scnSseq":"1"})";
+    const std::string ours =
+        R"({"siteNo":"0013","siteNm":"A","scnYmd":"20261224","scnsNo":"018","scnSseq":"1",)"
+        R"("tcscnsGradCd":"03","movNm":"NAME","scnsrtTm":"1000"})";
+    const auto kept = parse_cgv_showings(ok("[" + other_venue + "," + ours + "]"), "0013", "03");
+    REQUIRE(kept);
+    CHECK(kept->showings.size() == 1);
+    std::string broken = ours;
+    broken.replace(broken.find("NAME"), 4, "\xc0\xaf"); // an overlong '/', not UTF-8
+    const auto bad = parse_cgv_showings(ok("[" + broken + "]"), "0013", "03");
+    CHECK(bad.error().message == "bad answer: a kept showing is not valid UTF-8");
+}
+
 TEST_CASE("HHmm times, including after midnight") {
     CHECK(cgv_time("0930") == "09:30");
     CHECK(cgv_time("2500") == "25:00");

@@ -89,6 +89,11 @@ TEST_CASE("garbage is an error, never an empty schedule") {
               .message == "bad answer: PLAY_YMD '2024' is not a date");
 }
 
+TEST_CASE("every byte of a legacy answer is kept, so all must be UTF-8") {
+    CHECK(parse_cgv_legacy("{\"d\":{\"DATA\":\"\xff\xfe\"}}").error().message ==
+          "bad answer: answer is not valid UTF-8");
+}
+
 TEST_CASE("anything but CPlayDay inside PlayDays means the format changed") {
     CHECK(parse_cgv_legacy(envelope("<CSchedule><PlayDays><CPlayDay><PLAY_YMD>20261224</PLAY_YMD></"
                                     "CPlayDay><Day/></PlayDays></CSchedule>"))
