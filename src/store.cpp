@@ -95,6 +95,10 @@ constexpr std::array k_migrations = {
     // sequence is their digits after the last one. Rewritten, not forgotten: nothing repushes.
     R"(UPDATE OR IGNORE openings SET key = rtrim(key, '0123456789') || time
          WHERE time != '' AND length(key) - length(replace(key, '|', '')) = 3;)",
+    // When a sweep first saw a date's page with rows: that look, not the first fetch, uses up the
+    // silent first look of a date open at the baseline (an empty page is a partial answer).
+    R"(ALTER TABLE sweeps ADD COLUMN looked_at INTEGER;
+       UPDATE sweeps SET looked_at = last_swept_at;)",
 };
 
 } // namespace

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace alimi {
 
 std::optional<std::string> Store::adopt_identity(const std::string &target,
@@ -52,7 +54,7 @@ SourceMemory Store::sweep_memory(const std::string &target) {
 
 std::set<std::string> Store::silent_dates(const std::string &target,
                                           const std::vector<std::string> &swept) {
-    Statement s(*m_db, "SELECT from_baseline AND last_swept_at IS NULL FROM sweeps WHERE target = "
+    Statement s(*m_db, "SELECT from_baseline AND looked_at IS NULL FROM sweeps WHERE target = "
                        "?1 AND date = ?2");
     std::set<std::string> out;
     for (const auto &d : swept) {
@@ -70,12 +72,19 @@ void Store::record_sweep(const std::string &target, const Snapshot &snap, bool b
                                ON CONFLICT(target, date) DO NOTHING)");
     for (const auto &d : snap.listed_dates)
         listed.bind(target, d, baseline ? 1 : 0).run();
-    Statement swept(
-        *m_db,
-        R"(INSERT INTO sweeps(target, date, from_baseline, last_swept_at) VALUES(?1, ?2, ?3, ?4)
-                              ON CONFLICT(target, date) DO UPDATE SET last_swept_at = excluded.last_swept_at)");
-    for (const auto &d : snap.swept_dates)
-        swept.bind(target, d, baseline ? 1 : 0, to_unix(now)).run();
+    // A blank page moves the date back in the rotation but is no look at the day.
+    Statement swept(*m_db, R"(INSERT INTO sweeps(target, date, from_baseline, last_swept_at,
+                                                 looked_at) VALUES(?1, ?2, ?3, ?4, ?5)
+                              ON CONFLICT(target, date) DO UPDATE SET
+                                last_swept_at = excluded.last_swept_at,
+                                looked_at = coalesce(looked_at, excluded.looked_at))");
+    for (const auto &d : snap.swept_dates) {
+        const bool blank = std::ranges::find(snap.blank_dates, d) != snap.blank_dates.end();
+        swept
+            .bind(target, d, baseline ? 1 : 0, to_unix(now),
+                  blank ? std::optional<long long>{} : to_unix(now))
+            .run();
+    }
     // Dates that have gone by are no longer open; keep the table to the dates that matter.
     Statement(*m_db, "DELETE FROM sweeps WHERE target = ?1 AND date < ?2")
         .bind(target, iso_date(kst_date(now)))

@@ -224,6 +224,7 @@ parse_cgv_showings(std::string_view body, const std::string &site_no, const std:
     if (!data)
         return tl::unexpected(data.error());
     ShowingPage page;
+    page.rows = data->size();
     for (const auto &row : *data) {
         if (!row.is_object())
             return tl::unexpected(bad_answer("a showing is not an object"));

@@ -207,7 +207,9 @@ tl::expected<ShowingPage, SourceError> parse_lotte_showings(std::string_view bod
     if (!data->contains("PlaySeqs"))
         return tl::unexpected(bad_answer("no PlaySeqs"));
     ShowingPage page;
-    for (const auto &row : items(*data, "PlaySeqs")) {
+    const auto &rows = items(*data, "PlaySeqs");
+    page.rows = rows.size();
+    for (const auto &row : rows) {
         if (!wanted(row, cinema_id, divisions, movie))
             continue; // only kept rows must be well formed
         const auto date = iso_of(field(row, "PlayDt"));

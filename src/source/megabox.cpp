@@ -175,7 +175,9 @@ tl::expected<ShowingPage, SourceError> parse_megabox_showings(std::string_view b
     if (!data->contains("movieFormList"))
         return tl::unexpected(bad_answer("no movieFormList"));
     ShowingPage page;
-    for (const auto &row : list_of(*data, "movieFormList")) {
+    const auto &rows = list_of(*data, "movieFormList");
+    page.rows = rows.size();
+    for (const auto &row : rows) {
         if (!wanted(row, branch, kind, movie))
             continue; // only kept rows must be well formed
         const auto date = parse_yyyymmdd(field(row, "playDe"));

@@ -36,6 +36,8 @@ struct Snapshot {
     // whose showings this snapshot holds. Empty for sources that see everything in one answer.
     std::vector<std::string> listed_dates;
     std::vector<std::string> swept_dates;
+    // Swept dates whose page had no rows at all: fetched, but not yet seen (see ShowingPage).
+    std::vector<std::string> blank_dates;
     std::string theater_name; // "CGV 용산아이파크몰" when the answer says so
     std::string screen_name;  // "아이맥스"
     std::string movie_name;   // for single-movie targets

@@ -74,6 +74,8 @@ void DateSweepPlan::finish(const std::vector<HttpResult> &answers) {
         }
         if (m_snapshot.theater_name.empty())
             m_snapshot.theater_name = page->theater_name;
+        if (page->rows == 0)
+            m_snapshot.blank_dates.push_back(m_snapshot.swept_dates[i]);
         for (auto &o : page->showings)
             if (o.date == m_snapshot.swept_dates[i]) // a page may carry neighbouring days
                 m_snapshot.openings.push_back(std::move(o));

@@ -27,6 +27,9 @@ struct DateStrip {
 struct ShowingPage {
     std::vector<Opening> showings;
     std::string theater_name;
+    // Rows of the whole page, the target's or not: a listed date whose page has none is a partial
+    // answer (the site lists it, so something plays there), not a look at that day.
+    std::size_t rows = 0;
 };
 
 class DateSweepPlan : public SourcePlan {

@@ -320,3 +320,24 @@ def test_invalid_utf8_in_a_row_the_target_filters_out_does_not_fail_it(case):
     r = case.run("check", config=cfg)
     expect(r.rc == 1 and "a kept showing is not valid UTF-8" in r.err, "kept row fails", r)
     expect(case.db("SELECT count(*) FROM openings")[0][0] == before and len(ntfy.messages) == 1, "state kept")
+
+
+def test_an_empty_page_for_a_listed_date_does_not_use_up_its_silent_first_look(case):
+    """Case 12: a date open at the baseline whose first page came back empty (statusCode 0,
+    data []) counted as looked at, so its next full page pushed the whole day as news."""
+    from test_cgv import AVATAR, screen_setup
+    api, ntfy, cfg = screen_setup(case, days=(1, 2), dates_per_run=1)  # the baseline sweeps day 1
+    api.script("/api/v1/booking/searchMovScnInfo", Reply(200, '{"statusCode":0,"data":[]}'))
+    swept = []
+    for _ in range(3):  # day 2 (blank), day 1, day 2 (full)
+        before = len(api.requests)
+        r = case.run("check", config=cfg)
+        swept += [q.query["scnYmd"][0] for q in api.requests[before:] if "scnYmd" in q.query]
+        expect(r.rc == 0 and ntfy.messages == [], f"silent while {swept}", r)
+        case.db("UPDATE sweeps SET last_swept_at = last_swept_at - 1")  # runs a second apart
+    expect(swept == [ymd(2), ymd(1), ymd(2)], f"sweep order {swept}")
+    api.showings.append(showing(ymd(2), "018", 2, *AVATAR, "03", "1300", 624, 624))
+    for _ in range(2):
+        case.run("check", config=cfg)
+    expect(len(ntfy.messages) == 1 and "13:00" in ntfy.messages[0]["message"]
+           and "10:00" not in ntfy.messages[0]["message"], f"only the new showing: {ntfy.messages}")

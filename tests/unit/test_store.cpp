@@ -74,6 +74,20 @@ TEST_CASE("sweep memory: baseline dates are silent on their first sweep only") {
     CHECK(s->silent_dates("t", {"2027-02-13"}).empty()); // opened after the baseline: real news
 }
 
+TEST_CASE("a blank page moves a date in the rotation but keeps its silent first look") {
+    auto s = Store::in_memory();
+    Snapshot first;
+    first.listed_dates = {"2027-02-10"};
+    first.swept_dates = {"2027-02-10"};
+    first.blank_dates = {"2027-02-10"};
+    s->record_sweep("t", first, true, k_now);
+    CHECK(s->sweep_memory("t").swept["2027-02-10"] == to_unix(k_now));
+    CHECK(s->silent_dates("t", {"2027-02-10"}) == std::set<std::string>{"2027-02-10"});
+    first.blank_dates.clear();
+    s->record_sweep("t", first, false, k_now + std::chrono::minutes(1));
+    CHECK(s->silent_dates("t", {"2027-02-10"}).empty());
+}
+
 TEST_CASE("baseline, known keys and health round-trip") {
     auto s = Store::in_memory();
     CHECK_FALSE(s->has_baseline("t"));
