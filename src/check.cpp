@@ -55,6 +55,7 @@ auto in_transaction(Store &store, const CheckOptions &options, Work &&work) {
 CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &options,
                        std::ostream &out) {
     CheckOutcome result;
+    store.set_secrets(cfg.secrets()); // answers quoted in errors may echo one
     const auto now = now_utc();
     const auto started = std::chrono::steady_clock::now();
     std::set<long long> tried; // pushes sent in this run: once per run, whatever they answered
@@ -62,7 +63,7 @@ CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &opti
         follow_clock_jumps(store, now);
         deliver_pending(cfg, store, now, tried); // pushes left by earlier runs are the oldest news
     }
-    HttpClient http(cfg.http);
+    HttpClient http(cfg.http, cfg.secrets());
     auto runs = in_transaction(store, options,
                                [&] { return plan_targets(cfg, store, options, now, result); });
     run_plans(runs, http); // no write lock is held across the network

@@ -43,7 +43,9 @@ class UsageError : public std::runtime_error {
 
 Config load(const Globals &g) {
     const auto env = process_env();
-    return load_config(resolve_config_path(g.config, env, file_exists), env);
+    auto cfg = load_config(resolve_config_path(g.config, env, file_exists), env);
+    log::set_secrets(cfg.secrets()); // answers quoted in errors may echo one
+    return cfg;
 }
 
 // A secret in a file other users can read is a leak waiting to happen; say so where a person is

@@ -1,7 +1,9 @@
 #include "config.hpp"
 
 #include "config_reader.hpp"
+#include "notify/channel.hpp"
 #include "source/chain.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
 
@@ -185,6 +187,22 @@ void check_movie_code(TableReader &r, const TargetConfig &t) {
 ChainSettings Config::defaults_of(const Chain &chain) const {
     const auto it = chain_defaults.find(chain.name());
     return it == chain_defaults.end() ? chain.defaults() : it->second;
+}
+
+std::vector<std::string> Config::secrets() const {
+    std::vector<std::string> out;
+    for (const auto &n : notifiers)
+        for (auto &s : n.channel->secrets(n))
+            if (!s.empty())
+                out.push_back(std::move(s));
+    for (const auto &url : {status.ping_url, status.ntfy_metrics})
+        for (auto &s : url_secrets(url))
+            out.push_back(std::move(s));
+    // Longest first, so a URL is replaced whole before a key inside it is.
+    std::sort(out.begin(), out.end(),
+              [](const auto &a, const auto &b) { return a.size() > b.size(); });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 const NotifierConfig *Config::notifier(std::string_view name) const {

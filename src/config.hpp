@@ -101,6 +101,10 @@ struct Config {
     // "notifier 'phone' token" when a secret is written in the file itself, else "".
     std::string inline_secret;
 
+    // Every configured secret (tokens, passwords, Authorization values, webhook and ping URLs and
+    // their key parts), longest first: what every text leaving alimi is redacted of.
+    std::vector<std::string> secrets() const;
+
     const NotifierConfig *notifier(std::string_view name) const;
     const TargetConfig *target(std::string_view name) const;
     // A chain's defaults after its [section]: what discovery and new targets use.

@@ -204,6 +204,8 @@ ConfigNode parse_json_config(std::string_view text, const std::string &path) {
         std::string what = e.what();
         if (auto pos = what.find("] "); pos != std::string::npos)
             what = what.substr(pos + 2);
+        // "; last read: '...'" quotes the text being read, which may be a token.
+        what = what.substr(0, what.find("; last read:"));
         throw ConfigError({fmt::format("{}: {}", path, one_line(what))});
     }
 }

@@ -120,7 +120,7 @@ int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<lon
     }
     if (sent.empty())
         return store.pending_count();
-    HttpClient http(push_settings(cfg.http));
+    HttpClient http(push_settings(cfg.http), cfg.secrets());
     const auto answers = http.perform(requests);
     Transaction tx(store.db()); // one durable sync for all answers, not two per push
     store.add_request_counts(http.request_counts());
@@ -146,7 +146,7 @@ int notify_test(const Config &cfg, const std::vector<std::string> &names, std::o
         chosen.push_back(&n);
         requests.push_back(push_request(n, m, ""));
     }
-    HttpClient http(push_settings(cfg.http));
+    HttpClient http(push_settings(cfg.http), cfg.secrets());
     const auto answers = http.perform(requests);
     int failed = 0;
     for (std::size_t i = 0; i < chosen.size(); ++i) {

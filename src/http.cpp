@@ -103,9 +103,10 @@ std::string default_user_agent() {
                        ALIMI_VERSION);
 }
 
-HttpClient::HttpClient(const HttpSettings &settings)
+HttpClient::HttpClient(const HttpSettings &settings, std::vector<std::string> secrets)
     : m_impl(std::make_unique<Impl>()), m_settings(settings),
-      m_user_agent(settings.user_agent.empty() ? default_user_agent() : settings.user_agent) {
+      m_user_agent(settings.user_agent.empty() ? default_user_agent() : settings.user_agent),
+      m_secrets(std::move(secrets)) {
     if (!m_impl->multi)
         throw std::runtime_error("libcurl: cannot create a multi handle");
 }
@@ -190,7 +191,8 @@ HttpResult transport_failure(const Job &job, CURLcode code) {
     return r;
 }
 
-HttpResult finished(Job &job, CURLcode code, Expect expect, TimePoint now) {
+HttpResult finished(Job &job, CURLcode code, Expect expect, TimePoint now,
+                    const std::vector<std::string> &secrets) {
     if (code != CURLE_OK)
         return transport_failure(job, job.too_large ? CURLE_FILESIZE_EXCEEDED : code);
     HttpResult r;
@@ -200,8 +202,8 @@ HttpResult finished(Job &job, CURLcode code, Expect expect, TimePoint now) {
     r.content_type = ct ? ct : "";
     const char *location = nullptr;
     curl_easy_getinfo(job.easy.get(), CURLINFO_REDIRECT_URL, &location);
-    r.location = location ? location : "";
-    r.body = std::move(job.body);
+    r.location = redact(location ? location : "", secrets);
+    r.body = redact(std::move(job.body), secrets);
     r.retry_after = parse_retry_after(job.retry_after, now);
     classify_response(r, expect);
     return r;
@@ -274,7 +276,7 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest> &requ
             auto &host = hosts[job->host];
             --host.active;
             const auto &req = requests[job->index];
-            auto r = finished(*job, msg->data.result, req.expect, now_utc());
+            auto r = finished(*job, msg->data.result, req.expect, now_utc(), m_secrets);
             if (req.refine)
                 req.refine(r);
             r.attempts = job->failures + 1;

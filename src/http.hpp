@@ -16,7 +16,9 @@ namespace alimi {
 
 class HttpClient {
   public:
-    explicit HttpClient(const HttpSettings &settings);
+    // Every answer's body and redirect target are redacted of secrets on arrival: a server (or a
+    // proxy) that echoes a request must not carry a token into an error, history or the state.
+    explicit HttpClient(const HttpSettings &settings, std::vector<std::string> secrets = {});
     ~HttpClient();
     HttpClient(const HttpClient &) = delete;
     HttpClient &operator=(const HttpClient &) = delete;
@@ -42,6 +44,7 @@ class HttpClient {
     std::unique_ptr<Impl> m_impl;
     HttpSettings m_settings;
     std::string m_user_agent;
+    std::vector<std::string> m_secrets;
     std::map<std::string, HostTrouble> m_troubled;
     std::map<std::string, int> m_counts;
 };

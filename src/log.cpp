@@ -1,5 +1,7 @@
 #include "log.hpp"
 
+#include "text.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -10,6 +12,7 @@ namespace alimi::log {
 namespace {
 Level g_level = Level::error;
 Format g_format = Format::text;
+std::vector<std::string> g_secrets;
 
 const char *level_name(Level level) {
     switch (level) {
@@ -31,13 +34,17 @@ void set_level(Level level) {
 void set_format(Format format) {
     g_format = format;
 }
+void set_secrets(std::vector<std::string> secrets) {
+    g_secrets = std::move(secrets);
+}
 Level level() {
     return g_level;
 }
 
-void write(Level level, std::string_view message) {
+void write(Level level, std::string_view raw) {
     if (level > g_level)
         return;
+    const auto message = redact(std::string(raw), g_secrets);
     // One fwrite per line so lines of concurrent runs never interleave mid-line in a shared log.
     std::string line;
     if (g_format == Format::json) {

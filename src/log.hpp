@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace alimi::log {
 
@@ -14,6 +16,8 @@ enum class Format { text, json };
 
 void set_level(Level level);
 void set_format(Format format); // json: one object per line for journald and log pipelines
+// Every line is redacted of these (Config::secrets): server answers quoted in errors may echo them.
+void set_secrets(std::vector<std::string> secrets);
 Level level();
 void write(Level level, std::string_view message);
 

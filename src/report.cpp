@@ -31,7 +31,7 @@ std::optional<NtfyStats> read_ntfy_metrics(const Config &cfg) {
     HttpRequest req;
     req.url = cfg.status.ntfy_metrics;
     req.expect = Expect::any;
-    HttpClient http(side_settings(cfg));
+    HttpClient http(side_settings(cfg), cfg.secrets());
     const auto answer = http.perform({req}).at(0);
     if (answer.outcome != Outcome::ok) {
         log::info("ntfy metrics {}: {}", shown_url(req), answer.error);
@@ -111,7 +111,7 @@ void ping(const Config &cfg, const std::string &suffix, const std::string &body)
         req.body = body;
         req.headers = {"Content-Type: text/plain; charset=utf-8"};
     }
-    HttpClient http(side_settings(cfg));
+    HttpClient http(side_settings(cfg), cfg.secrets());
     const auto answer = http.perform({req}).at(0);
     if (answer.outcome != Outcome::ok)
         log::info("ping {}: {}", shown_url(req), answer.error);

@@ -1,6 +1,7 @@
 // The state file: opening it, its schema and the ordered migrations. The other store_*.cpp files
 // hold one concept each of the same Store: openings, health, outbox, history and hosts.
 #include "store.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
 
@@ -156,6 +157,10 @@ void Store::migrate(Database &db, int version) {
         }
         tx.commit();
     }
+}
+
+std::string Store::clean(const std::string &text) const {
+    return redact(text, m_secrets);
 }
 
 void Store::touch_target(const std::string &target) {

@@ -30,6 +30,9 @@ class Store {
     static void migrate(Database &db, int version);
 
     Database &db() { return *m_db; }
+    // Every text the store writes (errors, events, pushes) is redacted of these from now on: a
+    // server's answer quoted in an error may echo a token (Config::secrets).
+    void set_secrets(std::vector<std::string> secrets) { m_secrets = std::move(secrets); }
     const std::string &path() const { return m_db->path(); }
 
     // Records what target watches. When it watched something else before, everything learnt
@@ -105,8 +108,10 @@ class Store {
   private:
     explicit Store(std::unique_ptr<Database> db);
     void touch_target(const std::string &target);
+    std::string clean(const std::string &text) const;
 
     std::unique_ptr<Database> m_db;
+    std::vector<std::string> m_secrets;
 };
 
 } // namespace alimi

@@ -30,7 +30,7 @@ int Store::record_failure(const std::string &target, const std::string &error, T
                 R"(UPDATE targets SET last_attempt_at = ?2, last_error_at = ?2, last_error = ?3,
                             consecutive_failures = consecutive_failures + 1 WHERE name = ?1
                           RETURNING consecutive_failures)");
-    s.bind(target, to_unix(now), error);
+    s.bind(target, to_unix(now), clean(error));
     const int failures = s.step() ? static_cast<int>(s.integer(0)) : 0;
     s.reset();
     return failures;

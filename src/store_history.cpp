@@ -8,7 +8,7 @@ namespace alimi {
 void Store::add_event(const std::string &target, const std::string &kind, const std::string &detail,
                       TimePoint now) {
     Statement(*m_db, "INSERT INTO events(at, target, kind, detail) VALUES(?1, ?2, ?3, ?4)")
-        .bind(to_unix(now), target, kind, detail)
+        .bind(to_unix(now), target, kind, clean(detail))
         .run();
 }
 
@@ -23,7 +23,7 @@ std::optional<Cooldown> Store::cooldown(const std::string &host, TimePoint now) 
 void Store::set_cooldown(const std::string &host, TimePoint until, const std::string &reason) {
     Statement(*m_db, R"(INSERT INTO host_cooldowns(host, until, reason) VALUES(?1, ?2, ?3)
                         ON CONFLICT(host) DO UPDATE SET until = max(until, excluded.until), reason = excluded.reason)")
-        .bind(host, to_unix(until), reason)
+        .bind(host, to_unix(until), clean(reason))
         .run();
 }
 

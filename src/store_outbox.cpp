@@ -57,9 +57,9 @@ long long Store::queue_push(const std::string &target, const std::string &notifi
            VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11))")
         // Every text that enters a push is valid UTF-8: one bad byte in a cinema's name must
         // not make the push undeliverable (a server would refuse it every time).
-        .bind(target, notifier, to_unix(now), valid_utf8(m.title), valid_utf8(m.body),
+        .bind(target, notifier, to_unix(now), clean(valid_utf8(m.title)), clean(valid_utf8(m.body)),
               valid_utf8(m.click), valid_utf8(tags), m.priority,
-              valid_utf8(actions_json(m.actions)), kind, valid_utf8(m.data))
+              valid_utf8(actions_json(m.actions)), kind, clean(valid_utf8(m.data)))
         .run();
     return m_db->last_insert_id();
 }
@@ -107,7 +107,7 @@ void Store::mark_delivered(long long id, TimePoint now) {
 void Store::mark_retry(long long id, const std::string &error, TimePoint next_attempt) {
     Statement(*m_db, "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at "
                      "= ?3 WHERE id = ?1")
-        .bind(id, error, to_unix(next_attempt))
+        .bind(id, clean(error), to_unix(next_attempt))
         .run();
 }
 
@@ -116,7 +116,7 @@ void Store::mark_held(long long id, const std::string &error, const std::string 
     Statement(*m_db,
               R"(UPDATE outbox SET attempts = attempts + 1, last_error = ?2, hold_fingerprint = ?3,
                           next_attempt_at = ?4 WHERE id = ?1)")
-        .bind(id, error, fingerprint, to_unix(until))
+        .bind(id, clean(error), fingerprint, to_unix(until))
         .run();
 }
 
@@ -142,7 +142,7 @@ int Store::release_holds(const std::string &notifier, const std::string &fingerp
 void Store::mark_dropped(long long id, const std::string &reason, TimePoint now) {
     Statement(*m_db,
               "UPDATE outbox SET state = 'dropped', last_error = ?2, done_at = ?3 WHERE id = ?1")
-        .bind(id, reason, to_unix(now))
+        .bind(id, clean(reason), to_unix(now))
         .run();
 }
 

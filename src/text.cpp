@@ -193,6 +193,27 @@ std::string redact(std::string text, const std::vector<std::string> &secrets) {
     return text;
 }
 
+std::vector<std::string> url_secrets(std::string_view url) {
+    if (url.empty())
+        return {};
+    std::vector<std::string> out = {std::string(url)};
+    const auto scheme = url.find("://");
+    const auto path_at = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+    if (path_at == std::string_view::npos)
+        return out;
+    auto path = url.substr(path_at);
+    path = path.substr(0, path.find_first_of("?#"));
+    out.emplace_back(path);
+    constexpr std::size_t k_key_length = 12;
+    for (auto rest = path.substr(1); !rest.empty();) {
+        const auto part = rest.substr(0, rest.find('/'));
+        if (part.size() >= k_key_length)
+            out.emplace_back(part);
+        rest.remove_prefix(std::min(rest.size(), part.size() + 1));
+    }
+    return out;
+}
+
 std::string escape_markup(std::string_view s) {
     std::string out;
     out.reserve(s.size());

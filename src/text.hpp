@@ -46,6 +46,11 @@ std::string join_choices(const std::vector<std::string_view> &choices);
 // characters are skipped, they would blank ordinary words.
 std::string redact(std::string text, const std::vector<std::string> &secrets);
 
+// What of a URL that holds a key must be redacted: the URL, its path, and each path part long
+// enough to be a key (hc-ping.com/UUID, /webhook/ID, /services/T/B/X). Shorter parts are words
+// like "ping". Empty for an empty url.
+std::vector<std::string> url_secrets(std::string_view url);
+
 // s with & < > as entities: what Telegram's HTML and Slack's mrkdwn need around plain text.
 std::string escape_markup(std::string_view s);
 

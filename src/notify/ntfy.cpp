@@ -118,7 +118,9 @@ class NtfyChannel final : public Channel {
     }
     std::vector<std::string> secrets(const NotifierConfig &n) const override {
         const auto &s = n.settings_as<NtfySettings>();
-        return {s.token, s.password};
+        // The Authorization value too: an echo of the request would carry it encoded.
+        return {s.token, s.password,
+                s.password.empty() ? "" : base64_encode(s.user + ":" + s.password)};
     }
     bool claims_url(std::string_view url) const override {
         return url.starts_with("ntfy://") || url.starts_with("ntfys://");

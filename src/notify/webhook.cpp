@@ -112,7 +112,7 @@ class WebhookChannel final : public Channel {
     }
     std::vector<std::string> secrets(const NotifierConfig &n) const override {
         const auto &s = n.settings_as<WebhookSettings>();
-        std::vector<std::string> out = {s.url};
+        auto out = url_secrets(s.url);
         for (const auto &h : s.headers)
             out.push_back(h.second);
         return out;

@@ -341,3 +341,77 @@ def test_an_empty_page_for_a_listed_date_does_not_use_up_its_silent_first_look(c
         case.run("check", config=cfg)
     expect(len(ntfy.messages) == 1 and "13:00" in ntfy.messages[0]["message"]
            and "10:00" not in ntfy.messages[0]["message"], f"only the new showing: {ntfy.messages}")
+
+
+def test_an_answer_echoing_a_secret_is_redacted_everywhere(case):
+    """Case 16: a server (or a proxy) that echoes the request put tokens, passwords, webhook keys
+    and Authorization values into errors, history, the outbox and the state. Answers are redacted
+    of every configured secret on arrival, and every sink is redacted again."""
+    import base64
+    api = case.serve(FakeCgvApi())
+    ntfy = case.serve(FakeNtfy())
+    token, password, hook_key = "tk_ECHO_5ecret_1a2b3c", "pw-ECHO-4d5e6f", "hookECHOkey7a8b9c0d1e"
+    header, ping_key = "Bearer hdr-ECHO-2f3e4d", "pingECHO0123456789abcdef"
+    basic = base64.b64encode(f"me:{password}".encode()).decode()
+    cfg = case.write("c.toml", f"""
+[cgv]
+api = "{api.api}"
+[http]
+timeout = 3
+min_gap = 0
+retries = 0
+[[notifier]]
+name = "phone"
+server = "{ntfy.url}"
+topic = "cgv"
+token = "{token}"
+[[notifier]]
+name = "basic"
+server = "{ntfy.url}"
+topic = "b"
+user = "me"
+password = "{password}"
+[[notifier]]
+name = "hook"
+type = "webhook"
+url = "{ntfy.url}/hooks/{hook_key}"
+headers = {{ Authorization = "{header}" }}
+[alerts]
+notify = ["phone"]
+after = 1
+[status]
+ping_url = "{ntfy.url}/ping/{ping_key}"
+[[target]]
+name = "yongsan-imax"
+theater = "0013"
+screen = "imax"
+notify = ["phone"]
+""")
+    secrets = [token, password, hook_key, header, ping_key, basic]
+    echo = "you sent " + " ".join(secrets)
+    api.script("/api/v1/", Reply(200, json.dumps({"statusCode": 9001, "statusMessage": echo, "data": None})),
+               Reply(403, f"<html><body>blocked {echo}</body></html>", content_type="text/html"))
+    outputs = [case.run("-vv", "check", config=cfg), case.run("-vv", "check", config=cfg)]
+    expect("CGV answered statusCode 9001: you sent ***" in outputs[0].err, "the echo path was taken", outputs[0])
+    for args in (("history",), ("history", "--json"), ("status",), ("status", "--json")):
+        outputs.append(case.run(*args, config=cfg))
+    dump = "\n".join(case.db_dump()) if hasattr(case, "db_dump") else "\n".join(
+        str(row) for t in ("targets", "events", "outbox", "host_cooldowns")
+        for row in case.db(f"SELECT * FROM {t}"))
+    for text in [r.out + r.err for r in outputs] + [dump]:
+        for s in secrets:
+            expect(s not in text, f"{s} leaked into: {text[:1500]}")
+    expect(any("***" in r.out for r in outputs[2:]), "history shows the redacted echo")
+
+
+def test_a_json_config_syntax_error_never_quotes_a_secret(case):
+    """Case 16: nlohmann's syntax errors end with "last read: '...'", the text being read, which
+    was the token itself when the error was inside it."""
+    secret = "tk_JSON_5ecret_abcdef"
+    for body in ('{"notifier":[{"name":"p","topic":"x","token":"' + secret + '\n"}]}',
+                 '{"notifier":[{"name":"p","topic":"x","password":"' + secret + '\\q"}]}',
+                 '{"notifier":[{"name":"p","topic":"x","token":' + secret + '}]}'):
+        cfg = case.write("c.json", body)
+        r = case.run("validate", config=cfg)
+        expect(r.rc == 2 and "c.json: parse error at line" in r.err, "a config error with its place", r)
+        expect(secret not in r.err and secret[:6] not in r.err, "the secret is not quoted", r)

@@ -69,3 +69,12 @@ TEST_CASE("HTML references decode to UTF-8; surrogates and nonsense never make i
     CHECK(html_unescape("&unknown; & &#zz; &") == "&unknown; & &#zz; &");
     CHECK(is_valid_utf8(html_unescape("&#xDFFF;&#128512;")));
 }
+
+TEST_CASE("a URL's secrets: whole, its path and parts long enough to be keys") {
+    CHECK(url_secrets("").empty());
+    CHECK(url_secrets("https://hc-ping.com/0123456789abcdef/web") ==
+          std::vector<std::string>{"https://hc-ping.com/0123456789abcdef/web",
+                                   "/0123456789abcdef/web", "0123456789abcdef"});
+    CHECK(url_secrets("https://h.example/ping?x=1") ==
+          std::vector<std::string>{"https://h.example/ping?x=1", "/ping"});
+}
