@@ -102,7 +102,8 @@ int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<lon
     std::vector<std::pair<const QueuedPush *, const NotifierConfig *>> sent;
     {
         // Written before anything is sent, so a push that cannot be written down (a full disk)
-        // is not sent at all, run after run; and tried once, it is not tried again in this run.
+        // is not sent at all; one sent whose answer cannot be written waits with backoff; and
+        // tried once, it is not tried again in this run.
         // A failed write shows at commit even without waiting for the disk, which it needs not.
         Transaction tx(store.db(), Transaction::Sync::deferred);
         for (const auto &p : due) {
@@ -112,7 +113,11 @@ int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<lon
                 keep_orphan(cfg, store, p, now);
                 continue;
             }
-            store.mark_sending(p.id, now);
+            // Unanswered, it waits as if its answer had been lost (a retry with backoff).
+            const auto lost = Delivery{Delivery::Kind::retry, "", 0};
+            const auto retry_at =
+                std::min(*next_push_attempt(now, p.attempts + 1, lost), give_up_time(cfg, p));
+            store.mark_sending(p.id, now, retry_at);
             requests.push_back(push_request(*n, p.message, fmt::format("alimi-{}", p.id)));
             sent.emplace_back(&p, n);
         }

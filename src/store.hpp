@@ -66,9 +66,11 @@ class Store {
     long long queue_push(const std::string &target, const std::string &notifier,
                          const PushMessage &m, TimePoint now, const std::string &kind = "opening");
     std::vector<QueuedPush> due_pushes(TimePoint now);
-    // Written before a push is sent: if no answer is ever recorded (a kill, a full disk), its
-    // row says when it went out; if this cannot be written, the push is not sent.
-    void mark_sending(long long id, TimePoint now);
+    // Written before a push is sent, and counts the attempt: if no answer is ever recorded (a
+    // kill, a full disk), its row says when it went out and waits until retry_at like a push
+    // whose answer was lost, so it is not sent again on every run; if this cannot be written,
+    // the push is not sent. The answer's record then overwrites it without counting again.
+    void mark_sending(long long id, TimePoint now, TimePoint retry_at);
     void mark_delivered(long long id, TimePoint now);
     void mark_retry(long long id, const std::string &error, TimePoint next_attempt);
     // A push its notifier refused: not retried before until, unless the notifier's fingerprint

@@ -91,22 +91,22 @@ std::vector<QueuedPush> Store::due_pushes(TimePoint now) {
     return out;
 }
 
-void Store::mark_sending(long long id, TimePoint now) {
-    Statement(*m_db, "UPDATE outbox SET last_error = ?2 WHERE id = ?1")
-        .bind(id, fmt::format("sent at {} KST; no answer recorded", kst_timestamp(now)))
+void Store::mark_sending(long long id, TimePoint now, TimePoint retry_at) {
+    Statement(*m_db, "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at "
+                     "= ?3 WHERE id = ?1")
+        .bind(id, fmt::format("sent at {} KST; no answer recorded", kst_timestamp(now)),
+              to_unix(retry_at))
         .run();
 }
 
 void Store::mark_delivered(long long id, TimePoint now) {
-    Statement(*m_db, "UPDATE outbox SET state = 'delivered', done_at = ?2, attempts = attempts + 1 "
-                     "WHERE id = ?1")
+    Statement(*m_db, "UPDATE outbox SET state = 'delivered', done_at = ?2 WHERE id = ?1")
         .bind(id, to_unix(now))
         .run();
 }
 
 void Store::mark_retry(long long id, const std::string &error, TimePoint next_attempt) {
-    Statement(*m_db, "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at "
-                     "= ?3 WHERE id = ?1")
+    Statement(*m_db, "UPDATE outbox SET last_error = ?2, next_attempt_at = ?3 WHERE id = ?1")
         .bind(id, clean(error), to_unix(next_attempt))
         .run();
 }
@@ -114,8 +114,8 @@ void Store::mark_retry(long long id, const std::string &error, TimePoint next_at
 void Store::mark_held(long long id, const std::string &error, const std::string &fingerprint,
                       TimePoint until) {
     Statement(*m_db,
-              R"(UPDATE outbox SET attempts = attempts + 1, last_error = ?2, hold_fingerprint = ?3,
-                          next_attempt_at = ?4 WHERE id = ?1)")
+              R"(UPDATE outbox SET last_error = ?2, hold_fingerprint = ?3, next_attempt_at = ?4
+                          WHERE id = ?1)")
         .bind(id, clean(error), fingerprint, to_unix(until))
         .run();
 }

@@ -415,3 +415,63 @@ def test_a_json_config_syntax_error_never_quotes_a_secret(case):
         r = case.run("validate", config=cfg)
         expect(r.rc == 2 and "c.json: parse error at line" in r.err, "a config error with its place", r)
         expect(secret not in r.err and secret[:6] not in r.err, "the secret is not quoted", r)
+
+
+class LockingNtfy(FakeNtfy):
+    """Stores each push, then holds the state's write lock past alimi's 10 s busy wait: the push
+    is out, and its answer cannot be written down (what a full disk does, deterministically)."""
+
+    def __init__(self, state):
+        super().__init__()
+        self.state, self.hold = state, True
+
+    def answer(self, rec):
+        reply = super().answer(rec)
+        if self.hold and rec.method == "POST":
+            import sqlite3
+            import threading
+            locked = threading.Event()
+
+            def hold():
+                con = sqlite3.connect(self.state, isolation_level=None)
+                con.execute("BEGIN IMMEDIATE")
+                locked.set()
+                time.sleep(10.5)
+                con.rollback()
+                con.close()
+            threading.Thread(target=hold, daemon=True).start()
+            locked.wait(5)
+        return reply
+
+
+def test_a_push_whose_delivery_cannot_be_recorded_is_not_sent_again_every_run(case):
+    """Case 7: a push sent while its answer cannot be recorded (a full disk) stayed due, so every
+    run sent it again. Each attempt is written down before it goes out, with the retry time of a
+    lost answer: the run stops at the failed record (exit 3) and the push waits for its backoff."""
+    cgv = case.serve(FakeLegacyCgv())
+    ntfy = case.serve(LockingNtfy(case.state))
+    ntfy.hold = False
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy))
+    opened(case, cfg, cgv)
+    ntfy.script("/alerts", Reply(503, "busy", content_type="text/plain"))
+    r = case.run("check", config=cfg)
+    expect(r.rc == 1 and pending(case) == 1, "first try failed: pending", r)
+    ntfy.hold = True
+    case.db("UPDATE outbox SET next_attempt_at = 0")  # due again now
+    r = case.run("check", config=cfg)
+    expect(r.rc == 3 and "locked" in r.err and len(ntfy.messages) == 1, "sent, then its record failed", r)
+    row = case.db("SELECT attempts, last_error, next_attempt_at - strftime('%s','now') FROM outbox")[0]
+    expect(row[0] == 2 and row[1].startswith("sent at ") and row[2] >= 20, f"counted and backing off: {row}")
+    for _ in range(2):
+        r = case.run("check", config=cfg)
+        expect(r.rc == 1 and len(ntfy.messages) == 1, "not sent again while it backs off", r)
+    ntfy.hold = False
+    case.db("UPDATE outbox SET next_attempt_at = 0")
+    case.db("PRAGMA wal_checkpoint(TRUNCATE)")  # the next write must grow a file
+    import resource
+    full = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+    r = case.run("check", config=cfg, preexec=full)
+    expect(r.rc == 3 and len(ntfy.messages) == 1, "disk full: the push cannot be marked, so it is not sent", r)
+    r = case.run("check", config=cfg)
+    ids = {q.header("X-Sequence-ID") for q in ntfy.requests if q.path == "/alerts"}
+    expect(r.rc == 0 and pending(case) == 0 and len(ids) == 1, f"delivered with the same id {ids}", r)

@@ -123,6 +123,19 @@ TEST_CASE("the outbox keeps a push until it is delivered") {
     CHECK(s->due_pushes(k_now + std::chrono::hours(1)).empty());
 }
 
+TEST_CASE("a push marked as sent counts its attempt and waits until its retry time") {
+    auto s = Store::in_memory();
+    const auto id = s->queue_push("t", "phone", PushMessage{"title", "body", "", {}, 3, {}}, k_now);
+    s->mark_sending(id, k_now, k_now + std::chrono::seconds(30));
+    CHECK(s->due_pushes(k_now).empty()); // no answer recorded: not sent again at once
+    const auto due = s->due_pushes(k_now + std::chrono::seconds(30));
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].attempts == 1);
+    CHECK(due[0].last_error.starts_with("sent at "));
+    s->mark_retry(id, "down", k_now); // the answer's record does not count the attempt again
+    CHECK(s->due_pushes(k_now).at(0).attempts == 1);
+}
+
 TEST_CASE("cool-downs expire and never shorten") {
     auto s = Store::in_memory();
     s->set_cooldown("cgv.co.kr", k_now + std::chrono::seconds(120), "rate limited (429)");
