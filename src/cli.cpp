@@ -4,11 +4,11 @@
 #include "check.hpp"
 #include "config.hpp"
 #include "deliver.hpp"
-#include "lockfile.hpp"
 #include "log.hpp"
 #include "paths.hpp"
 #include "report.hpp"
 #include "source/chain.hpp"
+#include "state_place.hpp"
 #include "status.hpp"
 #include "store.hpp"
 #include "text.hpp"
@@ -64,8 +64,16 @@ void warn_if_secret_exposed(const Config &cfg, log::Level level) {
         log::info("{}", message);
 }
 
+StatePlace state_place(const Globals &g, const Config &cfg) {
+    const auto env = process_env();
+    const auto named = env("ALIMI_STATE");
+    return {resolve_state_path(g.state, cfg.state, cfg.path, env),
+            !g.state && !cfg.state && (!named || named->empty()), cfg.path};
+}
+
+// The file holding this config's state (see state_place.hpp); it may not exist yet.
 std::string state_path(const Globals &g, const Config &cfg) {
-    return resolve_state_path(g.state, cfg.state, cfg.path, process_env());
+    return state_of(state_place(g, cfg));
 }
 
 // Read-only commands never create a state file: without one they see an empty store.
@@ -85,20 +93,19 @@ int cmd_check(const Globals &g, const CheckOptions &opt) {
     const auto cfg = load(g);
     warn_if_secret_exposed(cfg, log::Level::info);
     require_known_targets(cfg, opt.targets);
-    const auto path = state_path(g, cfg);
     if (opt.dry_run) {
-        auto store = open_existing(path);
+        auto store = open_existing(state_path(g, cfg));
         return run_check(cfg, *store, opt, std::cout).targets_failed ? k_exit_failed : k_exit_ok;
     }
-    auto lock = FileLock::for_state(path, k_lock_wait_seconds);
-    if (!lock) {
-        log::error("another alimi check has held {} for {} s; this run skipped",
-                   FileLock::lock_path(path), k_lock_wait_seconds);
+    std::string lock_path;
+    auto state = open_for_check(state_place(g, cfg), k_lock_wait_seconds, lock_path);
+    if (!state) {
+        log::error("another alimi check has held {} for {} s; this run skipped", lock_path,
+                   k_lock_wait_seconds);
         return k_exit_failed;
     }
-    Store store(path, Database::Mode::create); // opened and migrated under the lock
     ping(cfg, "/start");
-    const auto outcome = run_check(cfg, store, opt, std::cout);
+    const auto outcome = run_check(cfg, *state->store, opt, std::cout);
     const int code = outcome.exit_code();
     if (code == 0)
         ping(cfg, "");

@@ -475,3 +475,43 @@ def test_a_push_whose_delivery_cannot_be_recorded_is_not_sent_again_every_run(ca
     r = case.run("check", config=cfg)
     ids = {q.header("X-Sequence-ID") for q in ntfy.requests if q.path == "/alerts"}
     expect(r.rc == 0 and pending(case) == 0 and len(ids) == 1, f"delivered with the same id {ids}", r)
+
+
+def test_two_configs_on_the_default_state_never_touch_each_other(case):
+    """Case 1: two configs on the default state shared one database: each run dropped or sent the
+    other's pushes (a notifier name used in both sent one person's push to the other's topic) and
+    a shared target name flipped between two schedules. The default state now belongs to the first
+    config that checks with it; another config gets its own file beside it."""
+    cgv_a, cgv_b = case.serve(FakeLegacyCgv()), case.serve(FakeLegacyCgv())
+    ntfy = case.serve(FakeNtfy())
+    a = case.write("a.toml", legacy_config(cgv_a, ntfy, topic="topic-a"))
+    b_dir = os.path.join(case.tmp, "b")
+    os.mkdir(b_dir)
+    b = os.path.join(b_dir, "config.toml")
+    with open(b, "w") as f:
+        f.write(legacy_config(cgv_b, ntfy, topic="topic-b", extra_target='movie = "20041234"'))
+    default = {"ALIMI_STATE": ""}
+    run = lambda cfg, *args: case.run(*args, "check", config=cfg, env=default)
+    expect(run(a).rc == 0 and run(b).rc == 0, "two silent baselines")
+    cgv_a.days.append(ymd(9))
+    ntfy.script("/topic-a", Reply(503, "busy", content_type="text/plain"))
+    r = run(a)
+    expect(r.rc == 1, "a's push is pending", r)
+    r = run(b, "-v")
+    expect(r.rc == 0 and "no longer configured" not in r.err, "b does not see a's push", r)
+    expect(ntfy.count("/topic-b") == 0 and ntfy.count("/topic-a") == 1, "nothing sent to b's topic")
+    states = os.path.join(case.tmp, ".local", "state", "alimi")
+    files = sorted(f for f in os.listdir(states) if f.endswith(".db"))
+    expect(len(files) == 2 and "state.db" in files and files[0].startswith("state-"), f"one file each: {files}")
+    r = run(a)
+    expect(r.rc == 0 and len(ntfy.messages) == 1 and ntfy.messages[0]["topic"] == "topic-a", "a's push reaches a", r)
+    for cfg in (b, a, b):
+        expect(run(cfg).rc == 0, "alternating runs stay quiet")
+    expect(len(ntfy.messages) == 1, f"no false alerts from a shared target name: {ntfy.messages}")
+    st = case.run("status", "--json", config=b, env=default)
+    expect([t["name"] for t in json.loads(st.out)] == ["yongsan-imax"] and "topic" not in st.out, "b's own status", st)
+    # Moving a config keeps its state: the file names a config that no longer exists.
+    moved = case.path("a-moved.toml")
+    os.rename(a, moved)
+    r = run(moved, "-v")
+    expect(r.rc == 0 and "takes it over" in r.err and len(ntfy.messages) == 1, "taken over, nothing repushed", r)

@@ -1,0 +1,38 @@
+// Which state file a config uses. A state named on purpose (--state, `state` in the config,
+// $ALIMI_STATE) is used as given, shared or not. The default one (interface.md "Files") belongs
+// to the first config that checks with it: the state records that config's real path, and any
+// other config gets its own file beside it (state-HASH.db). Two configs left on the default
+// therefore never see each other's targets, pushes or notifiers. A state whose recorded config
+// no longer exists (the config was moved or renamed) is taken over, not abandoned.
+#pragma once
+
+#include "lockfile.hpp"
+#include "store.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace alimi {
+
+struct StatePlace {
+    std::string path;        // what the rules of interface.md name
+    bool is_default = false; // not named on purpose: owned by one config
+    std::string config_path; // the config that asks
+};
+
+// The file holding this config's state (it may not exist yet): for reading commands.
+std::string state_of(const StatePlace &place);
+
+// The state a check writes, locked and opened (created and migrated under the lock), and claimed
+// for this config when it is the default one; nullopt when another check holds the lock past
+// wait_seconds (lock_path then names it).
+struct LockedState {
+    std::string path;
+    FileLock lock;
+    std::unique_ptr<Store> store;
+};
+std::optional<LockedState> open_for_check(const StatePlace &place, double wait_seconds,
+                                          std::string &lock_path);
+
+} // namespace alimi
