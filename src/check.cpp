@@ -9,6 +9,7 @@
 #include "log.hpp"
 #include "report.hpp"
 #include "source/chain.hpp"
+#include "stop.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -28,10 +29,21 @@ struct TargetRun {
     bool done = false;
 };
 
+// Targets per batch: one durable commit each, so a small config still syncs once per run.
+constexpr std::size_t k_batch = 32;
+
 // The steps of run_check, defined below it in the order it calls them.
 void follow_clock_jumps(Store &store, TimePoint now);
-std::vector<TargetRun> plan_targets(const Config &cfg, Store &store, const CheckOptions &options,
-                                    TimePoint now, CheckOutcome &result);
+std::vector<const TargetConfig *> check_order(const Config &cfg, Store &store,
+                                              const CheckOptions &options);
+void check_batch(const Config &cfg, Store &store, const std::vector<const TargetConfig *> &batch,
+                 HttpClient &http, const CheckOptions &options, TimePoint now, CheckOutcome &result,
+                 std::ostream &out);
+void say_stopped(std::size_t targets, CheckOutcome &result);
+std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
+                                    const std::vector<const TargetConfig *> &batch,
+                                    const CheckOptions &options, TimePoint now,
+                                    CheckOutcome &result);
 void run_plans(std::vector<TargetRun> &runs, HttpClient &http);
 std::string record_results(const Config &cfg, Store &store, const std::vector<TargetRun> &runs,
                            const CheckOptions &options, TimePoint now, CheckOutcome &result);
@@ -64,23 +76,17 @@ CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &opti
         deliver_pending(cfg, store, now, tried); // pushes left by earlier runs are the oldest news
     }
     HttpClient http(cfg.http, cfg.secrets());
-    auto runs = in_transaction(store, options,
-                               [&] { return plan_targets(cfg, store, options, now, result); });
-    run_plans(runs, http); // no write lock is held across the network
-    // Everything this run learned commits at once: one durable sync, not one per target.
-    const auto json_lines = in_transaction(store, options, [&] {
-        auto lines = record_results(cfg, store, runs, options, now, result);
-        if (!options.dry_run)
-            record_cooldowns(cfg, store, http, now);
-        return lines;
-    });
-    // Printed after the commit: a --json reader never sees an opening the state lost.
-    out << json_lines << std::flush;
-    if (!out) {
-        log::error("stdout is closed: this run's --json lines are lost (the openings are "
-                   "stored and pushed as usual)");
-        result.output_lost = true;
+    http.stop_on_signal();
+    const auto order = check_order(cfg, store, options);
+    // What a batch learns is committed before the next starts: a run stopped part way (a
+    // systemd timeout) keeps it, and the next run starts with the targets this one missed.
+    for (std::size_t at = 0; at < order.size() && !stop_requested(); at += k_batch) {
+        const auto end = order.begin() + static_cast<long>(std::min(order.size(), at + k_batch));
+        check_batch(cfg, store, {order.begin() + static_cast<long>(at), end}, http, options, now,
+                    result, out);
     }
+    if (stop_requested())
+        say_stopped(order.size(), result);
     if (options.dry_run)
         return result;
     result.pushes_pending = deliver_pending(cfg, store, now, tried);
@@ -153,12 +159,62 @@ void adopt_identity(Store &store, const TargetConfig &t, TimePoint now) {
     }
 }
 
-std::vector<TargetRun> plan_targets(const Config &cfg, Store &store, const CheckOptions &options,
-                                    TimePoint now, CheckOutcome &result) {
+// The selected targets, least recently attempted first (config order among equals): a run cut
+// short by a stop starts the next one where it left off.
+std::vector<const TargetConfig *> check_order(const Config &cfg, Store &store,
+                                              const CheckOptions &options) {
+    const auto attempted = store.last_attempts();
+    std::vector<std::pair<long long, const TargetConfig *>> ranked;
+    for (const auto &t : cfg.targets)
+        if (selected(options, t)) {
+            const auto it = attempted.find(t.name);
+            ranked.emplace_back(it == attempted.end() ? 0 : it->second, &t);
+        }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    std::vector<const TargetConfig *> out;
+    for (const auto &[when, t] : ranked)
+        out.push_back(t);
+    return out;
+}
+
+// Plan, fetch, then record in one transaction and print the --json lines after its commit.
+void check_batch(const Config &cfg, Store &store, const std::vector<const TargetConfig *> &batch,
+                 HttpClient &http, const CheckOptions &options, TimePoint now, CheckOutcome &result,
+                 std::ostream &out) {
+    auto runs = in_transaction(
+        store, options, [&] { return plan_targets(cfg, store, batch, options, now, result); });
+    run_plans(runs, http); // no write lock is held across the network
+    const auto json_lines = in_transaction(store, options, [&] {
+        auto lines = record_results(cfg, store, runs, options, now, result);
+        if (!options.dry_run)
+            record_cooldowns(cfg, store, http, now);
+        return lines;
+    });
+    // Printed after the commit: a --json reader never sees an opening the state lost.
+    out << json_lines << std::flush;
+    if (!out && !result.output_lost) {
+        log::error("stdout is closed: this run's --json lines are lost (the openings are "
+                   "stored and pushed as usual)");
+        result.output_lost = true;
+    }
+}
+
+void say_stopped(std::size_t targets, CheckOutcome &result) {
+    result.stopped = true;
+    const auto checked = static_cast<std::size_t>(result.targets_ok + result.targets_failed);
+    log::error("stopped by signal {}: {} of {} target(s) checked and saved; the next run starts "
+               "with the rest",
+               stop_signal(), checked, targets);
+}
+
+std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
+                                    const std::vector<const TargetConfig *> &batch,
+                                    const CheckOptions &options, TimePoint now,
+                                    CheckOutcome &result) {
     std::vector<TargetRun> runs;
-    for (const auto &t : cfg.targets) {
-        if (!selected(options, t))
-            continue;
+    for (const auto *target : batch) {
+        const auto &t = *target;
         if (auto cd = store.cooldown(source_host(t), now)) {
             const auto why = fmt::format("{} cooling down until {} ({}); nothing sent",
                                          source_host(t), kst_when(cd->until, now), cd->reason);
@@ -254,6 +310,8 @@ std::string record_results(const Config &cfg, Store &store, const std::vector<Ta
     for (const auto &r : runs) {
         const auto &t = *r.target;
         const auto snapshot = r.plan->result();
+        if (!snapshot && snapshot.error().outcome == Outcome::not_sent && stop_requested())
+            continue; // not checked: neither a failure nor news, and first in line next run
         if (!snapshot) {
             ++result.targets_failed;
             log::error("{}: {}", t.name, snapshot.error().message);

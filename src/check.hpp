@@ -27,8 +27,9 @@ struct CheckOutcome {
     int openings_new = 0;
     int pushes_pending = 0;   // after this run's delivery; they stay queued for the next run
     bool output_lost = false; // the --json reader was gone
+    bool stopped = false;     // a stop signal ended the run before every target was checked
     int exit_code() const {
-        return targets_failed > 0 || pushes_pending > 0 || output_lost ? 1 : 0;
+        return targets_failed > 0 || pushes_pending > 0 || output_lost || stopped ? 1 : 0;
     }
 };
 

@@ -10,6 +10,7 @@
 #include "source/chain.hpp"
 #include "state_place.hpp"
 #include "status.hpp"
+#include "stop.hpp"
 #include "store.hpp"
 #include "text.hpp"
 
@@ -64,16 +65,9 @@ void warn_if_secret_exposed(const Config &cfg, log::Level level) {
         log::info("{}", message);
 }
 
-StatePlace state_place(const Globals &g, const Config &cfg) {
-    const auto env = process_env();
-    const auto named = env("ALIMI_STATE");
-    return {resolve_state_path(g.state, cfg.state, cfg.path, env),
-            !g.state && !cfg.state && (!named || named->empty()), cfg.path};
-}
-
 // The file holding this config's state (see state_place.hpp); it may not exist yet.
 std::string state_path(const Globals &g, const Config &cfg) {
-    return state_of(state_place(g, cfg));
+    return state_of(state_place(g.state, cfg));
 }
 
 // Read-only commands never create a state file: without one they see an empty store.
@@ -98,12 +92,13 @@ int cmd_check(const Globals &g, const CheckOptions &opt) {
         return run_check(cfg, *store, opt, std::cout).targets_failed ? k_exit_failed : k_exit_ok;
     }
     std::string lock_path;
-    auto state = open_for_check(state_place(g, cfg), k_lock_wait_seconds, lock_path);
+    auto state = open_for_check(state_place(g.state, cfg), k_lock_wait_seconds, lock_path);
     if (!state) {
         log::error("another alimi check has held {} for {} s; this run skipped", lock_path,
                    k_lock_wait_seconds);
         return k_exit_failed;
     }
+    install_stop_handlers(); // from here a SIGTERM saves what the run learnt and pings /fail
     ping(cfg, "/start");
     const auto outcome = run_check(cfg, *state->store, opt, std::cout);
     const int code = outcome.exit_code();
@@ -111,8 +106,9 @@ int cmd_check(const Globals &g, const CheckOptions &opt) {
         ping(cfg, "");
     else
         ping(cfg, "/fail",
-             fmt::format("exit status {}: {} target(s) failed, {} push(es) pending", code,
-                         outcome.targets_failed, outcome.pushes_pending));
+             fmt::format("exit status {}: {} target(s) failed, {} push(es) pending{}", code,
+                         outcome.targets_failed, outcome.pushes_pending,
+                         outcome.stopped ? ", stopped by a signal" : ""));
     return code;
 }
 

@@ -2,6 +2,7 @@
 
 #include "alimi_version.h"
 #include "log.hpp"
+#include "stop.hpp"
 #include "text.hpp"
 
 #include <curl/curl.h>
@@ -84,6 +85,24 @@ struct HostState {
     bool stopped = false; // answered 429 or a block page: send nothing more this run
 };
 
+// A stopped run: every request not yet answered ends as not sent, so its plan fails cleanly.
+void abandon(CURLM *multi, std::deque<std::unique_ptr<Job>> &waiting,
+             std::map<CURL *, std::unique_ptr<Job>> &running,
+             std::map<std::string, HostState> &hosts, std::vector<HttpResult> &results) {
+    HttpResult stopped;
+    stopped.outcome = Outcome::not_sent;
+    stopped.error = fmt::format("not answered: the run was stopped by signal {}", stop_signal());
+    for (auto &[easy, job] : running) {
+        curl_multi_remove_handle(multi, easy);
+        --hosts[job->host].active;
+        results[job->index] = stopped;
+    }
+    for (const auto &job : waiting)
+        results[job->index] = stopped;
+    running.clear();
+    waiting.clear();
+}
+
 } // namespace
 
 // libcurl's global set-up must come before any other call into it, the multi handle's included.
@@ -96,6 +115,9 @@ struct HttpClient::Impl {
     const GlobalInit &init = global_init(); // first member: constructed before the multi handle
     Multi multi{curl_multi_init()};
     std::mt19937 rng{std::random_device{}()};
+    // Per host across every perform() of this client: a run's later steps and batches keep
+    // min_gap after its earlier ones, and a host that asked us to back off stays stopped.
+    std::map<std::string, HostState> hosts;
 };
 
 std::string default_user_agent() {
@@ -214,7 +236,7 @@ HttpResult finished(Job &job, CURLcode code, Expect expect, TimePoint now,
 std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest> &requests) {
     std::vector<HttpResult> results(requests.size());
     std::deque<std::unique_ptr<Job>> waiting;
-    std::map<std::string, HostState> hosts;
+    auto &hosts = m_impl->hosts;
     const auto start = Steady::now();
     RetryPolicy policy;
     policy.max_retries = m_settings.retries;
@@ -232,6 +254,10 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest> &requ
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
 
     while (!waiting.empty() || !running.empty()) {
+        if (m_stoppable && stop_requested()) {
+            abandon(m_impl->multi.get(), waiting, running, hosts, results);
+            break;
+        }
         const auto now = Steady::now();
         auto next_wake = now + std::chrono::milliseconds(1000);
         // Start what may start now, in order; a host's later jobs wait behind its earlier ones.

@@ -39,12 +39,17 @@ class HttpClient {
 
     const std::string &user_agent() const { return m_user_agent; }
 
+    // From now on a stop signal (stop.hpp) abandons what is in flight: the check's own requests
+    // are, while pushes and pings still finish.
+    void stop_on_signal() { m_stoppable = true; }
+
   private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
     HttpSettings m_settings;
     std::string m_user_agent;
     std::vector<std::string> m_secrets;
+    bool m_stoppable = false;
     std::map<std::string, HostTrouble> m_troubled;
     std::map<std::string, int> m_counts;
 };

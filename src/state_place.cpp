@@ -43,6 +43,13 @@ bool owned_by_another(const std::optional<std::string> &owner, const std::string
 
 } // namespace
 
+StatePlace state_place(const std::optional<std::string> &cli, const Config &cfg) {
+    const auto env = process_env();
+    const auto named = env("ALIMI_STATE");
+    return {resolve_state_path(cli, cfg.state, cfg.path, env),
+            !cli && !cfg.state && (!named || named->empty()), cfg.path};
+}
+
 std::string state_of(const StatePlace &place) {
     if (!place.is_default || !file_exists(place.path))
         return place.path;

@@ -6,6 +6,7 @@
 // no longer exists (the config was moved or renamed) is taken over, not abandoned.
 #pragma once
 
+#include "config.hpp"
 #include "lockfile.hpp"
 #include "store.hpp"
 
@@ -20,6 +21,9 @@ struct StatePlace {
     bool is_default = false; // not named on purpose: owned by one config
     std::string config_path; // the config that asks
 };
+
+// Where cfg's state is by the rules of interface.md (cli: --state), and whether it was named.
+StatePlace state_place(const std::optional<std::string> &cli, const Config &cfg);
 
 // The file holding this config's state (it may not exist yet): for reading commands.
 std::string state_of(const StatePlace &place);

@@ -88,6 +88,8 @@ class Store {
     void set_cooldown(const std::string &host, TimePoint until, const std::string &reason);
 
     TargetHealth health(const std::string &target);
+    // When each target was last attempted (unix seconds), for the order of a run.
+    std::map<std::string, long long> last_attempts();
 
     // History and metrics.
     std::vector<Event> events(const std::string &target, TimePoint since, int limit,

@@ -36,6 +36,15 @@ int Store::record_failure(const std::string &target, const std::string &error, T
     return failures;
 }
 
+std::map<std::string, long long> Store::last_attempts() {
+    Statement s(*m_db,
+                "SELECT name, last_attempt_at FROM targets WHERE last_attempt_at IS NOT NULL");
+    std::map<std::string, long long> out;
+    while (s.step())
+        out.emplace(s.text(0), s.integer(1));
+    return out;
+}
+
 bool Store::alerted(const std::string &target) {
     Statement s(*m_db, "SELECT alerted FROM targets WHERE name = ?1");
     s.bind(target);
