@@ -161,6 +161,14 @@ void cgv_refine_answer(HttpResult &answer) {
     if (answer.outcome == Outcome::rate_limited &&
         trim(answer.body).starts_with("error code: 1015"))
         answer.error = "rate limited by the server (HTTP 429 (Cloudflare 1015))";
+    // A refused request (HTTP 400) explains itself in the envelope's statusMessage ("... 필수
+    // 요청 파라미터 입니다."): that, not the status code, tells what to fix.
+    if (answer.outcome == Outcome::permanent && answer.status >= 400 && answer.status < 500) {
+        const auto j = parse_json_answer(answer.body);
+        const auto said = j ? one_line(field(*j, "statusMessage"), 160) : "";
+        if (!said.empty())
+            answer.error += ": " + said;
+    }
 }
 
 HttpRequest cgv_request(const std::string &api, const std::string &endpoint,

@@ -59,7 +59,9 @@ tl::expected<std::vector<TheaterInfo>, SourceError> parse_cgv_sites(std::string_
     std::map<std::string, std::string> regions;
     if (data->contains("regionInfo") && (*data)["regionInfo"].is_array())
         for (const auto &r : (*data)["regionInfo"])
-            regions[str(r, {"regnGrpCd"})] = str(r, {"regnGrpNm", "regnNm"});
+            // Real answers: {comCdval: "01", comCdvalNm: "서울", cnt}; older shapes kept.
+            regions[str(r, {"comCdval", "regnGrpCd"})] =
+                str(r, {"comCdvalNm", "regnGrpNm", "regnNm"});
     std::vector<TheaterInfo> out;
     for (const auto &site : (*data)["siteInfo"])
         if (!str(site, {"siteNo"}).empty())

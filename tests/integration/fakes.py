@@ -466,6 +466,9 @@ class FakeCgvApi(FakeServer):
         if name == "booking/searchSiteScnscYmdListBySite":
             days = sorted({s["scnYmd"] for s in self.showings if s["siteNo"] == site} | self.extra_dates)
             return self.ok([{"scnYmd": d, "hldyYn": "N"} for d in days])
+        if name in ("booking/searchMovScnInfo", "booking/searchSchByMov") and not q.get("rtctlScopCd"):
+            return Reply(400, json.dumps({"statusCode": 400, "statusMessage": "발매통제범위코드는 필수 요청 파라미터 입니다.",
+                                          "data": [{"rejectField": "rtctlScopCd"}]}, ensure_ascii=False))
         if name in ("booking/searchMovScnInfo", "booking/searchSchByMov"):
             # Asking for 0013 also returns the sibling venue P013 in the same building.
             sites = {site, "P" + site[1:]} if site else set()
@@ -482,8 +485,9 @@ class FakeCgvApi(FakeServer):
                 regions.setdefault(region, []).append({"siteNo": code, "siteNm": nm, "bzplcOperStusNm": "영업"})
             return self.ok([{"regnGrpCd": str(i), "regnGrpNm": r, "siteList": s} for i, (r, s) in enumerate(regions.items())])
         if name == "content/site/searchAllRegionAndSite":
-            return self.ok({"regionInfo": [], "siteInfo": [{"regnGrpCd": "01", "siteNo": c, "siteNm": n}
-                                                            for _, c, n in self.sites]})
+            codes = {r: f"{i + 1:02d}" for i, r in enumerate(dict.fromkeys(r for r, _, _ in self.sites))}
+            return self.ok({"regionInfo": [{"comCdval": c, "comCdvalNm": r, "cnt": "1"} for r, c in codes.items()],
+                            "siteInfo": [{"regnGrpCd": codes[r], "siteNo": c, "siteNm": n} for r, c, n in self.sites]})
         return Reply(404, "<html><body>Not Found</body></html>", content_type="text/html")
 
 

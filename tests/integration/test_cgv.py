@@ -187,6 +187,8 @@ def test_theaters_discovery_matches_names_and_codes(case):
     api.legacy_sites_only = True
     r = case.run("theaters", "광교", "--api", api.api, env=env)
     expect(r.rc == 0 and "0211" in r.out, "falls back to content/site/searchAllRegionAndSite", r)
+    rows = json.loads(case.run("theaters", "광교", "--json", "--api", api.api, env=env).out)
+    expect(rows[0]["region"] == "경기", f"regions named from regionInfo's comCdvalNm: {rows}")
     r = case.run("theaters", "없는극장", "--api", api.api, env=env)
     expect(r.rc == 1 and "no theater matches" in r.err, "no match is said", r)
 
@@ -205,3 +207,13 @@ def test_movies_discovery_lists_codes_and_what_plays_here(case):
     expect(any(x["code"] == "30000774" and x["playing_here"] for x in rows), f"{rows}")
     r = case.run("movies", "13", "--api", api.api)
     expect(r.rc == 2 and "4 letters or digits" in r.err, "bad theater code", r)
+
+
+def test_a_refused_request_says_what_cgv_explained(case):
+    """Issue 14, point 10: an HTTP 400 carries CGV's own explanation in statusMessage."""
+    api, ntfy, cfg = screen_setup(case, days=(1,))
+    api.script("/api/v1/booking/searchSiteScnscYmdListBySite",
+               Reply(400, json.dumps({"statusCode": 400, "statusMessage": "발매통제범위코드는 필수 요청 파라미터 입니다.",
+                                      "data": [{"rejectField": "rtctlScopCd"}]}, ensure_ascii=False)))
+    r = case.run("check", config=cfg)
+    expect(r.rc == 1 and "HTTP 400: 발매통제범위코드는 필수 요청 파라미터 입니다." in r.err, "the explanation is in the error", r)

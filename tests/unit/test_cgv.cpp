@@ -152,6 +152,11 @@ TEST_CASE("theater lists from either endpoint, matched by name or code") {
         "siteInfo":[{"regnGrpCd":"01","siteNo":"0013","siteNm":"CGV 용산아이파크몰"}]})"));
     REQUIRE(sites);
     CHECK(sites->at(0).region == "서울");
+    // What the live site sends: regions named by comCdval / comCdvalNm.
+    const auto live = parse_cgv_sites(ok(R"({"regionInfo":[{"comCdval":"02","comCdvalNm":"경기",
+        "cnt":"31"}],"siteInfo":[{"regnGrpCd":"02","siteNo":"0211","siteNm":"광교"}]})"));
+    REQUIRE(live);
+    CHECK(live->at(0).region == "경기");
     CHECK_FALSE(parse_cgv_sites(ok("[]")).has_value());
 }
 
