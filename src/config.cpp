@@ -58,6 +58,34 @@ std::string read_template(TableReader &r, const char *key, const std::string &ta
     return text;
 }
 
+// Where a target pushes: its list, or every notifier. A target that would push nowhere is a
+// mistake unless it says so: notify = "none" is for --json pipelines.
+std::vector<std::string> read_target_notify(TableReader &r, const Config &cfg,
+                                            const std::string &name) {
+    const auto who = fmt::format("target '{}':", name);
+    if (const auto *n = r.find_node("notify"); n && n->kind == ConfigNode::Kind::string) {
+        if (r.string("notify") != "none")
+            r.error(n, fmt::format("{} notify must be a list of notifier names or \"none\"", who));
+        return {};
+    }
+    if (auto notify = read_notify_list(r, cfg, who)) {
+        if (notify->empty())
+            r.error(r.find_node("notify"),
+                    fmt::format("{} notify = [] pushes nowhere; say notify = \"none\" if only "
+                                "check --json should see its openings",
+                                who));
+        return *notify;
+    }
+    if (cfg.notifiers.empty())
+        r.error(nullptr, fmt::format("{} no [[notifier]] to push to; add one, or say notify = "
+                                     "\"none\" if only check --json should see its openings",
+                                     who));
+    std::vector<std::string> all;
+    for (const auto &n : cfg.notifiers)
+        all.push_back(n.name);
+    return all;
+}
+
 TargetConfig read_target(const ConfigNode &node, const Config &cfg,
                          std::vector<std::string> &errors) {
     TargetConfig t;
@@ -81,12 +109,7 @@ TargetConfig read_target(const ConfigNode &node, const Config &cfg,
         t.movie = r.string("movie").value_or("");
     }
     t.chain->read_target(r, cfg.defaults_of(*t.chain), t);
-    if (auto notify = read_notify_list(r, cfg, fmt::format("target '{}':", t.name))) {
-        t.notify = *notify;
-    } else {
-        for (const auto &n : cfg.notifiers)
-            t.notify.push_back(n.name);
-    }
+    t.notify = read_target_notify(r, cfg, t.name);
     t.title_template = read_template(r, "title", t.name);
     t.message_template = read_template(r, "message", t.name);
     t.chain->check_target(r, t);

@@ -15,8 +15,16 @@ const NtfySettings &ntfy_of(const NotifierConfig &n) {
     return n.settings_as<NtfySettings>();
 }
 
+// Most configs here are about something else: those without a notifier get one at the end (no
+// line numbers move), since a target that pushes nowhere is an error of its own.
+std::string with_notifier(const std::string &text) {
+    if (text.find("[[notifier]]") != std::string::npos)
+        return text;
+    return text + "\n[[notifier]]\nname = \"default\"\ntopic = \"t\"\n";
+}
+
 Config toml(const std::string &text, EnvLookup env = env_with({})) {
-    return config_from_tree(parse_toml_config(text, "c.toml"), "c.toml", env);
+    return config_from_tree(parse_toml_config(with_notifier(text), "c.toml"), "c.toml", env);
 }
 
 std::vector<std::string> toml_problems(const std::string &text) {
@@ -46,7 +54,7 @@ name = "legacy"
 source = "cgv-legacy"
 theater = "0013"
 movie = 20035290
-notify = []
+notify = "none"
 )";
 
 } // namespace
@@ -93,6 +101,30 @@ movie = "123"
     CHECK(problems[4] == "c.toml:7: target 'a': unknown screen 'imax3d' for source cgv (one of "
                          "imax, 4dx, screenx, dolby)");
     CHECK(problems[5] == "c.toml:9: duplicate target name 'a'");
+}
+
+TEST_CASE("a target must push somewhere unless it says notify = \"none\"") {
+    const std::string target = "[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\n";
+    const auto problems = [](const std::string &text) {
+        try {
+            config_from_tree(parse_toml_config(text, "c.toml"), "c.toml", env_with({}));
+        } catch (const ConfigError &e) {
+            return e.problems();
+        }
+        return std::vector<std::string>{};
+    };
+    CHECK(problems(target) ==
+          std::vector<std::string>{"c.toml:1: target 'a': no [[notifier]] to push to; add one, or "
+                                   "say notify = \"none\" if only check --json should see its "
+                                   "openings"});
+    CHECK(problems(target + "notify = \"none\"\n").empty());
+    const std::string phone = "[[notifier]]\nname = \"phone\"\ntopic = \"t\"\n";
+    CHECK(problems(phone + target + "notify = []\n") ==
+          std::vector<std::string>{"c.toml:8: target 'a': notify = [] pushes nowhere; say notify = "
+                                   "\"none\" if only check --json should see its openings"});
+    CHECK(problems(phone + target + "notify = \"all\"\n") ==
+          std::vector<std::string>{
+              "c.toml:8: target 'a': notify must be a list of notifier names or \"none\""});
 }
 
 TEST_CASE("TOML syntax errors name the line") {
