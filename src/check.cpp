@@ -208,6 +208,25 @@ void say_stopped(std::size_t targets, CheckOutcome &result) {
                stop_signal(), checked, targets);
 }
 
+// What a plan may know of earlier runs: swept dates and the names of its theater and movie. A
+// name the site did not know is asked again after an hour, not every run.
+PlanContext plan_context(Store &store, const TargetConfig &t, TimePoint now) {
+    PlanContext ctx;
+    ctx.now = now;
+    ctx.memory = store.sweep_memory(t.name);
+    const auto look_up = [&](const char *kind, const std::string &code, std::string &name,
+                             bool &ask) {
+        if (code.empty())
+            return;
+        const auto cached = store.cached_name(std::string(t.chain->name()), kind, code);
+        name = cached ? cached->name : "";
+        ask = !cached || (name.empty() && now - cached->seen_at >= std::chrono::hours(1));
+    };
+    look_up("theater", t.theater, ctx.theater_name, ctx.ask_theater);
+    look_up("movie", t.movie, ctx.movie_name, ctx.ask_movie);
+    return ctx;
+}
+
 std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
                                     const std::vector<const TargetConfig *> &batch,
                                     const CheckOptions &options, TimePoint now,
@@ -226,8 +245,7 @@ std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
         }
         if (!options.dry_run)
             adopt_identity(store, t, now);
-        runs.push_back(
-            {&t, t.chain->make_plan(t, PlanContext{now, store.sweep_memory(t.name)}), {}, false});
+        runs.push_back({&t, t.chain->make_plan(t, plan_context(store, t, now)), {}, false});
     }
     return runs;
 }
@@ -274,6 +292,7 @@ Diff diff_with_state(Store &store, const TargetConfig &t, const Snapshot &snap, 
 Diff record_snapshot(const Config &cfg, Store &store, const TargetConfig &t, const Snapshot &snap,
                      TimePoint now) {
     const auto diff = diff_with_state(store, t, snap, now);
+    store.save_names(std::string(t.chain->name()), snap.names, now);
     store.save_openings(t.name, diff.current, diff.baseline, now);
     store.record_sweep(t.name, snap, diff.baseline, now);
     if (!diff.fresh.empty()) {
@@ -282,9 +301,10 @@ Diff record_snapshot(const Config &cfg, Store &store, const TargetConfig &t, con
         for (const auto &n : t.notify)
             if (cfg.notifier(n))
                 store.queue_push(t.name, n, message, now);
-        store.add_event(t.name, "openings",
-                        fmt::format("{} new: {}", diff.fresh.size(), message.body.substr(0, 500)),
-                        now);
+        // As the push showed it: history prints the title, then the body's lines.
+        store.add_event(
+            t.name, "openings",
+            fmt::format("{} new: {}\n{}", diff.fresh.size(), message.title, message.body), now);
     }
     store.record_success(t.name, diff.baseline, now);
     if (alert_change(true, 0, store.alerted(t.name), cfg.alerts.after) == AlertChange::recovered) {

@@ -156,19 +156,7 @@ int cmd_history(const Globals &g, const HistoryOptions &opt) {
     auto store = open_existing(state_path(g, cfg));
     auto events = store->events(opt.target, now_utc() - std::chrono::seconds(*since), 100000);
     std::reverse(events.begin(), events.end()); // oldest first, like a log
-    if (opt.json) {
-        auto arr = nlohmann::ordered_json::array();
-        for (const auto &e : events)
-            arr.push_back({{"at", iso_timestamp(e.at)},
-                           {"target", e.target},
-                           {"kind", e.kind},
-                           {"detail", e.detail}});
-        std::cout << arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-        return k_exit_ok;
-    }
-    for (const auto &e : events)
-        std::cout << fmt::format("{}  {}  {}  {}\n", kst_timestamp(e.at), e.target, e.kind,
-                                 one_line(e.detail, 300));
+    std::cout << (opt.json ? history_json(events) : history_text(events));
     return k_exit_ok;
 }
 

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 
 namespace alimi {
 
@@ -25,37 +27,115 @@ std::string date_label(const std::string &iso) {
     return d ? korean_date(*d) : iso;
 }
 
-// Showings: one header line per (movie, date) and one line of times under it.
-void showing_lines(const std::vector<Opening> &fresh, std::vector<std::string> &lines,
-                   std::vector<int> &counts) {
-    std::string group;
+// A heading's movie title: a huge one is cut, so that the dates after it still fit.
+constexpr std::size_t k_max_title_bytes = 200;
+
+std::string movie_title(const std::string &movie) {
+    if (movie.empty())
+        return "?";
+    if (movie.size() <= k_max_title_bytes)
+        return movie;
+    return std::string(utf8_prefix(movie, k_max_title_bytes)) + "…";
+}
+
+// One line of a body: how many openings it shows, and whether it must survive any cut (the
+// first heading of every movie does).
+struct BodyLine {
+    std::string text;
+    int count = 0;
+    bool keep = false;
+};
+
+std::string showing_text(const Opening &o, bool name_hall) {
+    auto text = o.time.empty() ? std::string("시간 미정") : display_time(o.time);
+    if (name_hall && !o.screen.empty())
+        text += " " + o.screen;
+    return text + seats(o);
+}
+
+// Showings: per movie (in the order of its first new showing), per date one heading and one line
+// of times under it, so no heading repeats.
+std::vector<BodyLine> showing_lines(std::vector<Opening> fresh, bool name_halls) {
+    std::stable_sort(fresh.begin(), fresh.end(), [](const Opening &a, const Opening &b) {
+        return std::tie(a.date, a.time) < std::tie(b.date, b.time);
+    });
+    std::vector<std::string> order;
+    std::map<std::string, std::map<std::string, std::vector<const Opening *>>> groups;
     for (const auto &o : fresh) {
-        const auto head =
-            fmt::format("{} · {}", o.movie.empty() ? "?" : o.movie, date_label(o.date));
-        if (head != group) {
-            lines.push_back(head);
-            counts.push_back(0);
-            lines.emplace_back();
-            counts.push_back(0);
-            group = head;
-        }
-        lines.back() += fmt::format("{}{}{}", lines.back().empty() ? "  " : " · ",
-                                    display_time(o.time), seats(o));
-        ++counts.back();
+        const auto movie = o.movie_code.empty() ? o.movie : o.movie_code;
+        if (!groups.contains(movie))
+            order.push_back(movie);
+        groups[movie][o.date].push_back(&o);
     }
+    std::vector<BodyLine> lines;
+    for (const auto &movie : order) {
+        bool first = true;
+        for (const auto &[date, showings] : groups[movie]) {
+            lines.push_back(
+                {fmt::format("{} · {}", movie_title(showings.front()->movie), date_label(date)), 0,
+                 first});
+            first = false;
+            std::string times;
+            for (const auto *o : showings)
+                times += (times.empty() ? "  " : " · ") + showing_text(*o, name_halls);
+            lines.push_back({times, static_cast<int>(showings.size()), false});
+        }
+    }
+    return lines;
 }
 
 // Play dates: the movie once, then one line per date.
-void date_lines(const Snapshot &snapshot, const std::vector<Opening> &fresh,
-                std::vector<std::string> &lines, std::vector<int> &counts) {
-    if (!snapshot.movie_name.empty()) {
-        lines.push_back(snapshot.movie_name);
-        counts.push_back(0);
+std::vector<BodyLine> date_lines(const Snapshot &snapshot, const std::vector<Opening> &fresh) {
+    std::vector<BodyLine> lines;
+    if (!snapshot.movie_name.empty())
+        lines.push_back({movie_title(snapshot.movie_name), 0, true});
+    for (const auto &o : fresh)
+        lines.push_back({"• " + date_label(o.date), 1, false});
+    return lines;
+}
+
+// Whether a theater has two halls of the screen type (Yongsan's two SCREENX halls): then each
+// showing names its hall.
+bool several_halls(const Snapshot &snapshot, const std::vector<Opening> &fresh) {
+    std::set<std::string> halls;
+    for (const auto *list : {&snapshot.openings, &fresh})
+        for (const auto &o : *list)
+            if (!o.screen.empty())
+                halls.insert(o.screen);
+    return halls.size() > 1;
+}
+
+// Joins lines into at most max_bytes: every kept line stays; the others go in order until one
+// does not fit, then "... and N more" says how many openings the cut hid; footer last.
+std::string fit_body(const std::vector<BodyLine> &lines, const std::string &footer,
+                     std::size_t max_bytes) {
+    int total = 0;
+    std::size_t reserved = footer.empty() ? 0 : footer.size() + 1;
+    for (const auto &l : lines) {
+        total += l.count;
+        reserved += l.keep ? l.text.size() + 1 : 0;
     }
-    for (const auto &o : fresh) {
-        lines.push_back("• " + date_label(o.date));
-        counts.push_back(1);
+    const auto more_room = fmt::format("\n... and {} more", total).size();
+    std::string out;
+    const auto add = [&](const std::string &text) { out += (out.empty() ? "" : "\n") + text; };
+    int shown = 0;
+    bool cutting = false;
+    for (const auto &l : lines) {
+        if (l.keep) {
+            reserved -= l.text.size() + 1;
+        } else {
+            cutting = cutting || out.size() + 1 + l.text.size() + reserved + more_room > max_bytes;
+            if (cutting)
+                continue;
+        }
+        add(l.text);
+        shown += l.count;
     }
+    if (shown < total)
+        add(fmt::format("... and {} more", total - shown));
+    if (!footer.empty())
+        add(footer);
+    return std::string(utf8_prefix(out, max_bytes));
 }
 
 } // namespace
@@ -67,27 +147,6 @@ std::string display_time(const std::string &hhmm) {
     if (hour < 24)
         return hhmm;
     return fmt::format("{} ({:02}:{})", hhmm, hour - 24, hhmm.substr(3));
-}
-
-std::string fit_lines(const std::vector<std::string> &lines, const std::vector<int> &counts,
-                      std::size_t max_bytes) {
-    std::string out;
-    int total = 0;
-    for (const int c : counts)
-        total += c;
-    int shown = 0;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        const auto rest = total - shown - counts[i];
-        // Room for this line and, if more must follow, the "... and N more" line.
-        const auto tail = rest > 0 ? fmt::format("\n... and {} more", total - shown).size() : 0;
-        if (out.size() + 1 + lines[i].size() + tail > max_bytes) {
-            auto more = fmt::format("... and {} more", total - shown);
-            return std::string(utf8_prefix(out + (out.empty() ? "" : "\n") + more, max_bytes));
-        }
-        out += (out.empty() ? "" : "\n") + lines[i];
-        shown += counts[i];
-    }
-    return out;
 }
 
 std::string render_template(const std::string &tpl,
@@ -135,24 +194,47 @@ PushMessage recovery_alert_message(const std::string &target) {
     return m;
 }
 
+std::string bare_theater_name(const Chain &chain, const Snapshot &snapshot) {
+    std::string_view name = trim(snapshot.theater_name);
+    const auto prefix = std::string(chain.display_name()) + " ";
+    if (name.starts_with(prefix))
+        name.remove_prefix(prefix.size());
+    return std::string(trim(name));
+}
+
+bool is_showing_target(const Snapshot &snapshot, const std::vector<Opening> &fresh) {
+    return !snapshot.listed_dates.empty() ||
+           std::any_of(fresh.begin(), fresh.end(),
+                       [](const Opening &o) { return !o.time.empty(); });
+}
+
+const Opening *first_opening(const std::vector<Opening> &fresh) {
+    const auto it = std::min_element(fresh.begin(), fresh.end(), [](const auto &a, const auto &b) {
+        return std::tie(a.date, a.time) < std::tie(b.date, b.time);
+    });
+    return it == fresh.end() ? nullptr : &*it;
+}
+
 PushMessage opening_message(const TargetConfig &target, const Snapshot &snapshot,
                             const std::vector<Opening> &fresh) {
     PushMessage m;
     const auto &chain = *target.chain;
-    const auto theater = snapshot.theater_name.empty()
-                             ? fmt::format("{} {}", chain.display_name(), target.theater)
-                             : snapshot.theater_name;
+    const auto bare = bare_theater_name(chain, snapshot);
+    const auto theater =
+        fmt::format("{} {}", chain.display_name(), bare.empty() ? target.theater : bare);
     const auto screen =
         target.screen.empty() ? snapshot.screen_name : chain.screen_label(target.screen);
     m.title = fmt::format("{}{}{} {} ({})", theater, screen.empty() ? "" : " ", screen,
                           chain.opening_phrase(), target.name);
-    std::vector<std::string> lines;
-    std::vector<int> counts;
-    if (!fresh.empty() && !fresh.front().time.empty())
-        showing_lines(fresh, lines, counts);
-    else
-        date_lines(snapshot, fresh, lines, counts);
-    m.body = fit_lines(lines, counts, k_max_body_bytes);
+    const bool showings = is_showing_target(snapshot, fresh);
+    const auto first = first_opening(fresh);
+    const auto footer =
+        showings && first
+            ? chain.day_page(target.theater, bare_theater_name(chain, snapshot), first->date)
+            : "";
+    m.body = fit_body(showings ? showing_lines(fresh, several_halls(snapshot, fresh))
+                               : date_lines(snapshot, fresh),
+                      footer, k_max_body_bytes);
     if (!target.title_template.empty() || !target.message_template.empty()) {
         std::string dates, movies;
         for (const auto &o : fresh) {
@@ -176,8 +258,8 @@ PushMessage opening_message(const TargetConfig &target, const Snapshot &snapshot
     }
     m.priority = 4;
     m.tags = {"tada", "movie_camera"};
-    if (!fresh.empty() && !fresh.front().link.empty()) {
-        m.click = fresh.front().link;
+    if (first && !first->link.empty()) {
+        m.click = first->link;
         m.actions.push_back({"예매하기", m.click});
     }
     return m;
@@ -185,31 +267,28 @@ PushMessage opening_message(const TargetConfig &target, const Snapshot &snapshot
 
 nlohmann::ordered_json opening_object(const TargetConfig &t, const Snapshot &snap,
                                       const Opening &o) {
+    // The same fields for every chain and target kind (interface.md); empty ones are left out.
     nlohmann::ordered_json j;
+    const auto put = [&j](const char *key, const std::string &value) {
+        if (!value.empty())
+            j[key] = value;
+    };
     j["target"] = t.name;
     j["chain"] = t.chain->name();
     j["source"] = t.chain->name();
     j["date"] = o.date;
-    if (!o.time.empty())
-        j["time"] = o.time;
-    if (!o.movie.empty())
-        j["movie"] = o.movie;
-    if (!o.movie_code.empty())
-        j["movie_code"] = o.movie_code;
-    if (!o.screen.empty())
-        j["screen"] = o.screen;
-    else if (!t.screen.empty())
-        j["screen"] = t.screen;
+    put("time", o.time);
+    put("movie", o.movie.empty() ? snap.movie_name : o.movie);
+    put("movie_code", o.movie_code.empty() ? t.movie : o.movie_code);
+    put("theater", t.theater);
+    put("theater_name", bare_theater_name(*t.chain, snap));
+    put("screen", t.screen); // the configured screen type; the hall's own name is "hall"
+    put("hall", o.screen);
     if (o.seats_free >= 0)
         j["seats_free"] = o.seats_free;
     if (o.seats_total >= 0)
         j["seats_total"] = o.seats_total;
-    if (!t.theater.empty())
-        j["theater"] = t.theater;
-    if (!snap.theater_name.empty())
-        j["theater_name"] = snap.theater_name;
-    if (!o.link.empty())
-        j["link"] = o.link;
+    put("link", o.link);
     j["key"] = o.key;
     return j;
 }

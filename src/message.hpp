@@ -11,6 +11,8 @@
 
 namespace alimi {
 
+class Chain;
+
 struct PushAction {
     std::string label;
     std::string url;
@@ -58,9 +60,14 @@ std::string json_text(const nlohmann::ordered_json &j);
 // "10:00", or "25:30 (01:30)" for showings after midnight that belong to the previous business day.
 std::string display_time(const std::string &hhmm);
 
-// Joins lines into at most max_bytes, ending with "... and N more" when lines had to go.
-// counts[i] says how many openings line i stands for.
-std::string fit_lines(const std::vector<std::string> &lines, const std::vector<int> &counts,
-                      std::size_t max_bytes);
+// A snapshot's theater name without the chain's prefix ("용산아이파크몰" whether the site wrote it
+// so or "CGV 용산아이파크몰"): pushes add the chain's name themselves; "" when unknown.
+std::string bare_theater_name(const Chain &chain, const Snapshot &snapshot);
+
+// Whether the openings are showings (a whole-screen sweep, or with start times), not play dates.
+bool is_showing_target(const Snapshot &snapshot, const std::vector<Opening> &fresh);
+
+// The earliest of the fresh openings by date and time (the push opens it); nullptr when none.
+const Opening *first_opening(const std::vector<Opening> &fresh);
 
 } // namespace alimi

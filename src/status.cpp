@@ -1,5 +1,7 @@
 #include "status.hpp"
 
+#include "text.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -81,6 +83,36 @@ std::string status_json(const std::vector<StatusRow> &rows) {
         arr.push_back(std::move(j));
     }
     return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string history_text(const std::vector<Event> &events) {
+    std::string out;
+    for (const auto &e : events) {
+        const auto newline = e.detail.find('\n');
+        const auto head = e.detail.substr(0, newline);
+        out += fmt::format("{}  {}  {}  {}\n", kst_timestamp(e.at), e.target, e.kind,
+                           one_line(head, 300));
+        if (e.kind != "openings" || newline == std::string::npos)
+            continue;
+        std::string_view rest(e.detail);
+        rest.remove_prefix(newline + 1);
+        while (!rest.empty()) {
+            const auto line = rest.substr(0, rest.find('\n'));
+            out += "    " + one_line(line, 300) + "\n";
+            rest.remove_prefix(std::min(rest.size(), line.size() + 1));
+        }
+    }
+    return out;
+}
+
+std::string history_json(const std::vector<Event> &events) {
+    auto arr = nlohmann::ordered_json::array();
+    for (const auto &e : events)
+        arr.push_back({{"at", iso_timestamp(e.at)},
+                       {"target", e.target},
+                       {"kind", e.kind},
+                       {"detail", e.detail}});
+    return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 } // namespace alimi

@@ -21,4 +21,9 @@ std::string status_table(const std::vector<StatusRow> &rows, TimePoint now);
 // A JSON array with at least the contract's fields per target.
 std::string status_json(const std::vector<StatusRow> &rows);
 
+// `alimi history`: one line per event, oldest first; an "openings" event shows the push as it
+// was sent (title, then each line of its body, indented).
+std::string history_text(const std::vector<Event> &events);
+std::string history_json(const std::vector<Event> &events);
+
 } // namespace alimi

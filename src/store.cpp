@@ -100,6 +100,15 @@ constexpr std::array k_migrations = {
     // silent first look of a date open at the baseline (an empty page is a partial answer).
     R"(ALTER TABLE sweeps ADD COLUMN looked_at INTEGER;
        UPDATE sweeps SET looked_at = last_swept_at;)",
+    // Names of theaters and movies per chain, learnt from the site's lists: a movie target's date
+    // list carries none, and asking every run would cost a request. name '' = asked, unknown.
+    R"(CREATE TABLE names(
+         chain TEXT NOT NULL,
+         kind TEXT NOT NULL,
+         code TEXT NOT NULL,
+         name TEXT NOT NULL,
+         seen_at INTEGER NOT NULL,
+         PRIMARY KEY(chain, kind, code)) WITHOUT ROWID;)",
 };
 
 } // namespace

@@ -45,6 +45,14 @@ class Store {
     std::set<std::string> known_keys(const std::string &target);
     void save_openings(const std::string &target, const std::vector<Opening> &current,
                        bool baseline, TimePoint now);
+    // The name cache (see NameRecord): a known name is never forgotten for an unknown one.
+    struct CachedName {
+        std::string name; // "" when the site was asked and did not know the code
+        TimePoint seen_at;
+    };
+    std::optional<CachedName> cached_name(const std::string &chain, const std::string &kind,
+                                          const std::string &code);
+    void save_names(const std::string &chain, const std::vector<NameRecord> &names, TimePoint now);
     // Whole-screen sweep bookkeeping (see SourceMemory).
     SourceMemory sweep_memory(const std::string &target);
     // The swept dates whose showings must be taken silently: open since the baseline, never swept.

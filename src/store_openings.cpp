@@ -1,5 +1,6 @@
 // Store: the openings a target knows and the bookkeeping of whole-screen sweeps.
 #include "store.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
 
@@ -41,6 +42,26 @@ std::set<std::string> Store::known_keys(const std::string &target) {
     while (s.step())
         out.insert(s.text(0));
     return out;
+}
+
+std::optional<Store::CachedName>
+Store::cached_name(const std::string &chain, const std::string &kind, const std::string &code) {
+    Statement s(*m_db,
+                "SELECT name, seen_at FROM names WHERE chain = ?1 AND kind = ?2 AND code = ?3");
+    s.bind(chain, kind, code);
+    if (!s.step())
+        return std::nullopt;
+    return CachedName{s.text(0), from_unix(s.integer(1))};
+}
+
+void Store::save_names(const std::string &chain, const std::vector<NameRecord> &names,
+                       TimePoint now) {
+    Statement s(*m_db,
+                R"(INSERT INTO names(chain, kind, code, name, seen_at) VALUES(?1, ?2, ?3, ?4, ?5)
+                          ON CONFLICT(chain, kind, code) DO UPDATE SET seen_at = excluded.seen_at,
+                            name = CASE WHEN excluded.name = '' THEN names.name ELSE excluded.name END)");
+    for (const auto &n : names)
+        s.bind(chain, n.kind, n.code, valid_utf8(n.name), to_unix(now)).run();
 }
 
 SourceMemory Store::sweep_memory(const std::string &target) {

@@ -1,6 +1,7 @@
 #include "source/cgv.hpp"
 
 #include "json_answer.hpp"
+#include "source/cgv_discovery.hpp"
 #include "source/sweep.hpp"
 #include "text.hpp"
 
@@ -75,10 +76,26 @@ Opening showing_from(const json &row, const std::string &site_no, const std::str
     return o;
 }
 
-class CgvMoviePlan final : public SingleRequestPlan {
+// A movie target: the movie's play dates at the theater. The date rows carry no names (cgv-api.md
+// section 3), so the first runs also ask the theater list and the bookable-movie list, once,
+// and the state keeps what they said.
+class CgvMoviePlan final : public SourcePlan {
   public:
-    explicit CgvMoviePlan(const TargetConfig &t)
-        : SingleRequestPlan(movie_dates_request(t)), m_target(t) {}
+    CgvMoviePlan(const TargetConfig &t, const PlanContext &ctx) : m_target(t), m_ctx(ctx) {
+        m_requests.push_back(movie_dates_request(t));
+        if (ctx.ask_theater)
+            m_requests.push_back(cgv_request(t.settings.api, "booking/searchRegnList", {}));
+        if (ctx.ask_movie)
+            m_requests.push_back(movie_list_request(t));
+    }
+
+    std::vector<HttpRequest> next(const std::vector<HttpResult> &answers) override {
+        if (m_step++ == 0)
+            return m_requests;
+        finish(answers);
+        return {};
+    }
+    SnapshotResult result() const override { return m_result; }
 
   private:
     static HttpRequest movie_dates_request(const TargetConfig &t) {
@@ -88,27 +105,75 @@ class CgvMoviePlan final : public SingleRequestPlan {
                      {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(t.screen)}});
         return cgv_request(t.settings.api, "booking/searchSiteScnscYmdListByMov", q);
     }
+    static HttpRequest movie_list_request(const TargetConfig &t) {
+        QueryParams q = {{"movNm", ""}};
+        if (!t.screen.empty())
+            q.insert(q.end(),
+                     {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(t.screen)}});
+        return cgv_request(t.settings.api, "booking/searchAtktTopPostrList", q);
+    }
 
-    SnapshotResult parse(const std::string &body) const override {
-        auto dates = parse_cgv_dates(body);
-        if (!dates)
-            return tl::unexpected(dates.error());
+    void finish(const std::vector<HttpResult> &answers) {
+        if (auto failure = first_failure({m_requests[0]}, {answers.at(0)})) {
+            m_result = tl::unexpected(*failure);
+            return;
+        }
+        auto dates = with_url(parse_cgv_dates(answers[0].body), m_requests[0]);
+        if (!dates) {
+            m_result = tl::unexpected(dates.error());
+            return;
+        }
         Snapshot snap;
-        snap.theater_name = dates->theater_name;
-        snap.movie_name = dates->movie_name;
+        std::size_t at = 1;
+        if (m_ctx.ask_theater)
+            learn_theaters(answers.at(at++), snap.names);
+        if (m_ctx.ask_movie)
+            learn_movies(answers.at(at++), snap.names);
+        snap.theater_name = name_of(snap.names, "theater", m_target.theater, m_ctx.theater_name);
+        snap.movie_name = name_of(snap.names, "movie", m_target.movie, m_ctx.movie_name);
         for (const auto &d : dates->dates) {
             Opening o;
             o.key = compact_from_iso(d);
             o.date = d;
             o.movie_code = m_target.movie;
-            o.movie = dates->movie_name;
-            o.link = cgv_booking_url(m_target.theater, dates->theater_name, d, m_target.movie);
+            o.movie = snap.movie_name;
+            o.link = cgv_booking_url(m_target.theater, snap.theater_name, d, m_target.movie);
             snap.openings.push_back(std::move(o));
         }
-        return snap;
+        m_result = std::move(snap);
+    }
+
+    // Names are a courtesy: a list that fails costs the push its names, never the target its
+    // check. The target's own code is recorded even when the list lacks it ("": asked, unknown).
+    void learn_theaters(const HttpResult &answer, std::vector<NameRecord> &out) const {
+        const auto list = answer.outcome == Outcome::ok
+                              ? parse_cgv_regions(answer.body)
+                              : tl::expected<std::vector<TheaterInfo>, SourceError>{};
+        for (const auto &t : list.value_or(std::vector<TheaterInfo>{}))
+            out.push_back({"theater", t.code, t.name});
+        out.push_back({"theater", m_target.theater, ""});
+    }
+    void learn_movies(const HttpResult &answer, std::vector<NameRecord> &out) const {
+        const auto list = answer.outcome == Outcome::ok
+                              ? parse_cgv_movies(answer.body)
+                              : tl::expected<std::vector<MovieInfo>, SourceError>{};
+        for (const auto &m : list.value_or(std::vector<MovieInfo>{}))
+            out.push_back({"movie", m.code, m.name});
+        out.push_back({"movie", m_target.movie, ""});
+    }
+    static std::string name_of(const std::vector<NameRecord> &learnt, const char *kind,
+                               const std::string &code, const std::string &cached) {
+        for (const auto &n : learnt)
+            if (n.kind == kind && n.code == code && !n.name.empty())
+                return n.name;
+        return cached;
     }
 
     const TargetConfig &m_target;
+    PlanContext m_ctx;
+    int m_step = 0;
+    std::vector<HttpRequest> m_requests;
+    SnapshotResult m_result = tl::unexpected(SourceError{Outcome::permanent, "not fetched"});
 };
 
 class CgvScreenPlan final : public DateSweepPlan {
@@ -290,7 +355,7 @@ std::string cgv_grade_code(const std::string &screen) {
 
 std::unique_ptr<SourcePlan> make_cgv_plan(const TargetConfig &target, const PlanContext &ctx) {
     if (!target.movie.empty())
-        return std::make_unique<CgvMoviePlan>(target);
+        return std::make_unique<CgvMoviePlan>(target, ctx);
     return std::make_unique<CgvScreenPlan>(target, ctx);
 }
 

@@ -41,6 +41,10 @@ class CgvFamily : public Chain {
   public:
     std::string_view display_name() const override { return "CGV"; }
     std::string_view opening_phrase() const override { return "예매 오픈"; }
+    std::string day_page(const std::string &theater, const std::string &theater_name,
+                         const std::string &iso_date) const override {
+        return cgv_booking_url(theater, theater_name, iso_date, "");
+    }
     std::string screen_label(const std::string &screen) const override {
         static const std::map<std::string, std::string> k_labels = {
             {"imax", "IMAX"}, {"4dx", "4DX"}, {"screenx", "SCREENX"}, {"dolby", "DOLBY ATMOS"}};

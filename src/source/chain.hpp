@@ -34,6 +34,10 @@ class Chain {
     // Screen types a target of this chain may name, and how pushes write one ("IMAX").
     virtual const std::vector<std::string> &screens() const = 0;
     virtual std::string screen_label(const std::string &screen) const = 0;
+    // The booking page of a theater's day, which a push ends with (theater_name without the
+    // chain's prefix; some sites want it in the link).
+    virtual std::string day_page(const std::string &theater, const std::string &theater_name,
+                                 const std::string &iso_date) const = 0;
 
     // A target's chain settings before any config is read.
     virtual ChainSettings defaults() const = 0;

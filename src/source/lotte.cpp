@@ -302,6 +302,13 @@ class LotteChain final : public SiteChain {
   public:
     std::string_view name() const override { return "lotte"; }
     std::string_view display_name() const override { return "롯데시네마"; }
+    std::string day_page(const std::string &theater, const std::string &,
+                         const std::string &iso_date) const override {
+        // The site applies link_* parameters only with the naver channel code (cgv-api peers).
+        return fmt::format("https://www.lottecinema.co.kr/NLCHS/ticketing?link_cinemaCode={}"
+                           "&link_date={}&link_channelCode=naver",
+                           url_encode(theater), iso_date);
+    }
     std::string_view opening_phrase() const override { return "예매 공개"; }
     const std::vector<std::string> &screens() const override {
         static const std::vector<std::string> k_screens = {"superplex", "charlotte", "superled"};

@@ -259,6 +259,11 @@ class MegaboxChain final : public SiteChain {
   public:
     std::string_view name() const override { return "megabox"; }
     std::string_view display_name() const override { return "메가박스"; }
+    std::string day_page(const std::string &theater, const std::string &,
+                         const std::string &iso_date) const override {
+        return fmt::format("https://www.megabox.co.kr/theater/time?brchNo={}&playDe={}",
+                           url_encode(theater), compact_from_iso(iso_date));
+    }
     std::string_view opening_phrase() const override { return "예매 오픈"; }
     const std::vector<std::string> &screens() const override {
         static const std::vector<std::string> k_screens = {"dolby", "mx4d", "dolby-atmos"};

@@ -30,6 +30,14 @@ struct Opening {
     std::string link; // the booking page for this opening
 };
 
+// A name the site gave for a code (kind "theater" or "movie"); "" when the site was asked and
+// did not know the code. Kept in the state, so naming an opening costs no request per run.
+struct NameRecord {
+    std::string kind;
+    std::string code;
+    std::string name;
+};
+
 struct Snapshot {
     std::vector<Opening> openings;
     // Whole-screen sweeps only (ISO dates): every open date the source listed, and the dates
@@ -38,9 +46,10 @@ struct Snapshot {
     std::vector<std::string> swept_dates;
     // Swept dates whose page had no rows at all: fetched, but not yet seen (see ShowingPage).
     std::vector<std::string> blank_dates;
-    std::string theater_name; // "CGV 용산아이파크몰" when the answer says so
-    std::string screen_name;  // "아이맥스"
-    std::string movie_name;   // for single-movie targets
+    std::string theater_name;      // "CGV 용산아이파크몰" when the answer says so
+    std::string screen_name;       // "아이맥스"
+    std::string movie_name;        // for single-movie targets
+    std::vector<NameRecord> names; // learnt while fetching, for the state's name cache
 };
 
 struct SourceError {
@@ -86,6 +95,12 @@ class SingleRequestPlan : public SourcePlan {
 struct PlanContext {
     TimePoint now;
     SourceMemory memory;
+    // The state's names for the target's theater and movie ("" when unknown), and whether the
+    // plan should ask the site for them (unknown, and not asked within the last hour).
+    std::string theater_name;
+    std::string movie_name;
+    bool ask_theater = false;
+    bool ask_movie = false;
 };
 
 // r with the request's URL in front of its error message, so a parse error says where.

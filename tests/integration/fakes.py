@@ -437,8 +437,10 @@ class FakeCgvApi(FakeServer):
         self.extra_dates = set()
         self.movies = [{"movNo": "30000774", "movNm": "아바타: 불과 재", "atktRate": "31.2", "cratgClsCd": "02"},
                        {"movNo": "30000801", "movNm": "주토피아 2", "atktRate": "12.0", "cratgClsCd": "01"}]
-        self.sites = [("서울", "0013", "CGV 용산아이파크몰"), ("서울", "0056", "CGV 강남"),
-                      ("경기", "0211", "CGV 광교"), ("서울", "P013", "CGV 용산아이파크몰 별관")]
+        # The lists name theaters without the chain (용산아이파크몰); some showing rows say
+        # "CGV 용산아이파크몰" (cgv-api.md section 3): alimi must rely on neither.
+        self.sites = [("서울", "0013", "용산아이파크몰"), ("서울", "0056", "강남"),
+                      ("경기", "0211", "광교"), ("서울", "P013", "용산아이파크몰 별관")]
         self.legacy_sites_only = False  # searchRegnList fails: discovery must fall back
         self.raw_bytes = {}  # text in a row -> the bytes sent instead (e.g. invalid UTF-8)
 
@@ -462,7 +464,7 @@ class FakeCgvApi(FakeServer):
             grade = ATTR_TO_GRADE.get(q.get("attrCd", ""))
             days = sorted({s["scnYmd"] for s in self.showings if s["siteNo"] == site and s["movNo"] == q.get("movNo")
                            and (grade is None or s["tcscnsGradCd"] == grade)})
-            return self.ok([{"scnYmd": d, "siteNo": site} for d in days])
+            return self.ok([{"scnYmd": d, "hldyYn": "N"} for d in days])  # no names: real rows carry none
         if name == "booking/searchSiteScnscYmdListBySite":
             days = sorted({s["scnYmd"] for s in self.showings if s["siteNo"] == site} | self.extra_dates)
             return self.ok([{"scnYmd": d, "hldyYn": "N"} for d in days])

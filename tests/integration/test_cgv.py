@@ -42,8 +42,10 @@ def test_movie_target_pushes_a_new_play_date(case):
     cfg = case.write("c.toml", config(api, ntfy, 'name = "avatar-imax"\ntheater = "0013"\nscreen = "imax"\nmovie = "30000774"'))
     r = case.run("check", config=cfg)
     expect(r.rc == 0 and ntfy.messages == [], "not open yet: silent empty baseline", r)
-    req = api.requests[-1]
-    expect(req.path == "/api/v1/booking/searchSiteScnscYmdListByMov", req.path)
+    paths = sorted(q.path.rsplit("/", 1)[1] for q in api.requests)
+    expect(paths == ["searchAtktTopPostrList", "searchRegnList", "searchSiteScnscYmdListByMov"],
+           f"the dates, and once the names the date rows lack: {paths}")
+    req = [q for q in api.requests if q.path == "/api/v1/booking/searchSiteScnscYmdListByMov"][0]
     expect(req.query == {"coCd": ["A420"], "siteNo": ["0013"], "movNo": ["30000774"],
                          "div": ["CUST_EXPO_MOVTYP_CD"], "attrCd": ["04"]}, f"query {req.query}")
     expect("application/json" in req.header("Accept") and req.header("Referer").startswith("https://cgv.co.kr/"), "headers")
@@ -57,7 +59,12 @@ def test_movie_target_pushes_a_new_play_date(case):
     m = ntfy.messages[0]
     expect(m["click"].startswith("https://cgv.co.kr/cnm/movieBook/cinema?siteNo=0013") and "movNo=30000774" in m["click"],
            f"click {m['click']}")
-    expect(api.count() == 2, f"one request per run, got {api.count()}")
+    expect(api.count() == 4, f"then one request per run, got {api.count()}")
+    expect(m["title"] == "CGV 용산아이파크몰 IMAX 예매 오픈 (avatar-imax)" and m["message"].startswith("아바타: 불과 재\n"),
+           f"the push names the theater and the film: {m}")
+    expect("siteNm=%EC%9A%A9" in m["click"], f"the link names the theater: {m['click']}")
+    expect(rows[0]["movie"] == "아바타: 불과 재" and rows[0]["theater_name"] == "용산아이파크몰"
+           and rows[0]["movie_code"] == "30000774" and rows[0]["screen"] == "imax", f"--json names too: {rows}")
     r = case.run("check", config=cfg)
     expect(len(ntfy.messages) == 1, "no repeat", r)
 
@@ -73,7 +80,7 @@ def test_new_showing_on_an_open_date_is_pushed_with_time_and_seats(case):
     rows = r.json_lines()
     expect(len(rows) == 1, f"{rows}")
     row = rows[0]
-    expect(row["time"] == "13:30" and row["movie"] == "아바타: 불과 재" and row["screen"] == "IMAX관"
+    expect(row["time"] == "13:30" and row["movie"] == "아바타: 불과 재" and row["screen"] == "imax" and row["hall"] == "IMAX관"
            and row["seats_free"] == 620, f"json {row}")
     click = ntfy.messages[0]["click"]
     expect("movieBook/movie?movNo=30000774" in click and "scnsNo=018" in click and "scnSseq=2" in click, click)
@@ -178,9 +185,9 @@ def test_theaters_discovery_matches_names_and_codes(case):
     api = case.serve(FakeCgvApi())
     env = {"HOME": case.tmp}
     r = case.run("theaters", "용산", "--api", api.api, env=env)
-    expect(r.rc == 0 and "0013" in r.out and "CGV 용산아이파크몰" in r.out and "강남" not in r.out, "Korean substring", r)
+    expect(r.rc == 0 and "0013" in r.out and "용산아이파크몰" in r.out and "강남" not in r.out, "Korean substring", r)
     r = case.run("theaters", "0056", "--api", api.api, env=env)
-    expect(r.rc == 0 and "CGV 강남" in r.out and r.out.count("\n") == 1, "code", r)
+    expect(r.rc == 0 and "강남" in r.out and r.out.count("\n") == 1, "code", r)
     r = case.run("theaters", "--json", "--api", api.api, env=env)
     rows = json.loads(r.out)
     expect(len(rows) == 4 and {"code", "name", "region"} <= set(rows[0]), f"all, as JSON: {rows}")

@@ -136,7 +136,7 @@ def test_history_lists_openings_pushes_and_errors(case):
     cgv.script("/", Reply(200, "garbage"))
     case.run("check", config=cfg)
     r = case.run("history", config=cfg)
-    kinds = [line.split("  ")[2] for line in r.out.strip().split("\n")]
+    kinds = [line.split("  ")[2] for line in r.out.strip().split("\n") if not line.startswith("    ")]
     expect(r.rc == 0 and kinds == ["openings", "push", "error"], f"kinds {kinds}", r)
     rows = json.loads(case.run("history", "yongsan-imax", "--json", "--since", "1h", config=cfg).out)
     expect([x["kind"] for x in rows] == ["openings", "push", "error"] and rows[0]["at"].endswith("Z"), f"{rows}")

@@ -19,3 +19,38 @@ def test_a_target_that_pushes_nowhere_must_say_notify_none(case):
     expect(r.rc == 0 and [o["date"] for o in r.json_lines()] == [f"{ymd(2)[:4]}-{ymd(2)[4:6]}-{ymd(2)[6:]}"],
            "a --json pipeline sees the opening", r)
     expect(case.db("SELECT count(*) FROM outbox")[0][0] == 0, "and nothing is queued")
+
+
+ZOOTOPIA = ("30000801", "주토피아 2")
+
+
+def test_a_whole_screen_push_groups_by_movie_names_halls_and_ends_with_the_day_page(case):
+    from test_cgv import config
+    api = case.serve(FakeCgvApi())
+    ntfy = case.serve(FakeNtfy())
+    # Yongsan has two SCREENX halls; the baseline knows one showing in each.
+    api.showings += [showing(ymd(1), "014", 1, *AVATAR, "04", "0900", hall_nm="14관 SCREENX"),
+                     showing(ymd(1), "004", 1, *AVATAR, "04", "0930", hall_nm="SCREENX관")]
+    cfg = case.write("c.toml", config(api, ntfy, 'name = "yongsan-sx"\ntheater = "0013"\nscreen = "screenx"'))
+    expect(case.run("check", config=cfg).rc == 0, "baseline")
+    api.showings += [showing(ymd(2), "014", 1, *ZOOTOPIA, "04", "1000", 300, 300, hall_nm="14관 SCREENX"),
+                     showing(ymd(1), "004", 2, *AVATAR, "04", "1300", 200, 212, hall_nm="SCREENX관"),
+                     showing(ymd(2), "004", 1, *AVATAR, "04", "1100", hall_nm="SCREENX관"),
+                     showing(ymd(1), "014", 2, *ZOOTOPIA, "04", "1500", hall_nm="14관 SCREENX")]
+    r = case.run("check", "--json", config=cfg)
+    expect(r.rc == 0 and len(ntfy.messages) == 1, "one push", r)
+    m = ntfy.messages[0]
+    day = lambda d: f"{int(ymd(d)[4:6])}월 {int(ymd(d)[6:])}일("
+    lines = m["message"].split("\n")
+    heads = [l for l in lines if " · " in l and not l.startswith("  ")]
+    expect([h.split(" · ")[0] for h in heads] == ["아바타: 불과 재", "아바타: 불과 재", "주토피아 2", "주토피아 2"]
+           and len(set(heads)) == 4 and day(1) in heads[0] and day(2) in heads[1], f"per movie, then date: {lines}")
+    expect(lines[1] == "  13:00 SCREENX관 200/212", f"two halls of the type: each showing names its hall: {lines}")
+    expect(m["title"] == "CGV 용산아이파크몰 SCREENX 예매 오픈 (yongsan-sx)", f"the chain's name once: {m['title']}")
+    expect(lines[-1].startswith("https://cgv.co.kr/cnm/movieBook/cinema?siteNo=0013") and f"scnYmd={ymd(1)}" in lines[-1],
+           f"ends with the booking page of the theater's date: {lines[-1]}")
+    expect("scnsNo=004&scnSseq=2" in m["click"] and f"scnYmd={ymd(1)}" in m["click"], f"click opens the first new showing: {m['click']}")
+    rows = r.json_lines()
+    expect({o["hall"] for o in rows} == {"SCREENX관", "14관 SCREENX"} and {o["screen"] for o in rows} == {"screenx"}, f"{rows}")
+    h = case.run("history", config=cfg).out
+    expect(all(f"    {l.strip()}\n" in h for l in lines), f"history shows the push as it was sent: {h}")

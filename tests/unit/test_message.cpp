@@ -4,6 +4,8 @@
 
 #include "text.hpp"
 
+#include <fmt/format.h>
+
 #include <doctest/doctest.h>
 
 using namespace alimi;
@@ -54,7 +56,73 @@ TEST_CASE("showings are grouped by movie and date with times and seats") {
     a.seats_total = 624;
     auto b = at("2026-12-25", "25:30", "아바타");
     const auto m = opening_message(target(), Snapshot{}, {a, b});
-    CHECK(m.body == "아바타 · 12월 25일(금)\n  10:00 624/624 · 25:30 (01:30)");
+    CHECK(m.body == "아바타 · 12월 25일(금)\n  10:00 624/624 · 25:30 (01:30)\n"
+                    "https://cgv.co.kr/cnm/movieBook/cinema?siteNo=0013&siteNm=&scnYmd=20261225");
+}
+
+namespace {
+Opening showing_at(const std::string &date, const std::string &time, const std::string &movie,
+                   const std::string &hall) {
+    auto o = at(date, time, movie);
+    o.movie_code = movie == "아바타" ? "30000774" : "30000801";
+    o.screen = hall;
+    o.link = "https://x/" + date + time;
+    return o;
+}
+} // namespace
+
+TEST_CASE("a whole-screen body: per movie then date, one heading each, halls when two") {
+    Snapshot s;
+    s.theater_name = "용산아이파크몰";
+    s.listed_dates = {"2026-12-24", "2026-12-25"};
+    // Fresh openings arrive sorted by date: movies interleave, headings must not repeat.
+    const std::vector<Opening> fresh = {
+        showing_at("2026-12-25", "13:00", "아바타", "SCREENX관"),
+        showing_at("2026-12-24", "10:00", "주토피아 2", "14관 SCREENX"),
+        showing_at("2026-12-24", "09:00", "아바타", "SCREENX관"),
+        showing_at("2026-12-25", "11:00", "주토피아 2", "14관 SCREENX")};
+    const auto m = opening_message(target(), s, fresh);
+    CHECK(m.title == "CGV 용산아이파크몰 IMAX 예매 오픈 (yongsan-imax)");
+    CHECK(m.body ==
+          "아바타 · 12월 24일(목)\n  09:00 SCREENX관\n"
+          "아바타 · 12월 25일(금)\n  13:00 SCREENX관\n"
+          "주토피아 2 · 12월 24일(목)\n  10:00 14관 SCREENX\n"
+          "주토피아 2 · 12월 25일(금)\n  11:00 14관 SCREENX\n"
+          "https://cgv.co.kr/cnm/movieBook/"
+          "cinema?siteNo=0013&siteNm=%EC%9A%A9%EC%82%B0%EC%95%84%EC%9D%B4%ED%8C%8C%ED%81%AC%"
+          "EB%AA%B0&scnYmd=20261224");
+    CHECK(m.click == "https://x/2026-12-2409:00"); // the first new showing
+    // One hall of the type: no hall names.
+    const auto one =
+        opening_message(target(), s, {showing_at("2026-12-24", "10:00", "아바타", "IMAX관")});
+    CHECK(one.body.starts_with("아바타 · 12월 24일(목)\n  10:00\n"));
+}
+
+TEST_CASE("a cut body keeps every movie's heading; a huge title is cut, not the dates") {
+    Snapshot s;
+    s.listed_dates = {"2026-12-24"};
+    std::vector<Opening> fresh;
+    for (int day = 10; day < 28; ++day)
+        for (int h = 10; h < 24; ++h)
+            for (const char *minute : {"00", "30"})
+                fresh.push_back(showing_at(fmt::format("2026-12-{}", day),
+                                           fmt::format("{}:{}", h, minute), "아바타", ""));
+    fresh.push_back(showing_at("2026-12-26", "", std::string(5000, 'Z'), ""));
+    const auto m = opening_message(target(), s, fresh);
+    CHECK(m.body.size() <= k_max_body_bytes);
+    CHECK(m.body.find("아바타 · 12월 10일(목)") == 0);
+    const auto z = m.body.find(std::string(200, 'Z') + "… · 12월 26일(토)");
+    CHECK(z != std::string::npos);                        // the other movie's heading stays
+    CHECK(m.body.find("시간 미정") == std::string::npos); // its time line was cut
+    CHECK(m.body.find("... and ") != std::string::npos);
+    CHECK(m.body.ends_with("scnYmd=20261210"));
+}
+
+TEST_CASE("a showing with no start time still shows its movie and date") {
+    Snapshot s;
+    s.listed_dates = {"2026-12-24"};
+    const auto m = opening_message(target(), s, {showing_at("2026-12-24", "", "아바타", "")});
+    CHECK(m.body.starts_with("아바타 · 12월 24일(목)\n  시간 미정\n"));
 }
 
 TEST_CASE("long bodies are cut at 4096 bytes on a UTF-8 boundary with a count") {
