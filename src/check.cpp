@@ -2,6 +2,7 @@
 // it in the order it calls them. Everything they decide is decided by pure functions (plans,
 // diff, messages, retry policy); delivery lives in deliver.cpp.
 #include "check.hpp"
+#include "snapshot.hpp"
 
 #include "deliver.hpp"
 #include "diff.hpp"
@@ -208,25 +209,6 @@ void say_stopped(std::size_t targets, CheckOutcome &result) {
                stop_signal(), checked, targets);
 }
 
-// What a plan may know of earlier runs: swept dates and the names of its theater and movie. A
-// name the site did not know is asked again after an hour, not every run.
-PlanContext plan_context(Store &store, const TargetConfig &t, TimePoint now) {
-    PlanContext ctx;
-    ctx.now = now;
-    ctx.memory = store.sweep_memory(t.name);
-    const auto look_up = [&](const char *kind, const std::string &code, std::string &name,
-                             bool &ask) {
-        if (code.empty())
-            return;
-        const auto cached = store.cached_name(std::string(t.chain->name()), kind, code);
-        name = cached ? cached->name : "";
-        ask = !cached || (name.empty() && now - cached->seen_at >= std::chrono::hours(1));
-    };
-    look_up("theater", t.theater, ctx.theater_name, ctx.ask_theater);
-    look_up("movie", t.movie, ctx.movie_name, ctx.ask_movie);
-    return ctx;
-}
-
 std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
                                     const std::vector<const TargetConfig *> &batch,
                                     const CheckOptions &options, TimePoint now,
@@ -279,11 +261,6 @@ void run_plans(std::vector<TargetRun> &runs, HttpClient &http) {
             r.done = r.requests.empty();
         }
     }
-}
-
-Diff diff_with_state(Store &store, const TargetConfig &t, const Snapshot &snap, TimePoint now) {
-    return diff_openings(snap, store.known_keys(t.name), store.has_baseline(t.name), kst_date(now),
-                         store.silent_dates(t.name, snap.swept_dates));
 }
 
 // Records one target's good snapshot: openings, queued pushes and health. The caller holds the

@@ -1,252 +1,15 @@
 #include "cli.hpp"
 
 #include "alimi_version.h"
-#include "check.hpp"
-#include "config.hpp"
-#include "deliver.hpp"
-#include "log.hpp"
-#include "paths.hpp"
-#include "report.hpp"
+#include "commands.hpp"
 #include "source/chain.hpp"
-#include "state_place.hpp"
-#include "status.hpp"
-#include "stop.hpp"
-#include "store.hpp"
-#include "text.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
-#include <algorithm>
-#include <iostream>
-#include <set>
-#include <sys/stat.h>
 
 namespace alimi {
 
 namespace {
-
-constexpr int k_exit_ok = 0, k_exit_failed = 1, k_exit_usage = 2, k_exit_state = 3;
-constexpr double k_lock_wait_seconds = 30;
-
-struct Globals {
-    std::optional<std::string> config;
-    std::optional<std::string> state;
-    int verbose = 0;
-    bool quiet = false;
-};
-
-class UsageError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
-
-Config load(const Globals &g) {
-    const auto env = process_env();
-    auto cfg = load_config(resolve_config_path(g.config, env, file_exists), env);
-    log::set_secrets(cfg.secrets()); // answers quoted in errors may echo one
-    return cfg;
-}
-
-// A secret in a file other users can read is a leak waiting to happen; say so where a person is
-// looking (validate, notify-test), and under -v in checks, so cron mail stays quiet.
-void warn_if_secret_exposed(const Config &cfg, log::Level level) {
-    struct stat st {};
-    if (cfg.inline_secret.empty() || ::stat(cfg.path.c_str(), &st) != 0 || !(st.st_mode & S_IROTH))
-        return;
-    const auto message = fmt::format(
-        "warning: {} holds a secret ({}) and other users can read it (mode {:o}); "
-        "chmod 600 it, or use token_env / password_env / webhook_url_env / bot_token_env / url_env",
-        cfg.path, cfg.inline_secret, st.st_mode & 0777);
-    if (level == log::Level::error)
-        log::error("{}", message);
-    else
-        log::info("{}", message);
-}
-
-// The file holding this config's state (see state_place.hpp); it may not exist yet.
-std::string state_path(const Globals &g, const Config &cfg) {
-    return state_of(state_place(g.state, cfg));
-}
-
-// Read-only commands never create a state file: without one they see an empty store.
-std::unique_ptr<Store> open_existing(const std::string &path) {
-    if (!file_exists(path))
-        return Store::in_memory();
-    return std::make_unique<Store>(path, Database::Mode::existing);
-}
-
-void require_known_targets(const Config &cfg, const std::vector<std::string> &names) {
-    for (const auto &n : names)
-        if (!cfg.target(n))
-            throw UsageError(fmt::format("unknown target '{}' (not in {})", n, cfg.path));
-}
-
-int cmd_check(const Globals &g, const CheckOptions &opt) {
-    const auto cfg = load(g);
-    warn_if_secret_exposed(cfg, log::Level::info);
-    require_known_targets(cfg, opt.targets);
-    if (opt.dry_run) {
-        auto store = open_existing(state_path(g, cfg));
-        return run_check(cfg, *store, opt, std::cout).targets_failed ? k_exit_failed : k_exit_ok;
-    }
-    std::string lock_path;
-    auto state = open_for_check(state_place(g.state, cfg), k_lock_wait_seconds, lock_path);
-    if (!state) {
-        log::error("another alimi check has held {} for {} s; this run skipped", lock_path,
-                   k_lock_wait_seconds);
-        return k_exit_failed;
-    }
-    install_stop_handlers(); // from here a SIGTERM saves what the run learnt and pings /fail
-    ping(cfg, "/start");
-    const auto outcome = run_check(cfg, *state->store, opt, std::cout);
-    const int code = outcome.exit_code();
-    if (code == 0)
-        ping(cfg, "");
-    else
-        ping(cfg, "/fail",
-             fmt::format("exit status {}: {} target(s) failed, {} push(es) pending{}", code,
-                         outcome.targets_failed, outcome.pushes_pending,
-                         outcome.stopped ? ", stopped by a signal" : ""));
-    return code;
-}
-
-struct StatusOptions {
-    bool json = false;
-    std::string html;
-    std::string prom;
-};
-
-int cmd_status(const Globals &g, const StatusOptions &opt) {
-    const auto cfg = load(g);
-    auto store = open_existing(state_path(g, cfg));
-    const auto now = now_utc();
-    const bool files = !opt.html.empty() || !opt.prom.empty();
-    // ntfy's subscriber count is shown on the page and under the table, not in JSON or metrics.
-    const auto report = gather_report(cfg, *store, now, !opt.html.empty() || (!opt.json && !files));
-    if (!opt.html.empty())
-        write_file_atomic(opt.html, render_status_html(report));
-    if (!opt.prom.empty())
-        write_file_atomic(opt.prom, render_prometheus(report));
-    if (opt.json)
-        std::cout << status_json(report.rows) << '\n';
-    else if (!files) {
-        std::cout << status_table(report.rows, now);
-        if (report.ntfy_configured)
-            std::cout << (report.ntfy ? fmt::format("ntfy: {:g} subscribers, {:g} visitors\n",
-                                                    report.ntfy->subscribers, report.ntfy->visitors)
-                                      : std::string("ntfy: unknown\n"));
-    }
-    return k_exit_ok;
-}
-
-struct HistoryOptions {
-    std::string target;
-    std::string since = "7d";
-    bool json = false;
-};
-
-int cmd_history(const Globals &g, const HistoryOptions &opt) {
-    const auto cfg = load(g);
-    const auto since = parse_duration(opt.since);
-    if (!since)
-        throw UsageError(
-            fmt::format("--since '{}': use a number with s, m, h, d or w, like 7d", opt.since));
-    auto store = open_existing(state_path(g, cfg));
-    auto events = store->events(opt.target, now_utc() - std::chrono::seconds(*since), 100000);
-    std::reverse(events.begin(), events.end()); // oldest first, like a log
-    std::cout << (opt.json ? history_json(events) : history_text(events));
-    return k_exit_ok;
-}
-
-int cmd_prune(const Globals &g, const std::string &keep) {
-    const auto cfg = load(g);
-    const auto seconds = keep.empty() ? static_cast<long long>(cfg.status.keep_days * 86400)
-                                      : parse_duration(keep).value_or(-1);
-    if (seconds < 0)
-        throw UsageError(
-            fmt::format("--keep '{}': use a number with s, m, h, d or w, like 90d", keep));
-    const auto path = state_path(g, cfg);
-    if (!file_exists(path))
-        return k_exit_ok;
-    Store store(path, Database::Mode::existing);
-    const auto c = store.prune(now_utc(), seconds);
-    log::info("pruned {} events, {} finished pushes, {} past openings", c.events, c.pushes,
-              c.openings);
-    return k_exit_ok;
-}
-
-int cmd_validate(const Globals &g) {
-    const auto cfg = load(g);
-    warn_if_secret_exposed(cfg, log::Level::error);
-    log::info("{}: ok ({} targets, {} notifiers)", cfg.path, cfg.targets.size(),
-              cfg.notifiers.size());
-    return k_exit_ok;
-}
-
-int cmd_notify_test(const Globals &g, const std::vector<std::string> &names) {
-    const auto cfg = load(g);
-    warn_if_secret_exposed(cfg, log::Level::error);
-    for (const auto &n : names)
-        if (!cfg.notifier(n))
-            throw UsageError(fmt::format("unknown notifier '{}' (not in {})", n, cfg.path));
-    if (cfg.notifiers.empty())
-        throw UsageError(fmt::format("{} has no [[notifier]]", cfg.path));
-    return notify_test(cfg, names, std::cout);
-}
-
-// Discovery works before there is a config: it uses one when there is one, defaults otherwise.
-DiscoverOptions discover_options(const Globals &g, const Chain &chain, const std::string &api,
-                                 bool json) {
-    DiscoverOptions opt;
-    opt.json = json;
-    opt.api = chain.defaults().api;
-    const auto env = process_env();
-    const auto path = resolve_config_path(g.config, env, file_exists);
-    if (g.config || file_exists(path)) {
-        const auto cfg = load_config(path, env);
-        opt.api = cfg.defaults_of(chain).api;
-        opt.http = cfg.http;
-    }
-    if (!api.empty())
-        opt.api = api;
-    while (opt.api.ends_with('/'))
-        opt.api.pop_back();
-    return opt;
-}
-
-// What `--chain` names: one of the registered chains (cgv when not given).
-struct DiscoverArgs {
-    std::string chain, api;
-    bool json = false;
-};
-
-const Chain &chosen_chain(const std::string &name) {
-    if (name.empty())
-        return default_chain();
-    const auto *chain = find_chain(name);
-    if (!chain)
-        throw UsageError(fmt::format("unknown chain '{}' (one of {})", name, chain_names()));
-    return *chain;
-}
-
-int cmd_theaters(const Globals &g, const std::string &query, const DiscoverArgs &d) {
-    const auto &chain = chosen_chain(d.chain);
-    return chain.list_theaters(discover_options(g, chain, d.api, d.json), query, std::cout);
-}
-
-int cmd_movies(const Globals &g, const std::string &theater, const std::string &screen,
-               const DiscoverArgs &d) {
-    const auto &chain = chosen_chain(d.chain);
-    if (auto problem = chain.theater_code_problem(theater); !problem.empty())
-        throw UsageError(problem);
-    const auto &screens = chain.screens();
-    if (!screen.empty() && std::find(screens.begin(), screens.end(), screen) == screens.end())
-        throw UsageError(fmt::format("unknown screen '{}' for {} (one of {})", screen, chain.name(),
-                                     fmt::join(screens, ", ")));
-    return chain.list_movies(discover_options(g, chain, d.api, d.json), theater, screen, std::cout);
-}
 
 // Runs the chosen command, turning exceptions into the documented exit codes, each said once.
 template <typename F> int guarded(F &&command) {
@@ -316,6 +79,20 @@ int run_cli(int argc, char **argv) {
     h->add_option("--since", history.since, "How far back: 30m, 12h, 7d (default), 4w");
     h->add_flag("--json", history.json, "A JSON array instead of lines");
 
+    std::string shown;
+    bool show_json = false;
+    auto *sh = app.add_subcommand(
+        "show", "One target: its definition, what it knows, its health and pending pushes");
+    sh->add_option("TARGET", shown, "The target's name")->required();
+    sh->add_flag("--json", show_json, "A JSON object instead of text");
+
+    std::string tested;
+    bool test_json = false;
+    auto *te = app.add_subcommand(
+        "test", "Fetch one target now and print what it sees; stores and pushes nothing");
+    te->add_option("TARGET", tested, "The target's name")->required();
+    te->add_flag("--json", test_json, "A JSON object instead of text");
+
     std::string keep;
     auto *pr = app.add_subcommand(
         "prune", "Delete history older than --keep (default [status] keep_days) now");
@@ -367,6 +144,10 @@ int run_cli(int argc, char **argv) {
         return guarded([&] { return cmd_status(g, status); });
     if (h->parsed())
         return guarded([&] { return cmd_history(g, history); });
+    if (sh->parsed())
+        return guarded([&] { return cmd_show(g, shown, show_json); });
+    if (te->parsed())
+        return guarded([&] { return cmd_test(g, tested, test_json); });
     if (pr->parsed())
         return guarded([&] { return cmd_prune(g, keep); });
     if (v->parsed())

@@ -103,6 +103,14 @@ class Store {
     std::vector<Event> events(const std::string &target, TimePoint since, int limit,
                               const std::string &kind = "");
     std::vector<KnownOpening> recent_openings(int limit); // found after the baseline, newest first
+    std::vector<KnownOpening> openings_of(const std::string &target); // by date and time
+    // A target's pushes still waiting (any notifier), oldest first; next is when each is due.
+    struct PendingPush {
+        QueuedPush push;
+        TimePoint next_attempt;
+        bool held = false; // refused: waits for its notifier's config to change
+    };
+    std::vector<PendingPush> pending_pushes(const std::string &target);
     PushTotals push_totals();
     long long found_openings(const std::string &target); // openings found after the baseline
     void add_request_counts(const std::map<std::string, int> &counts); // "host outcome" -> n

@@ -147,6 +147,32 @@ std::vector<KnownOpening> Store::recent_openings(int limit) {
     return out;
 }
 
+std::vector<KnownOpening> Store::openings_of(const std::string &target) {
+    Statement s(*m_db,
+                R"(SELECT key, date, time, movie, movie_code, screen, seats_free, seats_total,
+                                 first_seen, from_baseline FROM openings WHERE target = ?1
+                          ORDER BY date, time, key)");
+    s.bind(target);
+    std::vector<KnownOpening> out;
+    while (s.step()) {
+        KnownOpening k;
+        k.target = target;
+        auto &o = k.opening;
+        o.key = s.text(0);
+        o.date = s.text(1);
+        o.time = s.text(2);
+        o.movie = s.text(3);
+        o.movie_code = s.text(4);
+        o.screen = s.text(5);
+        o.seats_free = s.is_null(6) ? -1 : static_cast<int>(s.integer(6));
+        o.seats_total = s.is_null(7) ? -1 : static_cast<int>(s.integer(7));
+        k.first_seen = from_unix(s.integer(8));
+        k.from_baseline = s.integer(9) != 0;
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+
 long long Store::found_openings(const std::string &target) {
     Statement s(*m_db, "SELECT count(*) FROM openings WHERE target = ?1 AND from_baseline = 0");
     s.bind(target);

@@ -146,6 +146,28 @@ void Store::mark_dropped(long long id, const std::string &reason, TimePoint now)
         .run();
 }
 
+std::vector<Store::PendingPush> Store::pending_pushes(const std::string &target) {
+    Statement s(*m_db, R"(SELECT id, notifier, title, attempts, created_at, last_error,
+                                 next_attempt_at, hold_fingerprint IS NOT NULL FROM outbox
+                          WHERE state = 'pending' AND target = ?1 ORDER BY id)");
+    s.bind(target);
+    std::vector<PendingPush> out;
+    while (s.step()) {
+        PendingPush p;
+        p.push.id = s.integer(0);
+        p.push.target = target;
+        p.push.notifier = s.text(1);
+        p.push.message.title = s.text(2);
+        p.push.attempts = static_cast<int>(s.integer(3));
+        p.push.created_at = from_unix(s.integer(4));
+        p.push.last_error = s.text(5);
+        p.next_attempt = from_unix(s.integer(6));
+        p.held = s.integer(7) != 0;
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
 int Store::pending_count() {
     Statement s(*m_db, "SELECT count(*) FROM outbox WHERE state = 'pending'");
     s.step();

@@ -49,6 +49,7 @@ struct KnownOpening {
     std::string target;
     Opening opening;
     TimePoint first_seen;
+    bool from_baseline = false; // known since the target's first look, never pushed
 };
 
 struct RequestCount {

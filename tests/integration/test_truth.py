@@ -54,3 +54,46 @@ def test_a_whole_screen_push_groups_by_movie_names_halls_and_ends_with_the_day_p
     expect({o["hall"] for o in rows} == {"SCREENX관", "14관 SCREENX"} and {o["screen"] for o in rows} == {"screenx"}, f"{rows}")
     h = case.run("history", config=cfg).out
     expect(all(f"    {l.strip()}\n" in h for l in lines), f"history shows the push as it was sent: {h}")
+
+
+def test_show_lists_definition_knowledge_health_and_pending_pushes(case):
+    from fakes import Reply
+    from test_cgv import screen_setup
+    api, ntfy, cfg = screen_setup(case, days=(1,))
+    api.showings.append(showing(ymd(1), "018", 2, *AVATAR, "03", "1300", 600, 624))
+    ntfy.script("/cgv", Reply(503, "busy", content_type="text/plain"))
+    expect(case.run("check", config=cfg).rc == 1, "a push waits")
+    r = case.run("show", "yongsan-imax", config=cfg)
+    expect(r.rc == 0 and "yongsan-imax (cgv): CGV" in r.out and "imax" in r.out and "pushes to phone" in r.out, "definition", r)
+    expect("known: 2 opening(s)" in r.out and "(baseline)" in r.out and "13:00  아바타: 불과 재  IMAX관  600/624" in r.out,
+           "what it knows, with first seen", r)
+    expect("pending pushes: 1" in r.out and "to phone" in r.out and "HTTP 503" in r.out, "the waiting push and why", r)
+    j = json.loads(case.run("show", "yongsan-imax", "--json", config=cfg).out)
+    expect(j["name"] == "yongsan-imax" and j["chain"] == "cgv" and j["pending_notifications"] == 1
+           and len(j["openings"]) == 2 and all("first_seen_at" in o for o in j["openings"])
+           and {o["time"] for o in j["openings"]} == {"10:00", "13:00"}, f"{j}")
+    r = case.run("show", "nope", config=cfg)
+    expect(r.rc == 2 and "unknown target 'nope'" in r.err, "an unknown target is a usage error", r)
+
+
+def test_test_fetches_now_prints_the_push_and_changes_nothing(case):
+    from fakes import Reply
+    from test_cgv import screen_setup
+    api, ntfy, cfg = screen_setup(case, days=(1,))
+    api.showings.append(showing(ymd(2), "018", 1, *AVATAR, "03", "1100", 624, 624))
+    before = case.db("SELECT count(*) FROM openings")[0][0], len(api.requests)
+    r = case.run("test", "yongsan-imax", config=cfg)
+    expect(r.rc == 0 and "1 new compared with the state; the push would be:" in r.out
+           and "CGV 용산아이파크몰 IMAX 예매 오픈 (yongsan-imax)" in r.out and "11:00 624/624" in r.out, "what it sees", r)
+    expect(case.db("SELECT count(*) FROM openings")[0][0] == before[0] and ntfy.messages == [], "nothing stored or pushed")
+    expect(len(api.requests) > before[1], "it did fetch")
+    j = json.loads(case.run("test", "yongsan-imax", "--json", config=cfg).out)
+    expect(j["ok"] and not j["baseline"] and [o["time"] for o in j["new"]] == ["11:00"]
+           and j["push"]["title"].startswith("CGV 용산아이파크몰"), f"{j}")
+    r = case.run("check", config=cfg)
+    expect(r.rc == 0 and len(ntfy.messages) == 1, "the next check still pushes it: test used nothing up", r)
+    api.script("/api/v1/", Reply(429, "error code: 1015", content_type="text/plain", headers={"Retry-After": "600"}))
+    expect(case.run("check", config=cfg).rc == 1, "now cooling down")
+    n = len(api.requests)
+    r = case.run("test", "yongsan-imax", config=cfg)
+    expect(r.rc == 1 and "cooling down" in r.err and len(api.requests) == n, "polite: no request inside a cool-down", r)

@@ -1,0 +1,70 @@
+// The commands behind the command line, one function each: load what they need, do it, return
+// the exit code. cli.cpp parses arguments and maps exceptions; inspect.cpp holds show and test.
+#pragma once
+
+#include "check.hpp"
+#include "config.hpp"
+#include "log.hpp"
+#include "store.hpp"
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace alimi {
+
+constexpr int k_exit_ok = 0, k_exit_failed = 1, k_exit_usage = 2, k_exit_state = 3;
+
+struct Globals {
+    std::optional<std::string> config;
+    std::optional<std::string> state;
+    int verbose = 0;
+    bool quiet = false;
+};
+
+// A mistake on the command line: exit 2, said in one line.
+class UsageError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// The config the globals point at; every later log line is redacted of its secrets.
+Config load(const Globals &g);
+// The file holding this config's state (see state_place.hpp); it may not exist yet.
+std::string state_path(const Globals &g, const Config &cfg);
+// Read-only commands never create a state file: without one they see an empty store.
+std::unique_ptr<Store> open_existing(const std::string &path);
+void require_known_targets(const Config &cfg, const std::vector<std::string> &names);
+
+struct StatusOptions {
+    bool json = false;
+    std::string html;
+    std::string prom;
+};
+struct HistoryOptions {
+    std::string target;
+    std::string since = "7d";
+    bool json = false;
+};
+// What `--chain` names: one of the registered chains (cgv when not given).
+struct DiscoverArgs {
+    std::string chain, api;
+    bool json = false;
+};
+
+int cmd_check(const Globals &g, const CheckOptions &opt);
+int cmd_status(const Globals &g, const StatusOptions &opt);
+int cmd_history(const Globals &g, const HistoryOptions &opt);
+int cmd_prune(const Globals &g, const std::string &keep);
+int cmd_validate(const Globals &g);
+int cmd_notify_test(const Globals &g, const std::vector<std::string> &names);
+int cmd_theaters(const Globals &g, const std::string &query, const DiscoverArgs &d);
+int cmd_movies(const Globals &g, const std::string &theater, const std::string &screen,
+               const DiscoverArgs &d);
+// inspect.cpp: what one target knows, and what it would see now.
+int cmd_show(const Globals &g, const std::string &target, bool json);
+int cmd_test(const Globals &g, const std::string &target, bool json);
+
+} // namespace alimi

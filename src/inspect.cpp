@@ -1,0 +1,222 @@
+// `alimi show` (what one target knows) and `alimi test` (what it would see now): the two ways to
+// look inside a target before relying on it. Neither changes the state or pushes anything.
+#include "commands.hpp"
+
+#include "http.hpp"
+#include "message.hpp"
+#include "paths.hpp"
+#include "snapshot.hpp"
+#include "source/chain.hpp"
+#include "text.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace alimi {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+const TargetConfig &the_target(const Config &cfg, const std::string &name) {
+    require_known_targets(cfg, {name});
+    return *cfg.target(name);
+}
+
+// The names the state keeps for the target's theater and movie, as a snapshot carries them.
+Snapshot cached_names(Store &store, const TargetConfig &t) {
+    Snapshot snap;
+    const std::string chain(t.chain->name());
+    if (const auto n = store.cached_name(chain, "theater", t.theater))
+        snap.theater_name = n->name;
+    if (const auto n = store.cached_name(chain, "movie", t.movie))
+        snap.movie_name = n->name;
+    return snap;
+}
+
+ojson definition_json(const TargetConfig &t) {
+    ojson j;
+    j["chain"] = t.chain->name();
+    j["theater"] = t.theater;
+    j["screen"] = t.screen;
+    j["movie"] = t.movie;
+    j["api"] = t.settings.api;
+    j["notify"] = t.notify;
+    return j;
+}
+
+std::string definition_text(const TargetConfig &t, const Snapshot &names) {
+    const auto theater =
+        names.theater_name.empty()
+            ? fmt::format("{} {}", t.chain->display_name(), t.theater)
+            : fmt::format("{} {} ({})", t.chain->display_name(), names.theater_name, t.theater);
+    const auto movie =
+        t.movie.empty()
+            ? std::string("every movie")
+            : fmt::format("movie {}{}", t.movie,
+                          names.movie_name.empty() ? "" : " (" + names.movie_name + ")");
+    return fmt::format("{} ({}): {}, {}, {}; pushes to {}\n", t.name, t.chain->name(), theater,
+                       t.screen.empty() ? "any screen" : t.screen, movie,
+                       t.notify.empty() ? "none" : fmt::format("{}", fmt::join(t.notify, ", ")));
+}
+
+std::string when(const std::optional<TimePoint> &t) {
+    return t ? kst_timestamp(*t) + " KST" : "never";
+}
+
+std::string opening_line(const Opening &o) {
+    auto line = fmt::format("{}{}{}", o.date, o.time.empty() ? "" : " " + o.time,
+                            o.movie.empty() ? "" : "  " + o.movie);
+    if (!o.screen.empty())
+        line += "  " + o.screen;
+    if (o.seats_free >= 0)
+        line += o.seats_total >= 0 ? fmt::format("  {}/{}", o.seats_free, o.seats_total)
+                                   : fmt::format("  {}", o.seats_free);
+    return one_line(line, 300);
+}
+
+void print_show_text(const TargetConfig &t, const Snapshot &names, const TargetHealth &h,
+                     const std::vector<KnownOpening> &known,
+                     const std::vector<Store::PendingPush> &pending, const std::string &state) {
+    std::cout << definition_text(t, names);
+    std::cout << fmt::format("state: {}{}\n", state,
+                             file_exists(state) ? "" : " (no state yet: nothing checked)");
+    std::cout << fmt::format("health: last success {}, {} failure(s) in a row{}; baseline {}\n",
+                             when(h.last_success_at), h.consecutive_failures,
+                             h.last_error.empty() ? ""
+                                                  : ", last error: " + one_line(h.last_error, 200),
+                             when(h.baseline_at));
+    std::cout << fmt::format("known: {} opening(s)\n", known.size());
+    for (const auto &k : known)
+        std::cout << fmt::format("  {}  first seen {}{}\n", opening_line(k.opening),
+                                 kst_timestamp(k.first_seen), k.from_baseline ? " (baseline)" : "");
+    std::cout << fmt::format("pending pushes: {}\n", pending.size());
+    for (const auto &p : pending)
+        std::cout << fmt::format(
+            "  #{} to {} since {} KST, {} attempt(s), {} {}: {}\n", p.push.id, p.push.notifier,
+            kst_timestamp(p.push.created_at), p.push.attempts, p.held ? "held until" : "next try",
+            kst_timestamp(p.next_attempt),
+            one_line(p.push.last_error.empty() ? "-" : p.push.last_error, 200));
+}
+
+ojson show_json(const TargetConfig &t, const Snapshot &names, const TargetHealth &h,
+                const std::vector<KnownOpening> &known,
+                const std::vector<Store::PendingPush> &pending, const std::string &state) {
+    ojson j;
+    j["name"] = t.name;
+    j["chain"] = t.chain->name();
+    j["definition"] = definition_json(t);
+    j["state"] = state;
+    j["openings"] = ojson::array();
+    for (const auto &k : known) {
+        auto o = opening_object(t, names, k.opening);
+        o["first_seen_at"] = iso_timestamp(k.first_seen);
+        o["from_baseline"] = k.from_baseline;
+        j["openings"].push_back(std::move(o));
+    }
+    j["health"] = {{"last_success_at",
+                    h.last_success_at ? ojson(iso_timestamp(*h.last_success_at)) : ojson(nullptr)},
+                   {"consecutive_failures", h.consecutive_failures},
+                   {"last_error", h.last_error}};
+    j["pending_notifications"] = pending.size();
+    j["pending"] = ojson::array();
+    for (const auto &p : pending)
+        j["pending"].push_back({{"id", p.push.id},
+                                {"notifier", p.push.notifier},
+                                {"created_at", iso_timestamp(p.push.created_at)},
+                                {"attempts", p.push.attempts},
+                                {"held", p.held},
+                                {"next_attempt_at", iso_timestamp(p.next_attempt)},
+                                {"last_error", p.push.last_error}});
+    return j;
+}
+
+} // namespace
+
+int cmd_show(const Globals &g, const std::string &name, bool json) {
+    const auto cfg = load(g);
+    const auto &t = the_target(cfg, name);
+    const auto path = state_path(g, cfg);
+    auto store = open_existing(path);
+    const auto names = cached_names(*store, t);
+    const auto health = store->health(t.name);
+    const auto known = store->openings_of(t.name);
+    const auto pending = store->pending_pushes(t.name);
+    if (json)
+        std::cout << json_text(show_json(t, names, health, known, pending, path)) << '\n';
+    else
+        print_show_text(t, names, health, known, pending, path);
+    return k_exit_ok;
+}
+
+namespace {
+
+ojson test_json(const TargetConfig &t, const Snapshot &snap, const Diff &diff,
+                const PushMessage &would) {
+    ojson j;
+    j["target"] = t.name;
+    j["chain"] = t.chain->name();
+    j["ok"] = true;
+    j["baseline"] = diff.baseline;
+    j["openings"] = ojson::array();
+    for (const auto &o : diff.current)
+        j["openings"].push_back(opening_object(t, snap, o));
+    j["new"] = ojson::array();
+    for (const auto &o : diff.fresh)
+        j["new"].push_back(opening_object(t, snap, o));
+    j["push"] =
+        diff.fresh.empty() ? ojson(nullptr) : ojson{{"title", would.title}, {"body", would.body}};
+    return j;
+}
+
+void print_test_text(const TargetConfig &t, const Snapshot &snap, const Diff &diff,
+                     const PushMessage &all, const PushMessage &would) {
+    std::cout << fmt::format("{}: {} opening(s) now\n", t.name, diff.current.size());
+    if (!diff.current.empty())
+        std::cout << "\nas a push would show them:\n" << all.title << '\n' << all.body << "\n\n";
+    if (diff.baseline)
+        std::cout << "no baseline yet: the first check takes these silently\n";
+    else if (diff.fresh.empty())
+        std::cout << "nothing new compared with the state\n";
+    else
+        std::cout << fmt::format("{} new compared with the state; the push would be:\n{}\n{}\n",
+                                 diff.fresh.size(), would.title, would.body);
+    (void)snap;
+}
+
+} // namespace
+
+int cmd_test(const Globals &g, const std::string &name, bool json) {
+    const auto cfg = load(g);
+    const auto &t = the_target(cfg, name);
+    auto store = open_existing(state_path(g, cfg));
+    const auto now = now_utc();
+    // Polite like a check: a host cooling down is not asked, whoever asks.
+    if (const auto cd = store->cooldown(source_host(t), now)) {
+        log::error("{}: {} cooling down until {} ({}); nothing sent", t.name, source_host(t),
+                   kst_when(cd->until, now), cd->reason);
+        return k_exit_failed;
+    }
+    HttpClient http(cfg.http, cfg.secrets());
+    const auto snap = fetch_snapshot(*store, t, http, now);
+    if (!snap) {
+        log::error("{}: {}", t.name, snap.error().message);
+        if (json)
+            std::cout << json_text(
+                             {{"target", t.name}, {"ok", false}, {"error", snap.error().message}})
+                      << '\n';
+        return k_exit_failed;
+    }
+    const auto diff = diff_with_state(*store, t, *snap, now);
+    const auto would = opening_message(t, *snap, diff.fresh);
+    if (json)
+        std::cout << json_text(test_json(t, *snap, diff, would)) << '\n';
+    else
+        print_test_text(t, *snap, diff, opening_message(t, *snap, diff.current), would);
+    return k_exit_ok;
+}
+
+} // namespace alimi
