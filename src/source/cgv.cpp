@@ -90,10 +90,21 @@ class CgvMoviePlan final : public SourcePlan {
     }
 
     std::vector<HttpRequest> next(const std::vector<HttpResult> &answers) override {
-        if (m_step++ == 0)
+        switch (m_step++) {
+        case 0:
             return m_requests;
-        finish(answers);
-        return {};
+        case 1:
+            finish(answers);
+            // Dates but no film name (the movie was not bookable when last asked): it is now,
+            // and the push that is about to name it needs its title.
+            if (m_result && !m_result->openings.empty() && m_result->movie_name.empty() &&
+                !m_ctx.ask_movie)
+                return {m_followup = movie_list_request(m_target)};
+            return {};
+        default:
+            name_the_movie(answers.at(0));
+            return {};
+        }
     }
     SnapshotResult result() const override { return m_result; }
 
@@ -105,12 +116,20 @@ class CgvMoviePlan final : public SourcePlan {
                      {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(t.screen)}});
         return cgv_request(t.settings.api, "booking/searchSiteScnscYmdListByMov", q);
     }
+    // The national list without a hall filter: a movie is there as soon as it is bookable
+    // anywhere, often before its special-hall dates open.
     static HttpRequest movie_list_request(const TargetConfig &t) {
-        QueryParams q = {{"movNm", ""}};
-        if (!t.screen.empty())
-            q.insert(q.end(),
-                     {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(t.screen)}});
-        return cgv_request(t.settings.api, "booking/searchAtktTopPostrList", q);
+        return cgv_request(t.settings.api, "booking/searchAtktTopPostrList", {{"movNm", ""}});
+    }
+
+    void name_the_movie(const HttpResult &answer) {
+        std::vector<NameRecord> learnt;
+        learn_movies(answer, learnt);
+        auto &snap = *m_result;
+        snap.movie_name = name_of(learnt, "movie", m_target.movie, "");
+        for (auto &o : snap.openings)
+            o.movie = snap.movie_name;
+        snap.names.insert(snap.names.end(), learnt.begin(), learnt.end());
     }
 
     void finish(const std::vector<HttpResult> &answers) {
@@ -173,6 +192,7 @@ class CgvMoviePlan final : public SourcePlan {
     PlanContext m_ctx;
     int m_step = 0;
     std::vector<HttpRequest> m_requests;
+    HttpRequest m_followup;
     SnapshotResult m_result = tl::unexpected(SourceError{Outcome::permanent, "not fetched"});
 };
 

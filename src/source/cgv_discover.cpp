@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 
 namespace alimi {
@@ -27,25 +28,27 @@ std::optional<std::vector<TheaterInfo>> fetch_theaters(const DiscoverOptions &op
                                                   parse_cgv_sites);
 }
 
-// Movie codes with showings of the screen's grade on the theater's first open date.
-std::set<std::string> playing_here(HttpClient &http, const DiscoverOptions &opt,
-                                   const std::string &theater, const std::string &screen,
-                                   const HttpRequest &dates_req, const HttpResult &dates_answer) {
+// Movie codes with showings of the screen's grade on the theater's first open date: without a
+// screen the national list is long, and one day page answers for all of it.
+std::set<std::string> playing_first_day(HttpClient &http, const DiscoverOptions &opt,
+                                        const std::string &theater) {
     std::set<std::string> out;
-    const auto dates = parse_answer<DateList>(dates_req, dates_answer, parse_cgv_dates);
+    const auto dates_req =
+        cgv_request(opt.api, "booking/searchSiteScnscYmdListBySite", {{"siteNo", theater}});
+    const auto dates =
+        parse_answer<DateList>(dates_req, http.perform({dates_req}).at(0), parse_cgv_dates);
     const auto today = iso_date(kst_date(now_utc()));
     if (!dates)
         return out;
     for (const auto &d : dates->dates) {
         if (d < today)
             continue;
-        std::string ymd = d;
-        std::erase(ymd, '-');
-        const auto req = cgv_request(opt.api, "booking/searchMovScnInfo",
-                                     {{"siteNo", theater}, {"scnYmd", ymd}, {"rtctlScopCd", "08"}});
+        const auto req = cgv_request(
+            opt.api, "booking/searchMovScnInfo",
+            {{"siteNo", theater}, {"scnYmd", compact_from_iso(d)}, {"rtctlScopCd", "08"}});
         const auto page =
             parse_answer<ShowingPage>(req, http.perform({req}).at(0), [&](std::string_view body) {
-                return parse_cgv_showings(body, theater, cgv_grade_code(screen));
+                return parse_cgv_showings(body, theater, "");
             });
         if (page)
             for (const auto &s : page->showings)
@@ -53,6 +56,36 @@ std::set<std::string> playing_here(HttpClient &http, const DiscoverOptions &opt,
         break;
     }
     return out;
+}
+
+// Movie codes that play in the screen's halls at the theater on any open date: one date list
+// per movie of the screen's national list (a handful for a special hall).
+std::set<std::string> playing_in_hall(HttpClient &http, const DiscoverOptions &opt,
+                                      const std::string &theater, const std::string &screen,
+                                      const std::vector<MovieInfo> &movies) {
+    std::vector<HttpRequest> requests;
+    for (const auto &m : movies)
+        requests.push_back(cgv_request(opt.api, "booking/searchSiteScnscYmdListByMov",
+                                       {{"siteNo", theater},
+                                        {"movNo", m.code},
+                                        {"div", "CUST_EXPO_MOVTYP_CD"},
+                                        {"attrCd", cgv_attr_code(screen)}}));
+    const auto answers = http.perform(requests);
+    const auto today = iso_date(kst_date(now_utc()));
+    std::set<std::string> out;
+    for (std::size_t i = 0; i < movies.size(); ++i) {
+        const auto dates = parse_answer<DateList>(requests[i], answers[i], parse_cgv_dates);
+        if (dates && !dates->dates.empty() && dates->dates.back() >= today)
+            out.insert(movies[i].code);
+    }
+    return out;
+}
+
+// Whether the site knows the theater; true when its list cannot be read (nothing to say then).
+bool known_theater(const DiscoverOptions &opt, const std::string &theater) {
+    const auto all = fetch_theaters(opt);
+    return !all || std::any_of(all->begin(), all->end(),
+                               [&](const TheaterInfo &t) { return t.code == theater; });
 }
 
 } // namespace
@@ -64,18 +97,21 @@ int cgv_list_theaters(const DiscoverOptions &opt, const std::string &query, std:
 
 int cgv_list_movies(const DiscoverOptions &opt, const std::string &theater,
                     const std::string &screen, std::ostream &out) {
+    if (!known_theater(opt, theater)) {
+        log::error("CGV lists no theater {}; find its code with: alimi theaters NAME", theater);
+        return 2;
+    }
     HttpClient http(opt.http);
     QueryParams q = {{"movNm", ""}};
     if (!screen.empty())
         q.insert(q.end(), {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(screen)}});
     const auto movies_req = cgv_request(opt.api, "booking/searchAtktTopPostrList", q);
-    const auto dates_req =
-        cgv_request(opt.api, "booking/searchSiteScnscYmdListBySite", {{"siteNo", theater}});
-    const auto answers = http.perform({movies_req, dates_req});
-    auto movies = parse_answer<std::vector<MovieInfo>>(movies_req, answers[0], parse_cgv_movies);
+    auto movies = parse_answer<std::vector<MovieInfo>>(movies_req, http.perform({movies_req}).at(0),
+                                                       parse_cgv_movies);
     if (!movies)
         return 1;
-    const auto here = playing_here(http, opt, theater, screen, dates_req, answers[1]);
+    const auto here = screen.empty() ? playing_first_day(http, opt, theater)
+                                     : playing_in_hall(http, opt, theater, screen, *movies);
     for (auto &m : *movies)
         m.playing_here = here.contains(m.code);
     return print_movies(*movies, opt.json, out);

@@ -478,7 +478,10 @@ class FakeCgvApi(FakeServer):
                     and (name == "booking/searchMovScnInfo" or s["movNo"] == q.get("movNo"))]
             return self.ok(rows)
         if name == "booking/searchAtktTopPostrList":
-            return self.ok(self.movies)
+            # With a hall filter: the movies with a showing in that hall type anywhere.
+            grade = ATTR_TO_GRADE.get(q.get("attrCd", ""))
+            shown = {s["movNo"] for s in self.showings if s["tcscnsGradCd"] == grade}
+            return self.ok([m for m in self.movies if grade is None or m["movNo"] in shown])
         if name == "booking/searchRegnList":
             if self.legacy_sites_only:
                 return Reply(500, "oops", content_type="text/plain")

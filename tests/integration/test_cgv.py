@@ -204,7 +204,8 @@ def test_movies_discovery_lists_codes_and_what_plays_here(case):
     api = case.serve(FakeCgvApi())
     api.showings.append(showing(ymd(1), "018", 1, *AVATAR, "03", "1000"))
     r = case.run("movies", "0013", "--screen", "imax", "--api", api.api)
-    expect(r.rc == 0 and "30000774" in r.out and "아바타: 불과 재" in r.out and "30000801" in r.out, "codes and titles", r)
+    expect(r.rc == 0 and "30000774" in r.out and "아바타: 불과 재" in r.out and "30000801" not in r.out,
+           "codes and titles of the movies bookable in IMAX", r)
     q = [x for x in api.requests if x.path.endswith("searchAtktTopPostrList")][0].query
     expect(q.get("attrCd") == ["04"] and q.get("div") == ["CUST_EXPO_MOVTYP_CD"], f"screen filter {q}")
     line = [l for l in r.out.splitlines() if "30000774" in l][0]
@@ -214,6 +215,20 @@ def test_movies_discovery_lists_codes_and_what_plays_here(case):
     expect(any(x["code"] == "30000774" and x["playing_here"] for x in rows), f"{rows}")
     r = case.run("movies", "13", "--api", api.api)
     expect(r.rc == 2 and "4 letters or digits" in r.err, "bad theater code", r)
+    r = case.run("movies", "0031", "--screen", "imax", "--api", api.api)
+    expect(r.rc == 2 and "no theater 0031" in r.err and "alimi theaters" in r.err, "an unknown theater names the way out", r)
+
+
+def test_movies_with_a_screen_look_at_every_open_date(case):
+    """Issue 14, point 8: a movie whose IMAX showings start on the third open date plays here."""
+    api = case.serve(FakeCgvApi())
+    zootopia = ("30000801", "주토피아 2")
+    api.showings += [showing(ymd(1), "018", 1, *AVATAR, "01", "1000"),
+                     showing(ymd(3), "018", 1, *zootopia, "03", "1000"),
+                     showing(ymd(1), "018", 1, *AVATAR, "03", "1000", site="0056")]
+    rows = json.loads(case.run("movies", "0013", "--screen", "imax", "--json", "--api", api.api).out)
+    here = {x["code"]: x["playing_here"] for x in rows}
+    expect(here == {"30000774": False, "30000801": True}, f"IMAX at 0013 on any date: {rows}")
 
 
 def test_a_refused_request_says_what_cgv_explained(case):

@@ -1,5 +1,8 @@
 #include "source/cgv.hpp"
 #include "source/cgv_discovery.hpp"
+#include "source/chain.hpp"
+
+#include "helpers.hpp"
 
 #include <doctest/doctest.h>
 
@@ -174,4 +177,50 @@ TEST_CASE("deeply nested answers are refused before they are parsed") {
         R"({"statusCode":0,"data":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
     CHECK(cgv_data(deep).error().message == "bad answer: JSON nested deeper than 64 levels");
     CHECK(parse_cgv_dates(deep).error().message == "bad answer: JSON nested deeper than 64 levels");
+}
+
+TEST_CASE("a movie target learns its names once, and its film's name when its dates open") {
+    TargetConfig t;
+    t.name = "avatar";
+    t.chain = &cgv_chain();
+    t.theater = "0013";
+    t.screen = "imax";
+    t.movie = "30000774";
+    t.settings.api = "https://cgv.example/api/v1";
+    PlanContext ctx;
+    ctx.now = from_unix(1800000000);
+    ctx.ask_theater = true;
+    ctx.ask_movie = true;
+    auto plan = make_cgv_plan(t, ctx);
+    const auto first = plan->next({});
+    REQUIRE(first.size() == 3); // the dates, the theater list, the movie list
+    CHECK(first[1].url.find("searchRegnList") != std::string::npos);
+    CHECK(plan->next({test::answer(200, ok("[]"), Outcome::ok),
+                      test::answer(200, ok(R"([{"regnGrpNm":"서울","siteList":[{"siteNo":"0013",
+                          "siteNm":"용산아이파크몰"}]}])"),
+                                   Outcome::ok),
+                      test::answer(500, "", Outcome::retryable)})
+              .empty());
+    auto snap = plan->result();
+    REQUIRE(snap);
+    CHECK(snap->theater_name == "용산아이파크몰");
+    CHECK(snap->names.size() == 3); // the theater, ours again (known), the movie ("": unknown)
+
+    // Known theater, film asked within the hour and unknown; now a date opens.
+    ctx.ask_theater = ctx.ask_movie = false;
+    ctx.theater_name = "용산아이파크몰";
+    plan = make_cgv_plan(t, ctx);
+    REQUIRE(plan->next({}).size() == 1);
+    const auto follow =
+        plan->next({test::answer(200, ok(R"([{"scnYmd":"20280101"}])"), Outcome::ok)});
+    REQUIRE(follow.size() == 1);
+    CHECK(follow[0].url.find("searchAtktTopPostrList") != std::string::npos);
+    CHECK(plan->next({test::answer(200, ok(R"([{"movNo":"30000774","movNm":"아바타"}])"),
+                                   Outcome::ok)})
+              .empty());
+    snap = plan->result();
+    REQUIRE(snap);
+    CHECK(snap->movie_name == "아바타");
+    CHECK(snap->openings.at(0).movie == "아바타");
+    CHECK(snap->openings.at(0).link.find("siteNm=%EC%9A%A9") != std::string::npos);
 }
