@@ -14,6 +14,7 @@
 #include "text.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <memory>
@@ -263,6 +264,24 @@ void run_plans(std::vector<TargetRun> &runs, HttpClient &http) {
     }
 }
 
+// A first look that found nothing, at a theater or movie its site does not list, will most
+// likely never find anything: said once, when the baseline is taken.
+void warn_if_unknown(Store &store, const TargetConfig &t, TimePoint now) {
+    const std::string chain(t.chain->name());
+    std::vector<std::string> unknown;
+    for (const auto &[kind, code] : {std::pair{"theater", t.theater}, std::pair{"movie", t.movie}})
+        if (const auto n = store.cached_name(chain, kind, code); n && n->name.empty())
+            unknown.push_back(fmt::format("{} {}", kind, code));
+    if (unknown.empty())
+        return;
+    const auto what = fmt::format(
+        "the first look found nothing, and {} lists no {}: this target may never fire (check "
+        "the codes with: alimi validate --online)",
+        t.chain->display_name(), fmt::join(unknown, " and no "));
+    log::error("{}: warning: {}", t.name, what);
+    store.add_event(t.name, "warning", what, now);
+}
+
 // Records one target's good snapshot: openings, queued pushes and health. The caller holds the
 // run's transaction, so a crash keeps both an opening and its push or neither (and the next run
 // finds the opening again).
@@ -283,6 +302,8 @@ Diff record_snapshot(const Config &cfg, Store &store, const TargetConfig &t, con
             t.name, "openings",
             fmt::format("{} new: {}\n{}", diff.fresh.size(), message.title, message.body), now);
     }
+    if (diff.baseline && diff.current.empty())
+        warn_if_unknown(store, t, now);
     store.record_success(t.name, diff.baseline, now);
     if (alert_change(true, 0, store.alerted(t.name), cfg.alerts.after) == AlertChange::recovered) {
         queue_alert(cfg, store, t.name, recovery_alert_message(t.name), now);

@@ -98,8 +98,11 @@ int run_cli(int argc, char **argv) {
         "prune", "Delete history older than --keep (default [status] keep_days) now");
     pr->add_option("--keep", keep, "How much history to keep: 90d, 4w, ...");
 
+    bool online = false;
     auto *v = app.add_subcommand(
         "validate", "Check the config; exit 0 when valid, 2 with every problem otherwise");
+    v->add_flag("--online", online,
+                "Also look every target's theater and movie up on its chain's site");
 
     std::vector<std::string> notifier_names;
     auto *n =
@@ -151,7 +154,7 @@ int run_cli(int argc, char **argv) {
     if (pr->parsed())
         return guarded([&] { return cmd_prune(g, keep); });
     if (v->parsed())
-        return guarded([&] { return cmd_validate(g); });
+        return guarded([&] { return cmd_validate(g, online); });
     if (n->parsed())
         return guarded([&] { return cmd_notify_test(g, notifier_names); });
     if (th->parsed())

@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include "deliver.hpp"
+#include "discover.hpp"
 #include "paths.hpp"
 #include "report.hpp"
 #include "source/chain.hpp"
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <sys/stat.h>
 
 namespace alimi {
@@ -176,11 +178,85 @@ int cmd_prune(const Globals &g, const std::string &keep) {
     return k_exit_ok;
 }
 
-int cmd_validate(const Globals &g) {
+namespace {
+
+// `validate --online`: each chain's lists are asked once, and every target's codes looked up.
+class OnlineCheck {
+  public:
+    explicit OnlineCheck(const Config &cfg) : m_cfg(cfg) {}
+
+    // One line per code the site does not list ("PATH:LINE: target 'x': ...").
+    std::vector<std::string> problems(const TargetConfig &t) {
+        const auto &chain = t.chain->lister();
+        const auto opt = options(chain);
+        const std::string name(chain.name());
+        std::vector<std::string> out;
+        if (t.theater.empty())
+            return out; // captured params: nothing to look up
+        if (!m_theaters.contains(name))
+            m_theaters[name] = chain.site_theaters(opt);
+        const auto &theaters = m_theaters[name];
+        if (!theaters)
+            ++unreachable;
+        else if (!lists(*theaters, t.theater))
+            out.push_back(fmt::format("{}: target '{}': {} lists no theater '{}' (see: alimi "
+                                      "theaters --chain {})",
+                                      t.where, t.name, chain.display_name(), t.theater, name));
+        if (t.movie.empty())
+            return out;
+        const auto key = name + "|" + t.theater;
+        if (!m_movies.contains(key))
+            m_movies[key] = chain.site_movies(opt, t.theater);
+        const auto &movies = m_movies[key];
+        if (!movies)
+            ++unreachable;
+        else if (!lists(*movies, t.movie))
+            out.push_back(fmt::format(
+                "{}: target '{}': {} lists no bookable movie '{}' (a wrong code, or not bookable "
+                "yet; see: alimi movies {} --chain {})",
+                t.where, t.name, chain.display_name(), t.movie, t.theater, name));
+        return out;
+    }
+
+    int unreachable = 0;
+
+  private:
+    template <typename Info> static bool lists(const std::vector<Info> &all, const std::string &c) {
+        return std::any_of(all.begin(), all.end(), [&](const Info &i) { return i.code == c; });
+    }
+    DiscoverOptions options(const Chain &chain) const {
+        DiscoverOptions opt;
+        opt.api = m_cfg.defaults_of(chain).api;
+        opt.http = m_cfg.http;
+        return opt;
+    }
+
+    const Config &m_cfg;
+    std::map<std::string, std::optional<std::vector<TheaterInfo>>> m_theaters;
+    std::map<std::string, std::optional<std::vector<MovieInfo>>> m_movies;
+};
+
+} // namespace
+
+int cmd_validate(const Globals &g, bool online) {
     const auto cfg = load(g);
     warn_if_secret_exposed(cfg, log::Level::error);
-    log::info("{}: ok ({} targets, {} notifiers)", cfg.path, cfg.targets.size(),
-              cfg.notifiers.size());
+    if (online) {
+        OnlineCheck check(cfg);
+        std::vector<std::string> problems;
+        for (const auto &t : cfg.targets)
+            for (auto &p : check.problems(t))
+                problems.push_back(std::move(p));
+        if (!problems.empty())
+            throw ConfigError(problems);
+        if (check.unreachable > 0) {
+            log::error("{}: {} lookup(s) failed: the site could not be asked (see above)", cfg.path,
+                       check.unreachable);
+            return k_exit_failed;
+        }
+    }
+    log::info("{}: ok ({} targets, {} notifiers{})", cfg.path, cfg.targets.size(),
+              cfg.notifiers.size(), online ? ", every code known to its site" : "");
     return k_exit_ok;
 }
 

@@ -58,7 +58,8 @@ int cmd_check(const Globals &g, const CheckOptions &opt);
 int cmd_status(const Globals &g, const StatusOptions &opt);
 int cmd_history(const Globals &g, const HistoryOptions &opt);
 int cmd_prune(const Globals &g, const std::string &keep);
-int cmd_validate(const Globals &g);
+// online: also look every target's theater and movie up on its chain's site.
+int cmd_validate(const Globals &g, bool online);
 int cmd_notify_test(const Globals &g, const std::vector<std::string> &names);
 int cmd_theaters(const Globals &g, const std::string &query, const DiscoverArgs &d);
 int cmd_movies(const Globals &g, const std::string &theater, const std::string &screen,

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -52,7 +54,15 @@ StatusReport gather_report(const Config &cfg, Store &store, TimePoint now, bool 
         r.found.push_back(store.found_openings(t.name));
     }
     r.openings = store.recent_openings(k_recent);
-    r.errors = store.events("", now - std::chrono::hours(24 * 7), k_recent, "error");
+    // Errors and the warnings a check gives once (a target that may never fire), newest first.
+    const auto week = now - std::chrono::hours(24 * 7);
+    r.errors = store.events("", week, k_recent, "error");
+    for (auto &w : store.events("", week, k_recent, "warning"))
+        r.errors.push_back(std::move(w));
+    std::stable_sort(r.errors.begin(), r.errors.end(),
+                     [](const Event &a, const Event &b) { return a.at > b.at; });
+    if (r.errors.size() > static_cast<std::size_t>(k_recent))
+        r.errors.resize(static_cast<std::size_t>(k_recent));
     r.pushes = store.push_totals();
     r.requests = store.request_counts();
     if (auto d = store.meta("last_check_seconds"))

@@ -79,6 +79,18 @@ Opening showing_from(const json &row, const std::string &site_no, const std::str
 // A movie target: the movie's play dates at the theater. The date rows carry no names (cgv-api.md
 // section 3), so the first runs also ask the theater list and the bookable-movie list, once,
 // and the state keeps what they said.
+// Names are a courtesy: a list that fails costs the push its names, never the target its check.
+// The target's own code is recorded even when the list lacks it ("": asked, unknown).
+void learn_theater_names(const HttpResult &answer, const std::string &theater,
+                         std::vector<NameRecord> &out) {
+    const auto list = answer.outcome == Outcome::ok
+                          ? parse_cgv_regions(answer.body)
+                          : tl::expected<std::vector<TheaterInfo>, SourceError>{};
+    for (const auto &t : list.value_or(std::vector<TheaterInfo>{}))
+        out.push_back({"theater", t.code, t.name});
+    out.push_back({"theater", theater, ""});
+}
+
 class CgvMoviePlan final : public SourcePlan {
   public:
     CgvMoviePlan(const TargetConfig &t, const PlanContext &ctx) : m_target(t), m_ctx(ctx) {
@@ -162,15 +174,8 @@ class CgvMoviePlan final : public SourcePlan {
         m_result = std::move(snap);
     }
 
-    // Names are a courtesy: a list that fails costs the push its names, never the target its
-    // check. The target's own code is recorded even when the list lacks it ("": asked, unknown).
     void learn_theaters(const HttpResult &answer, std::vector<NameRecord> &out) const {
-        const auto list = answer.outcome == Outcome::ok
-                              ? parse_cgv_regions(answer.body)
-                              : tl::expected<std::vector<TheaterInfo>, SourceError>{};
-        for (const auto &t : list.value_or(std::vector<TheaterInfo>{}))
-            out.push_back({"theater", t.code, t.name});
-        out.push_back({"theater", m_target.theater, ""});
+        learn_theater_names(answer, m_target.theater, out);
     }
     void learn_movies(const HttpResult &answer, std::vector<NameRecord> &out) const {
         const auto list = answer.outcome == Outcome::ok
@@ -220,6 +225,14 @@ class CgvScreenPlan final : public DateSweepPlan {
     }
     tl::expected<ShowingPage, SourceError> parse_day(const std::string &body) const override {
         return parse_cgv_showings(body, m_target.theater, cgv_grade_code(m_target.screen));
+    }
+    std::optional<HttpRequest> theater_list_request() const override {
+        return cgv_request(m_target.settings.api, "booking/searchRegnList", {});
+    }
+    std::vector<NameRecord> parse_theater_list(const HttpResult &answer) const override {
+        std::vector<NameRecord> out;
+        learn_theater_names(answer, m_target.theater, out);
+        return out;
     }
 };
 

@@ -59,6 +59,14 @@ class CgvFamily : public Chain {
                     const std::string &screen, std::ostream &out) const override {
         return cgv_list_movies(opt, theater, screen, out);
     }
+    std::optional<std::vector<TheaterInfo>>
+    site_theaters(const DiscoverOptions &opt) const override {
+        return cgv_fetch_theaters(opt);
+    }
+    std::optional<std::vector<MovieInfo>> site_movies(const DiscoverOptions &opt,
+                                                      const std::string &) const override {
+        return cgv_fetch_movies(opt, "");
+    }
     std::string theater_code_problem(std::string_view code) const override {
         if (is_theater_code(code))
             return "";
@@ -105,6 +113,7 @@ class CgvLegacyChain final : public CgvFamily {
   public:
     std::string_view name() const override { return "cgv-legacy"; }
     std::string_view section() const override { return ""; }
+    const Chain &lister() const override { return cgv_chain(); }
     const std::vector<std::string> &screens() const override {
         static const std::vector<std::string> k_screens = {"imax", "4dx", "screenx"};
         return k_screens;

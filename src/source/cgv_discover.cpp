@@ -13,9 +13,9 @@
 
 namespace alimi {
 
-namespace {
+namespace {} // namespace
 
-std::optional<std::vector<TheaterInfo>> fetch_theaters(const DiscoverOptions &opt) {
+std::optional<std::vector<TheaterInfo>> cgv_fetch_theaters(const DiscoverOptions &opt) {
     HttpClient http(opt.http);
     const auto regions = cgv_request(opt.api, "booking/searchRegnList", {});
     if (auto list = parse_answer<std::vector<TheaterInfo>>(regions, http.perform({regions}).at(0),
@@ -27,6 +27,18 @@ std::optional<std::vector<TheaterInfo>> fetch_theaters(const DiscoverOptions &op
     return parse_answer<std::vector<TheaterInfo>>(sites, http.perform({sites}).at(0),
                                                   parse_cgv_sites);
 }
+
+std::optional<std::vector<MovieInfo>> cgv_fetch_movies(const DiscoverOptions &opt,
+                                                       const std::string &screen) {
+    HttpClient http(opt.http);
+    QueryParams q = {{"movNm", ""}};
+    if (!screen.empty())
+        q.insert(q.end(), {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(screen)}});
+    const auto req = cgv_request(opt.api, "booking/searchAtktTopPostrList", q);
+    return parse_answer<std::vector<MovieInfo>>(req, http.perform({req}).at(0), parse_cgv_movies);
+}
+
+namespace {
 
 // Movie codes with showings of the screen's grade on the theater's first open date: without a
 // screen the national list is long, and one day page answers for all of it.
@@ -83,7 +95,7 @@ std::set<std::string> playing_in_hall(HttpClient &http, const DiscoverOptions &o
 
 // Whether the site knows the theater; true when its list cannot be read (nothing to say then).
 bool known_theater(const DiscoverOptions &opt, const std::string &theater) {
-    const auto all = fetch_theaters(opt);
+    const auto all = cgv_fetch_theaters(opt);
     return !all || std::any_of(all->begin(), all->end(),
                                [&](const TheaterInfo &t) { return t.code == theater; });
 }
@@ -91,7 +103,7 @@ bool known_theater(const DiscoverOptions &opt, const std::string &theater) {
 } // namespace
 
 int cgv_list_theaters(const DiscoverOptions &opt, const std::string &query, std::ostream &out) {
-    const auto all = fetch_theaters(opt);
+    const auto all = cgv_fetch_theaters(opt);
     return all ? print_theaters(*all, query, opt.json, out) : 1;
 }
 

@@ -19,6 +19,12 @@ tl::expected<std::vector<TheaterInfo>, SourceError> parse_cgv_sites(std::string_
 // booking/searchAtktTopPostrList.
 tl::expected<std::vector<MovieInfo>, SourceError> parse_cgv_movies(std::string_view body);
 
+// Every theater the site lists (the region list, else the content API); nullopt when it failed.
+std::optional<std::vector<TheaterInfo>> cgv_fetch_theaters(const DiscoverOptions &opt);
+// The bookable movies, nationally, in the screen's halls when screen is given.
+std::optional<std::vector<MovieInfo>> cgv_fetch_movies(const DiscoverOptions &opt,
+                                                       const std::string &screen);
+
 // Prints matching theaters; returns the exit code (1 when the site failed or nothing matched).
 int cgv_list_theaters(const DiscoverOptions &opt, const std::string &query, std::ostream &out);
 

@@ -60,6 +60,16 @@ class Chain {
                             const std::string &screen, std::ostream &out) const = 0;
     // What is wrong with a theater code typed on the command line; "" when it looks right.
     virtual std::string theater_code_problem(std::string_view code) const = 0;
+
+    // `validate --online`: the theaters the site lists, and the movies bookable at a theater
+    // (nationally where the site lists them so); nullopt when the site could not be asked.
+    virtual std::optional<std::vector<TheaterInfo>>
+    site_theaters(const DiscoverOptions &opt) const = 0;
+    virtual std::optional<std::vector<MovieInfo>> site_movies(const DiscoverOptions &opt,
+                                                              const std::string &theater) const = 0;
+    // The chain whose site lists this chain's codes: itself, except for a retired endpoint whose
+    // codes the current site lists (cgv-legacy: cgv).
+    virtual const Chain &lister() const { return *this; }
 };
 
 // A chain configured like the newer sites: its table and targets take `api` and `dates_per_run`;

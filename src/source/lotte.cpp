@@ -322,12 +322,24 @@ class LotteChain final : public SiteChain {
                                           const PlanContext &ctx) const override {
         return std::make_unique<LottePlan>(t, ctx);
     }
-    int list_theaters(const DiscoverOptions &opt, const std::string &query,
-                      std::ostream &out) const override {
+    std::optional<std::vector<TheaterInfo>>
+    site_theaters(const DiscoverOptions &opt) const override {
         HttpClient http(opt.http);
         const auto req = lotte_ticketing_page(opt.api);
-        const auto all = parse_answer<std::vector<TheaterInfo>>(req, http.perform({req}).at(0),
-                                                                parse_lotte_cinemas);
+        return parse_answer<std::vector<TheaterInfo>>(req, http.perform({req}).at(0),
+                                                      parse_lotte_cinemas);
+    }
+    // The ticketing page lists the movies bookable anywhere.
+    std::optional<std::vector<MovieInfo>> site_movies(const DiscoverOptions &opt,
+                                                      const std::string &) const override {
+        HttpClient http(opt.http);
+        const auto req = lotte_ticketing_page(opt.api);
+        return parse_answer<std::vector<MovieInfo>>(req, http.perform({req}).at(0),
+                                                    parse_lotte_movies);
+    }
+    int list_theaters(const DiscoverOptions &opt, const std::string &query,
+                      std::ostream &out) const override {
+        const auto all = site_theaters(opt);
         return all ? print_theaters(*all, query, opt.json, out) : 1;
     }
     int list_movies(const DiscoverOptions &opt, const std::string &theater,

@@ -277,12 +277,24 @@ class MegaboxChain final : public SiteChain {
                                           const PlanContext &ctx) const override {
         return std::make_unique<MegaboxPlan>(t, ctx);
     }
-    int list_theaters(const DiscoverOptions &opt, const std::string &query,
-                      std::ostream &out) const override {
+    // Any branch's day answer lists every branch (areaBrchList).
+    std::optional<std::vector<TheaterInfo>>
+    site_theaters(const DiscoverOptions &opt) const override {
         HttpClient http(opt.http);
         const auto req = megabox_request(opt.api, "1351", iso_date(kst_date(now_utc())));
-        const auto all = parse_answer<std::vector<TheaterInfo>>(req, http.perform({req}).at(0),
-                                                                parse_megabox_branches);
+        return parse_answer<std::vector<TheaterInfo>>(req, http.perform({req}).at(0),
+                                                      parse_megabox_branches);
+    }
+    std::optional<std::vector<MovieInfo>> site_movies(const DiscoverOptions &opt,
+                                                      const std::string &theater) const override {
+        HttpClient http(opt.http);
+        const auto req = megabox_request(opt.api, theater, iso_date(kst_date(now_utc())));
+        return parse_answer<std::vector<MovieInfo>>(req, http.perform({req}).at(0),
+                                                    parse_megabox_movies);
+    }
+    int list_theaters(const DiscoverOptions &opt, const std::string &query,
+                      std::ostream &out) const override {
+        const auto all = site_theaters(opt);
         return all ? print_theaters(*all, query, opt.json, out) : 1;
     }
     int list_movies(const DiscoverOptions &opt, const std::string &theater,

@@ -27,12 +27,17 @@ std::vector<std::string> choose_sweep_dates(const std::vector<std::string> &list
 }
 
 DateSweepPlan::DateSweepPlan(const TargetConfig &t, const PlanContext &ctx)
-    : m_target(t), m_memory(ctx.memory), m_today(iso_date(kst_date(ctx.now))) {}
+    : m_target(t), m_memory(ctx.memory), m_ask_theater(ctx.ask_theater),
+      m_cached_theater_name(ctx.theater_name), m_today(iso_date(kst_date(ctx.now))) {}
 
 std::vector<HttpRequest> DateSweepPlan::next(const std::vector<HttpResult> &answers) {
     switch (m_step++) {
-    case 0:
-        return {m_strip_request = strip_request()};
+    case 0: {
+        std::vector<HttpRequest> first = {m_strip_request = strip_request()};
+        if (const auto names = m_ask_theater ? theater_list_request() : std::nullopt)
+            first.push_back(*names);
+        return first;
+    }
     case 1:
         return sweep(answers);
     default:
@@ -48,6 +53,13 @@ std::vector<HttpRequest> DateSweepPlan::sweep(const std::vector<HttpResult> &ans
     if (!strip)
         return fail(strip.error());
     m_snapshot.theater_name = strip->theater_name;
+    if (answers.size() > 1) // names are a courtesy: a failed list costs nothing else
+        m_snapshot.names = parse_theater_list(answers[1]);
+    for (const auto &n : m_snapshot.names)
+        if (n.kind == "theater" && n.code == m_target.theater && !n.name.empty())
+            m_cached_theater_name = n.name;
+    if (m_snapshot.theater_name.empty())
+        m_snapshot.theater_name = m_cached_theater_name;
     for (const auto &d : strip->dates)
         if (d >= m_today)
             m_snapshot.listed_dates.push_back(d); // past dates are not bookable

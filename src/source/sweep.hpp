@@ -45,6 +45,10 @@ class DateSweepPlan : public SourcePlan {
     virtual HttpRequest day_request(const std::string &iso_date) const = 0;
     // Only the target's showings: its theater, screen and movie.
     virtual tl::expected<ShowingPage, SourceError> parse_day(const std::string &body) const = 0;
+    // A list naming the chain's theaters, asked with the strip when the state has no name for
+    // the target's theater yet (once: the state keeps what it says); none by default.
+    virtual std::optional<HttpRequest> theater_list_request() const { return std::nullopt; }
+    virtual std::vector<NameRecord> parse_theater_list(const HttpResult &) const { return {}; }
 
     // The business date (KST) of this run, ISO.
     const std::string &today() const { return m_today; }
@@ -57,6 +61,8 @@ class DateSweepPlan : public SourcePlan {
     std::vector<HttpRequest> fail(SourceError e);
 
     SourceMemory m_memory;
+    bool m_ask_theater = false;
+    std::string m_cached_theater_name;
     std::string m_today;
     int m_step = 0;
     HttpRequest m_strip_request;

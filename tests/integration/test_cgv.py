@@ -140,7 +140,7 @@ def test_empty_data_on_a_date_with_showings_loses_nothing(case):
 
 def test_sweeps_are_budgeted_rotate_and_never_raise_a_false_wave(case):
     api, ntfy, cfg = screen_setup(case, days=range(1, 7), dates_per_run=2)
-    expect(api.count() == 3, f"date list + 2 dates, got {api.count()}")
+    expect(api.count() == 4, f"date list + 2 dates + the theater list (once, for its name), got {api.count()}")
     swept = set()
     for _ in range(3):
         before = len(api.requests)

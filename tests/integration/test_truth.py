@@ -97,3 +97,36 @@ def test_test_fetches_now_prints_the_push_and_changes_nothing(case):
     n = len(api.requests)
     r = case.run("test", "yongsan-imax", config=cfg)
     expect(r.rc == 1 and "cooling down" in r.err and len(api.requests) == n, "polite: no request inside a cool-down", r)
+
+
+def test_validate_online_names_codes_the_site_does_not_know(case):
+    from test_cgv import config
+    api = case.serve(FakeCgvApi())
+    ntfy = case.serve(FakeNtfy())
+    cfg = case.write("c.toml", config(api, ntfy, 'name = "good"\ntheater = "0013"\nscreen = "imax"\nmovie = "30000774"')
+                     + '[[target]]\nname = "typo"\ntheater = "0031"\nscreen = "imax"\n'
+                     + '[[target]]\nname = "nomovie"\ntheater = "0056"\nmovie = "39999999"\n')
+    r = case.run("validate", config=cfg)
+    expect(r.rc == 0, "offline the config is fine", r)
+    r = case.run("validate", "--online", config=cfg)
+    lines = r.err.strip().split("\n")
+    expect(r.rc == 2 and len(lines) == 2, "two problems", r)
+    expect(":17: target 'typo': CGV lists no theater '0031'" in lines[0] and "alimi theaters" in lines[0], f"{lines}")
+    expect("target 'nomovie': CGV lists no bookable movie '39999999'" in lines[1], f"{lines}")
+    lists = [q.path for q in api.requests if q.path.endswith(("searchRegnList", "searchAtktTopPostrList"))]
+    expect(lists.count("/api/v1/booking/searchRegnList") == 1, f"each list asked once: {lists}")
+
+
+def test_an_empty_first_look_at_an_unknown_theater_is_said_once(case):
+    from test_cgv import config
+    api = case.serve(FakeCgvApi())
+    ntfy = case.serve(FakeNtfy())
+    page = case.path("s.html")
+    cfg = case.write("c.toml", config(api, ntfy, 'name = "typo"\ntheater = "0031"\nscreen = "imax"',
+                                      f'[status]\nhtml = "{page}"'))
+    r = case.run("check", config=cfg)
+    expect(r.rc == 0 and "typo: warning: the first look found nothing, and CGV lists no theater 0031" in r.err, "said", r)
+    r = case.run("check", config=cfg)
+    expect(r.rc == 0 and r.err == "", "once", r)
+    expect("lists no theater 0031" in case.run("history", config=cfg).out, "in history")
+    expect("lists no theater 0031" in open(page, encoding="utf-8").read(), "on the status page")
