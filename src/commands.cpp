@@ -202,6 +202,8 @@ class OnlineCheck {
             out.push_back(fmt::format("{}: target '{}': {} lists no theater '{}' (see: alimi "
                                       "theaters --chain {})",
                                       t.where, t.name, chain.display_name(), t.theater, name));
+        else
+            warn_if_no_screen(chain, opt, t);
         if (t.movie.empty())
             return out;
         const auto key = name + "|" + t.theater;
@@ -221,6 +223,21 @@ class OnlineCheck {
     int unreachable = 0;
 
   private:
+    // A screen the theater shows nothing on soon is a hint (a hall between films looks the
+    // same), so it is a warning, not a problem.
+    void warn_if_no_screen(const Chain &chain, const DiscoverOptions &opt, const TargetConfig &t) {
+        if (t.screen.empty())
+            return;
+        const auto key = std::string(chain.name()) + "|" + t.theater;
+        if (!m_screens.contains(key))
+            m_screens[key] = chain.site_screens(opt, t.theater);
+        const auto &screens = m_screens[key];
+        if (screens && std::find(screens->begin(), screens->end(), t.screen) == screens->end())
+            log::error("{}: target '{}': warning: {} shows no {} at theater {} on its next open "
+                       "dates; is it the right screen?",
+                       t.where, t.name, chain.display_name(), chain.screen_label(t.screen),
+                       t.theater);
+    }
     template <typename Info> static bool lists(const std::vector<Info> &all, const std::string &c) {
         return std::any_of(all.begin(), all.end(), [&](const Info &i) { return i.code == c; });
     }
@@ -234,6 +251,7 @@ class OnlineCheck {
     const Config &m_cfg;
     std::map<std::string, std::optional<std::vector<TheaterInfo>>> m_theaters;
     std::map<std::string, std::optional<std::vector<MovieInfo>>> m_movies;
+    std::map<std::string, std::optional<std::vector<std::string>>> m_screens;
 };
 
 } // namespace

@@ -67,6 +67,10 @@ class CgvFamily : public Chain {
                                                       const std::string &) const override {
         return cgv_fetch_movies(opt, "");
     }
+    std::optional<std::vector<std::string>>
+    site_screens(const DiscoverOptions &opt, const std::string &theater) const override {
+        return cgv_fetch_screens(opt, theater);
+    }
     std::string theater_code_problem(std::string_view code) const override {
         if (is_theater_code(code))
             return "";

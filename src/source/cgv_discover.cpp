@@ -28,6 +28,38 @@ std::optional<std::vector<TheaterInfo>> cgv_fetch_theaters(const DiscoverOptions
                                                   parse_cgv_sites);
 }
 
+std::optional<std::vector<std::string>> cgv_fetch_screens(const DiscoverOptions &opt,
+                                                          const std::string &theater) {
+    constexpr std::size_t k_days = 3;
+    HttpClient http(opt.http);
+    const auto dates_req =
+        cgv_request(opt.api, "booking/searchSiteScnscYmdListBySite", {{"siteNo", theater}});
+    const auto dates =
+        parse_answer<DateList>(dates_req, http.perform({dates_req}).at(0), parse_cgv_dates);
+    if (!dates)
+        return std::nullopt;
+    const auto today = iso_date(kst_date(now_utc()));
+    std::vector<HttpRequest> days;
+    for (const auto &d : dates->dates)
+        if (d >= today && days.size() < k_days)
+            days.push_back(cgv_request(opt.api, "booking/searchSscnsSchdExistList",
+                                       {{"siteNo", theater}, {"scnYmd", compact_from_iso(d)}}));
+    const auto answers = http.perform(days);
+    std::vector<std::string> screens;
+    for (std::size_t i = 0; i < days.size(); ++i) {
+        const auto grades =
+            parse_answer<std::vector<std::string>>(days[i], answers[i], parse_cgv_hall_grades);
+        if (!grades)
+            return std::nullopt;
+        for (const auto *screen : {"imax", "4dx", "screenx", "dolby"})
+            if (std::find(grades->begin(), grades->end(), cgv_grade_code(screen)) !=
+                    grades->end() &&
+                std::find(screens.begin(), screens.end(), screen) == screens.end())
+                screens.emplace_back(screen);
+    }
+    return screens;
+}
+
 std::optional<std::vector<MovieInfo>> cgv_fetch_movies(const DiscoverOptions &opt,
                                                        const std::string &screen) {
     HttpClient http(opt.http);

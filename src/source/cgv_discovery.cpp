@@ -82,4 +82,17 @@ tl::expected<std::vector<MovieInfo>, SourceError> parse_cgv_movies(std::string_v
     return out;
 }
 
+tl::expected<std::vector<std::string>, SourceError> parse_cgv_hall_grades(std::string_view body) {
+    auto data = cgv_data(body);
+    if (!data)
+        return tl::unexpected(data.error());
+    if (!data->is_array())
+        return tl::unexpected(bad("data is not a list"));
+    std::vector<std::string> out;
+    for (const auto &row : *data)
+        if (str(row, {"comCd"}) == "TCSCNS_GRAD_CD" && !str(row, {"comCdval"}).empty())
+            out.push_back(str(row, {"comCdval"}));
+    return out;
+}
+
 } // namespace alimi

@@ -25,6 +25,13 @@ std::optional<std::vector<TheaterInfo>> cgv_fetch_theaters(const DiscoverOptions
 std::optional<std::vector<MovieInfo>> cgv_fetch_movies(const DiscoverOptions &opt,
                                                        const std::string &screen);
 
+// The special screens (imax, 4dx, ...) with a schedule on the theater's next three open dates
+// (booking/searchSscnsSchdExistList); nullopt when the site failed.
+std::optional<std::vector<std::string>> cgv_fetch_screens(const DiscoverOptions &opt,
+                                                          const std::string &theater);
+// searchSscnsSchdExistList: the tcscnsGradCd values with a schedule that day.
+tl::expected<std::vector<std::string>, SourceError> parse_cgv_hall_grades(std::string_view body);
+
 // Prints matching theaters; returns the exit code (1 when the site failed or nothing matched).
 int cgv_list_theaters(const DiscoverOptions &opt, const std::string &query, std::ostream &out);
 

@@ -67,6 +67,12 @@ class Chain {
     site_theaters(const DiscoverOptions &opt) const = 0;
     virtual std::optional<std::vector<MovieInfo>> site_movies(const DiscoverOptions &opt,
                                                               const std::string &theater) const = 0;
+    // The screen types the site shows at a theater soon (its next open dates); nullopt when the
+    // site cannot tell or was not asked. A hint, not a proof: a hall between films shows nothing.
+    virtual std::optional<std::vector<std::string>> site_screens(const DiscoverOptions &,
+                                                                 const std::string &) const {
+        return std::nullopt;
+    }
     // The chain whose site lists this chain's codes: itself, except for a retired endpoint whose
     // codes the current site lists (cgv-legacy: cgv).
     virtual const Chain &lister() const { return *this; }

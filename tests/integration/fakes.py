@@ -477,6 +477,12 @@ class FakeCgvApi(FakeServer):
             rows = [s for s in self.showings if s["siteNo"] in sites and s["scnYmd"] == q.get("scnYmd")
                     and (name == "booking/searchMovScnInfo" or s["movNo"] == q.get("movNo"))]
             return self.ok(rows)
+        if name == "booking/searchSscnsSchdExistList":
+            grades = {}
+            for s in self.showings:
+                if s["siteNo"] == site and s["scnYmd"] == q.get("scnYmd") and s["tcscnsGradCd"] != "01":
+                    grades.setdefault(s["tcscnsGradCd"], set()).add(s["movNo"])
+            return self.ok([{"comCd": "TCSCNS_GRAD_CD", "comCdval": g, "schdCnt": str(len(m))} for g, m in sorted(grades.items())])
         if name == "booking/searchAtktTopPostrList":
             # With a hall filter: the movies with a showing in that hall type anywhere.
             grade = ATTR_TO_GRADE.get(q.get("attrCd", ""))

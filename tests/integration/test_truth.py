@@ -103,14 +103,19 @@ def test_validate_online_names_codes_the_site_does_not_know(case):
     from test_cgv import config
     api = case.serve(FakeCgvApi())
     ntfy = case.serve(FakeNtfy())
+    api.showings.append(showing(ymd(2), "018", 1, *AVATAR, "03", "1000"))
     cfg = case.write("c.toml", config(api, ntfy, 'name = "good"\ntheater = "0013"\nscreen = "imax"\nmovie = "30000774"')
                      + '[[target]]\nname = "typo"\ntheater = "0031"\nscreen = "imax"\n'
-                     + '[[target]]\nname = "nomovie"\ntheater = "0056"\nmovie = "39999999"\n')
+                     + '[[target]]\nname = "nomovie"\ntheater = "0056"\nmovie = "39999999"\n'
+                     + '[[target]]\nname = "no4dx"\ntheater = "0013"\nscreen = "4dx"\n')
     r = case.run("validate", config=cfg)
     expect(r.rc == 0, "offline the config is fine", r)
     r = case.run("validate", "--online", config=cfg)
-    lines = r.err.strip().split("\n")
+    lines = [l for l in r.err.strip().split("\n") if "warning" not in l]
     expect(r.rc == 2 and len(lines) == 2, "two problems", r)
+    warnings = [l for l in r.err.split("\n") if "warning" in l]
+    expect(len(warnings) == 1 and "target 'no4dx': warning: CGV shows no 4DX at theater 0013" in warnings[0],
+           f"a screen the theater shows nothing on is a warning: {warnings}")
     expect(":17: target 'typo': CGV lists no theater '0031'" in lines[0] and "alimi theaters" in lines[0], f"{lines}")
     expect("target 'nomovie': CGV lists no bookable movie '39999999'" in lines[1], f"{lines}")
     lists = [q.path for q in api.requests if q.path.endswith(("searchRegnList", "searchAtktTopPostrList"))]

@@ -224,3 +224,12 @@ TEST_CASE("a movie target learns its names once, and its film's name when its da
     CHECK(snap->openings.at(0).movie == "아바타");
     CHECK(snap->openings.at(0).link.find("siteNm=%EC%9A%A9") != std::string::npos);
 }
+
+TEST_CASE("special halls with a schedule that day") {
+    const auto g =
+        parse_cgv_hall_grades(ok(R"([{"comCd":"TCSCNS_GRAD_CD","comCdval":"03","schdCnt":"2"},
+        {"comCd":"OTHER","comCdval":"99"},{"comCd":"TCSCNS_GRAD_CD","comCdval":"04","schdCnt":"1"}])"));
+    REQUIRE(g);
+    CHECK(*g == std::vector<std::string>{"03", "04"});
+    CHECK_FALSE(parse_cgv_hall_grades(ok("{}")).has_value());
+}
