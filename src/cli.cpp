@@ -3,9 +3,14 @@
 #include "alimi_version.h"
 #include "commands.hpp"
 #include "source/chain.hpp"
+#include "text.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <set>
 
 namespace alimi {
 
@@ -17,10 +22,10 @@ template <typename F> int guarded(F &&command) {
         return command();
     } catch (const ConfigError &e) {
         for (const auto &p : e.problems())
-            log::error("{}", p);
+            log::always("{}", p);
         return k_exit_usage;
     } catch (const UsageError &e) {
-        log::error("{}", e.what());
+        log::always("{}", e.what());
         return k_exit_usage;
     } catch (const StoreError &e) {
         log::error("{}", e.what());
@@ -29,6 +34,53 @@ template <typename F> int guarded(F &&command) {
         log::error("{}", e.what());
         return k_exit_failed;
     }
+}
+
+// The first word on the command line that is neither an option nor an option's value, when it
+// names no command ("" otherwise): what a typo like `alimi chek` leaves.
+std::string unknown_command(const CLI::App &app, int argc, char **argv) {
+    static const std::set<std::string> k_takes_value = {"-c", "--config", "--state",
+                                                        "--log-format"};
+    for (int i = 1; i < argc; ++i) {
+        const std::string word = argv[i];
+        if (k_takes_value.contains(word)) {
+            ++i;
+            continue;
+        }
+        if (word.starts_with("-"))
+            continue;
+        const auto subs = app.get_subcommands([](const CLI::App *) { return true; });
+        const bool known = std::any_of(subs.begin(), subs.end(),
+                                       [&](const CLI::App *s) { return s->get_name() == word; });
+        return known ? "" : word;
+    }
+    return "";
+}
+
+int say_unknown_command(const CLI::App &app, const std::string &word) {
+    std::vector<std::string> names;
+    for (const auto *s : app.get_subcommands([](const CLI::App *) { return true; }))
+        names.push_back(s->get_name());
+    const auto guess = nearest(word, names);
+    if (guess.empty())
+        log::error("unknown command '{}'; see: alimi --help", one_line(word, 40));
+    else
+        log::error("unknown command '{}'; did you mean '{}'?", one_line(word, 40), guess);
+    return k_exit_usage;
+}
+
+int print_help(CLI::App &app, const std::string &topic) {
+    if (topic.empty()) {
+        // app.help() would explain the `help` command itself, the one that was parsed.
+        std::cout << app.get_formatter()->make_help(&app, "alimi", CLI::AppFormatMode::Normal);
+        return k_exit_ok;
+    }
+    for (const auto *s : app.get_subcommands([](const CLI::App *) { return true; }))
+        if (s->get_name() == topic) {
+            std::cout << s->help();
+            return k_exit_ok;
+        }
+    return say_unknown_command(app, topic);
 }
 
 } // namespace
@@ -53,7 +105,7 @@ int run_cli(int argc, char **argv) {
                    "$STATE_DIRECTORY or $XDG_STATE_HOME/alimi/state.db");
     app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (-vv: every request)");
     app.add_flag("-q,--quiet", g.quiet,
-                 "Print nothing, not even errors; the exit status still tells");
+                 "Print nothing but config and usage errors; the exit status tells the rest");
     std::string log_format = "text";
     app.add_option("--log-format", log_format,
                    "Diagnostics as text (default) or json lines, for journald pipelines")
@@ -93,6 +145,14 @@ int run_cli(int argc, char **argv) {
     te->add_option("TARGET", tested, "The target's name")->required();
     te->add_flag("--json", test_json, "A JSON object instead of text");
 
+    InitOptions init;
+    auto *in = app.add_subcommand(
+        "init", "Write a starter config with a ntfy topic of your own (never overwrites)");
+    in->add_option("--theater", init.theater, "Theater code (default 0013, CGV Yongsan)");
+    in->add_option("--screen", init.screen, "Screen type, like imax (default: the chain's first)");
+    in->add_option("--movie", init.movie, "Watch one movie's play dates (a movie code)");
+    in->add_option("--chain", init.chain, "Cinema chain: " + chain_names() + " (default cgv)");
+
     std::string keep;
     auto *pr = app.add_subcommand(
         "prune", "Delete history older than --keep (default [status] keep_days) now");
@@ -130,12 +190,24 @@ int run_cli(int argc, char **argv) {
     mv->add_flag("--json", discover.json, "A JSON array instead of the table");
     mv->add_option("--api", discover.api, api_help);
 
+    std::string help_topic;
+    auto *hp = app.add_subcommand("help", "Show this help, or a command's: alimi help check");
+    hp->add_option("COMMAND", help_topic, "The command to explain");
+
+    if (argc < 2) { // a bare `alimi`: what it can do, not a parser's complaint
+        std::cout << app.help();
+        return k_exit_usage;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
+        if (const auto word = unknown_command(app, argc, argv); !word.empty())
+            return say_unknown_command(app, word);
         const int rc = app.exit(e);
         return rc == 0 ? k_exit_ok : k_exit_usage;
     }
+    if (hp->parsed())
+        return print_help(app, help_topic);
     log::set_level(g.quiet          ? log::Level::quiet
                    : g.verbose >= 2 ? log::Level::debug
                    : g.verbose == 1 ? log::Level::info
@@ -151,6 +223,8 @@ int run_cli(int argc, char **argv) {
         return guarded([&] { return cmd_show(g, shown, show_json); });
     if (te->parsed())
         return guarded([&] { return cmd_test(g, tested, test_json); });
+    if (in->parsed())
+        return guarded([&] { return cmd_init(g, init); });
     if (pr->parsed())
         return guarded([&] { return cmd_prune(g, keep); });
     if (v->parsed())

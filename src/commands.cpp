@@ -73,7 +73,16 @@ const Chain &chosen_chain(const std::string &name) {
 
 Config load(const Globals &g) {
     const auto env = process_env();
-    auto cfg = load_config(resolve_config_path(g.config, env, file_exists), env);
+    const auto path = resolve_config_path(g.config, env, file_exists);
+    const auto named = env("ALIMI_CONFIG");
+    if (!g.config && (!named || named->empty()) && !file_exists(path)) {
+        const auto toml = default_config_path(env);
+        throw UsageError(fmt::format(
+            "no config found: looked at -c (not given), $ALIMI_CONFIG (not set), {} and {}; "
+            "write a starter one with: alimi init",
+            toml, toml.substr(0, toml.size() - 4) + "json"));
+    }
+    auto cfg = load_config(path, env);
     log::set_secrets(cfg.secrets()); // answers quoted in errors may echo one
     return cfg;
 }
@@ -90,6 +99,11 @@ std::unique_ptr<Store> open_existing(const std::string &path) {
     return std::make_unique<Store>(path, Database::Mode::existing);
 }
 
+void require_push_ready(const Config &cfg) {
+    if (!cfg.push_problems.empty())
+        throw ConfigError(cfg.push_problems);
+}
+
 void require_known_targets(const Config &cfg, const std::vector<std::string> &names) {
     for (const auto &n : names)
         if (!cfg.target(n))
@@ -98,6 +112,8 @@ void require_known_targets(const Config &cfg, const std::vector<std::string> &na
 
 int cmd_check(const Globals &g, const CheckOptions &opt) {
     const auto cfg = load(g);
+    if (!opt.dry_run)
+        require_push_ready(cfg);
     warn_if_secret_exposed(cfg, log::Level::info);
     require_known_targets(cfg, opt.targets);
     if (opt.dry_run) {
@@ -127,7 +143,9 @@ int cmd_check(const Globals &g, const CheckOptions &opt) {
 
 int cmd_status(const Globals &g, const StatusOptions &opt) {
     const auto cfg = load(g);
-    auto store = open_existing(state_path(g, cfg));
+    const auto path = state_path(g, cfg);
+    const bool exists = file_exists(path);
+    auto store = open_existing(path);
     const auto now = now_utc();
     const bool files = !opt.html.empty() || !opt.prom.empty();
     // ntfy's subscriber count is shown on the page and under the table, not in JSON or metrics.
@@ -138,14 +156,21 @@ int cmd_status(const Globals &g, const StatusOptions &opt) {
         write_file_atomic(opt.prom, render_prometheus(report));
     if (opt.json)
         std::cout << status_json(report.rows) << '\n';
+    else if (!files && !exists)
+        std::cout << fmt::format("no state yet at {}: no check has run with this config\n", path);
     else if (!files) {
         std::cout << status_table(report.rows, now);
         if (report.ntfy_configured)
             std::cout << (report.ntfy ? fmt::format("ntfy: {:g} subscribers, {:g} visitors\n",
                                                     report.ntfy->subscribers, report.ntfy->visitors)
                                       : std::string("ntfy: unknown\n"));
+        std::cout << fmt::format("state: {}\n", path);
     }
-    return k_exit_ok;
+    // `alimi status && ...` in scripts: 1 while a target fails or a refused push is held.
+    const bool failing = std::any_of(report.rows.begin(), report.rows.end(), [](const auto &r) {
+        return r.health.consecutive_failures > 0;
+    });
+    return failing || !store->notifiers_holding().empty() ? k_exit_failed : k_exit_ok;
 }
 
 int cmd_history(const Globals &g, const HistoryOptions &opt) {
@@ -258,7 +283,11 @@ class OnlineCheck {
 
 int cmd_validate(const Globals &g, bool online) {
     const auto cfg = load(g);
+    require_push_ready(cfg); // validate answers for check, which pushes
     warn_if_secret_exposed(cfg, log::Level::error);
+    for (const auto &t : cfg.targets)
+        if (const auto note = t.chain->retired_note(t); !note.empty())
+            log::error("{}: target '{}': warning: {}", t.where, t.name, note);
     if (online) {
         OnlineCheck check(cfg);
         std::vector<std::string> problems;
@@ -280,6 +309,7 @@ int cmd_validate(const Globals &g, bool online) {
 
 int cmd_notify_test(const Globals &g, const std::vector<std::string> &names) {
     const auto cfg = load(g);
+    require_push_ready(cfg);
     warn_if_secret_exposed(cfg, log::Level::error);
     for (const auto &n : names)
         if (!cfg.notifier(n))

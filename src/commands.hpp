@@ -37,6 +37,9 @@ std::string state_path(const Globals &g, const Config &cfg);
 // Read-only commands never create a state file: without one they see an empty store.
 std::unique_ptr<Store> open_existing(const std::string &path);
 void require_known_targets(const Config &cfg, const std::vector<std::string> &names);
+// Commands that push refuse a config with push problems (Config::push_problems); read-only ones
+// do not ask.
+void require_push_ready(const Config &cfg);
 
 struct StatusOptions {
     bool json = false;
@@ -64,6 +67,11 @@ int cmd_notify_test(const Globals &g, const std::vector<std::string> &names);
 int cmd_theaters(const Globals &g, const std::string &query, const DiscoverArgs &d);
 int cmd_movies(const Globals &g, const std::string &theater, const std::string &screen,
                const DiscoverArgs &d);
+// init.cpp: a starter config at the default path (or -c), never overwriting one.
+struct InitOptions {
+    std::string chain, theater, screen, movie;
+};
+int cmd_init(const Globals &g, const InitOptions &opt);
 // inspect.cpp: what one target knows, and what it would see now.
 int cmd_show(const Globals &g, const std::string &target, bool json);
 int cmd_test(const Globals &g, const std::string &target, bool json);

@@ -174,7 +174,7 @@ void read_sections(TableReader &top, const ConfigNode &root, Config &cfg,
             if (item.kind != ConfigNode::Kind::table)
                 top.error(&item, "each [[notifier]] must be a table");
             else
-                cfg.notifiers.push_back(read_notifier(item, errors, env));
+                cfg.notifiers.push_back(read_notifier(item, errors, env, cfg.push_problems));
         }
     if (const auto *alerts = top.get("alerts", ConfigNode::Kind::table)) {
         TableReader r(*alerts, "[alerts]", errors);

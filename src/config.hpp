@@ -100,6 +100,9 @@ struct Config {
     std::vector<TargetConfig> targets;
     // "notifier 'phone' token" when a secret is written in the file itself, else "".
     std::string inline_secret;
+    // Problems that stop only the commands that push: an unset token_env (read-only commands
+    // need no secrets), an example's placeholder topic. Empty when it may push.
+    std::vector<std::string> push_problems;
 
     // Every configured secret (tokens, passwords, Authorization values, webhook and ping URLs and
     // their key parts), longest first: what every text leaving alimi is redacted of.
@@ -114,8 +117,9 @@ struct Config {
 class TableReader;
 
 // Parts of config.cpp that live in config_notifier.cpp.
+// push_problems: what stops only the commands that push (see TableReader::push_error).
 NotifierConfig read_notifier(const ConfigNode &node, std::vector<std::string> &errors,
-                             const EnvLookup &env);
+                             const EnvLookup &env, std::vector<std::string> &push_problems);
 void read_alerts(TableReader &r, Config &cfg);
 // A `notify` list: every name a [[notifier]], none twice; who starts each error.
 std::optional<std::vector<std::string>> read_notify_list(TableReader &r, const Config &cfg,

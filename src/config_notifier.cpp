@@ -21,8 +21,9 @@ std::string read_secret(TableReader &r, const std::string &key, const std::strin
                 fmt::format("{}: give {} or {}_env, not both", who, key, key));
     auto value = var ? env(*var).value_or("") : direct.value_or("");
     if (var && value.empty())
-        r.error(r.find_node(key + "_env"),
-                fmt::format("{}: environment variable {} ({}_env) is not set", who, *var, key));
+        r.push_error(
+            r.find_node(key + "_env"),
+            fmt::format("{}: environment variable {} ({}_env) is not set", who, *var, key));
     // Secrets end up in header lines and URLs: a line break would smuggle in another header.
     if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
         r.error(r.find_node(var ? key + "_env" : key),
@@ -51,10 +52,11 @@ std::optional<std::vector<std::string>> read_notify_list(TableReader &r, const C
 }
 
 NotifierConfig read_notifier(const ConfigNode &node, std::vector<std::string> &errors,
-                             const EnvLookup &env) {
+                             const EnvLookup &env, std::vector<std::string> &push_problems) {
     NotifierConfig n;
     n.where = node.where;
     TableReader r(node, "[[notifier]]", errors);
+    r.defer_push_errors_to(push_problems);
     n.name = r.name("notifier");
     const auto type = r.string("type");
     // Peeked, not read: the channel reads (and so accepts) its own url key.

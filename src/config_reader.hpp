@@ -4,6 +4,7 @@
 
 #include "config_tree.hpp"
 #include "paths.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
 
@@ -44,6 +45,14 @@ class TableReader {
 
     void error(const ConfigNode *at, const std::string &message) {
         m_errors.push_back(fmt::format("{}: {}", at ? at->where : m_node.where, message));
+    }
+    // A problem only for commands that push (an unset token_env, an example's placeholder
+    // topic): kept aside when set up so, for read-only commands need no secrets.
+    void defer_push_errors_to(std::vector<std::string> &problems) { m_push_errors = &problems; }
+    void push_error(const ConfigNode *at, const std::string &message) {
+        if (!m_push_errors)
+            return error(at, message);
+        m_push_errors->push_back(fmt::format("{}: {}", at ? at->where : m_node.where, message));
     }
 
     const ConfigNode *get(std::string_view key, ConfigNode::Kind kind) {
@@ -124,16 +133,24 @@ class TableReader {
     }
 
     // Reports keys that were never looked up.
+    // Every key this table's reader never asked for is unknown; the nearest known one is
+    // suggested ("theatre" -> "theater").
     void finish() {
-        for (const auto &[key, value] : m_node.members)
-            if (!m_seen.contains(key))
-                error(&value, fmt::format("unknown key '{}' in {}", key, m_section));
+        const std::vector<std::string> known(m_seen.begin(), m_seen.end());
+        for (const auto &[key, value] : m_node.members) {
+            if (m_seen.contains(key))
+                continue;
+            const auto guess = nearest(key, known);
+            error(&value, fmt::format("unknown key '{}' in {}{}", key, m_section,
+                                      guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+        }
     }
 
   private:
     const ConfigNode &m_node;
     std::string m_section;
     std::vector<std::string> &m_errors;
+    std::vector<std::string> *m_push_errors = nullptr;
     std::set<std::string> m_seen;
     std::string m_secret;
 };

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -206,11 +207,17 @@ ConfigNode parse_json_config(std::string_view text, const std::string &path) {
             what = what.substr(pos + 2);
         // "; last read: '...'" quotes the text being read, which may be a token.
         what = what.substr(0, what.find("; last read:"));
+        if (!nlohmann::json::parse(strip_bom(text), nullptr, false, true).is_discarded())
+            what += "; JSON allows no comments (write the config as TOML to keep them)";
         throw ConfigError({fmt::format("{}: {}", path, one_line(what))});
     }
 }
 
 ConfigNode load_config_tree(const std::string &path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw ConfigError({fmt::format(
+            "{}: is a directory; give the config file in it (config.toml or config.json)", path)});
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw ConfigError(

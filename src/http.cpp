@@ -184,10 +184,15 @@ HttpResult transport_failure(const Job &job, CURLcode code) {
         r.error = "no answer in time (timeout)";
         break;
     case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        // No network, or no such host: said plainly, the way a person would check it.
+        r.outcome = Outcome::retryable;
+        r.error = fmt::format("cannot reach {}: {}", job.host, one_line(detail));
+        break;
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
-    case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
         r.outcome = Outcome::retryable;

@@ -24,6 +24,10 @@ void write(Level level, std::string_view message);
 template <typename... Args> void error(fmt::format_string<Args...> f, Args &&...args) {
     write(Level::error, fmt::format(f, std::forward<Args>(args)...));
 }
+// Said even under -q: a config or usage error must never hide behind an exit status alone.
+template <typename... Args> void always(fmt::format_string<Args...> f, Args &&...args) {
+    write(Level::quiet, fmt::format(f, std::forward<Args>(args)...));
+}
 template <typename... Args> void info(fmt::format_string<Args...> f, Args &&...args) {
     if (level() >= Level::info)
         write(Level::info, fmt::format(f, std::forward<Args>(args)...));

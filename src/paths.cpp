@@ -49,6 +49,10 @@ std::string resolve_config_path(const std::optional<std::string> &cli, const Env
     return dir + "config.toml";
 }
 
+std::string default_config_path(const EnvLookup &env) {
+    return xdg_home(env, "XDG_CONFIG_HOME", ".config") + "/alimi/config.toml";
+}
+
 std::string resolve_state_path(const std::optional<std::string> &cli,
                                const std::optional<std::string> &from_config,
                                const std::string &config_path, const EnvLookup &env) {

@@ -19,6 +19,9 @@ bool file_exists(const std::string &path);
 std::string resolve_config_path(const std::optional<std::string> &cli, const EnvLookup &env,
                                 const FileExists &exists);
 
+// Where a config would be found when none is given: $XDG_CONFIG_HOME/alimi/config.toml.
+std::string default_config_path(const EnvLookup &env);
+
 // --state, else `state` in the config (relative to the config's folder), else $ALIMI_STATE,
 // else $STATE_DIRECTORY/state.db, else $XDG_STATE_HOME/alimi/state.db (~/.local/state/...).
 std::string resolve_state_path(const std::optional<std::string> &cli,

@@ -46,6 +46,10 @@ std::string join_choices(const std::vector<std::string_view> &choices);
 // characters are skipped, they would blank ordinary words.
 std::string redact(std::string text, const std::vector<std::string> &secrets);
 
+// The choice closest to word by edit distance, when close enough to be a typo of it (at most a
+// third of its letters wrong, and never more than 3): "theatre" -> "theater"; "" otherwise.
+std::string nearest(std::string_view word, const std::vector<std::string> &choices);
+
 // What of a URL that holds a key must be redacted: the URL, its path, and each path part long
 // enough to be a key (hc-ping.com/UUID, /webhook/ID, /services/T/B/X). Shorter parts are words
 // like "ping". Empty for an empty url.

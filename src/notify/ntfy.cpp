@@ -9,6 +9,10 @@
 namespace alimi {
 
 namespace {
+constexpr std::string_view k_placeholder_topic = "CHANGE-ME";
+} // namespace
+
+namespace {
 
 // A title is one line on a phone; a template or a cinema must not make a header of kilobytes.
 constexpr std::size_t k_max_title_bytes = 256;
@@ -82,6 +86,13 @@ void read_ntfy(TableReader &r, NtfySettings &n, const std::string &who, const En
     if (!n.topic.empty() && !is_topic(n.topic))
         r.error(r.find_node(r.find_node("url") ? "url" : "topic"),
                 fmt::format("{}: topic must be 1-64 of A-Z a-z 0-9 _ -", who));
+    // Anyone who knows a public topic reads its pushes: an example's topic must not be shared
+    // by everyone who copied the example.
+    if (n.topic.starts_with(k_placeholder_topic))
+        r.push_error(r.find_node(r.find_node("url") ? "url" : "topic"),
+                     fmt::format("{}: topic '{}' is the example's placeholder; pick your own long, "
+                                 "unguessable topic (alimi init makes one)",
+                                 who, n.topic));
     if (auto token = read_secret(r, "token", who, env); !token.empty())
         n.token = token;
     if (auto user = r.string("user"))

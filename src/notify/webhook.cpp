@@ -58,10 +58,13 @@ void read_headers(TableReader &r, WebhookSettings &s, const std::string &who,
         }
         auto v = from_env ? env(value.text).value_or("") : value.text;
         if (from_env && v.empty())
-            r.error(&value, fmt::format("{}: environment variable {} (headers.{}) is not set", who,
-                                        one_line(value.text, 40), key));
+            r.push_error(&value, fmt::format("{}: environment variable {} (headers.{}) is not set",
+                                             who, one_line(value.text, 40), key));
         if (!from_env && names_a_credential(name))
             r.note_secret("headers");
+        // A credential's value is redacted everywhere; X-Source = "alimi" is plain config.
+        if (from_env || names_a_credential(name))
+            s.secret_values.push_back(v);
         if (breaks_header(v))
             r.error(&value, fmt::format("{}: headers.{} holds a line break or NUL; a header "
                                         "value must be one line",
@@ -113,8 +116,7 @@ class WebhookChannel final : public Channel {
     std::vector<std::string> secrets(const NotifierConfig &n) const override {
         const auto &s = n.settings_as<WebhookSettings>();
         auto out = url_secrets(s.url);
-        for (const auto &h : s.headers)
-            out.push_back(h.second);
+        out.insert(out.end(), s.secret_values.begin(), s.secret_values.end());
         return out;
     }
     bool claims_url(std::string_view url) const override {

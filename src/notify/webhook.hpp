@@ -12,7 +12,10 @@ namespace alimi {
 
 struct WebhookSettings final : ChannelSettings {
     std::string url; // may hold a key in its path or query: never printed
-    std::vector<std::pair<std::string, std::string>> headers; // values are secrets
+    std::vector<std::pair<std::string, std::string>> headers;
+    // Values of headers that carry credentials (Authorization, *token*, *key*, ... or read from
+    // the environment): redacted from every text.
+    std::vector<std::string> secret_values;
 };
 
 const Channel &webhook_channel();

@@ -118,6 +118,12 @@ class CgvLegacyChain final : public CgvFamily {
     std::string_view name() const override { return "cgv-legacy"; }
     std::string_view section() const override { return ""; }
     const Chain &lister() const override { return cgv_chain(); }
+    std::string retired_note(const TargetConfig &t) const override {
+        if (t.settings.api != k_default_legacy_url)
+            return "";
+        return "points at the legacy endpoint CGV retired in July 2025, which will most likely "
+               "never answer again; watch the current site with source = \"cgv\"";
+    }
     const std::vector<std::string> &screens() const override {
         static const std::vector<std::string> k_screens = {"imax", "4dx", "screenx"};
         return k_screens;

@@ -73,6 +73,9 @@ class Chain {
                                                                  const std::string &) const {
         return std::nullopt;
     }
+    // Said by `validate` about a target that is valid but will most likely never answer (a
+    // retired endpoint); "" when none.
+    virtual std::string retired_note(const TargetConfig &) const { return ""; }
     // The chain whose site lists this chain's codes: itself, except for a retired endpoint whose
     // codes the current site lists (cgv-legacy: cgv).
     virtual const Chain &lister() const { return *this; }

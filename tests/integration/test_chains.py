@@ -159,7 +159,7 @@ def test_example_configs_for_each_chain_run_against_the_fakes(case):
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     sites = (("megabox.toml", mb, "https://www.megabox.co.kr"), ("lotte.toml", lt, "https://www.lottecinema.co.kr"))
     for name, fake, site in sites:
-        text = open(os.path.join(root, "examples", name), encoding="utf-8").read()
+        text = open(os.path.join(root, "examples", name), encoding="utf-8").read().replace("CHANGE-ME-", "mine-")
         expect(f'api = "{site}"' in text and 'server = "https://ntfy.sh"' in text, f"{name} as documented")
         text = text.replace(f'api = "{site}"', f'api = "{fake.url}"')
         text = text.replace('server = "https://ntfy.sh"', f'server = "{ntfy.url}"')

@@ -12,27 +12,43 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # The secrets examples/full.toml reads from the environment, as a user would export them.
 EXAMPLE_ENV = {
     "NTFY_TOKEN": "tk_example",
-    "DISCORD_WEBHOOK": "https://discord.com/api/webhooks/1/example",
+    "DISCORD_WEBHOOK": "https://discord.com/api/webhooks/1/exampleToken-9f8e7d6c5b4a",
     "TELEGRAM_BOT_TOKEN": "123456789:AAE-exampleTelegramToken_0000",
     "SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T0/B0/X0",
-    "HOME_WEBHOOK_URL": "https://ha.example/api/webhook/alimi",
-    "HOME_WEBHOOK_AUTH": "Bearer example",
+    "HOME_WEBHOOK_URL": "https://ha.example/api/webhook/hook-4f9d2c8e1b7a",
+    "HOME_WEBHOOK_AUTH": "Bearer ha-token-0c1d2e3f",
 }
+
+
+def own_topic(text):
+    """What a user does first with an example: replace the placeholder topic with their own."""
+    return text.replace("CHANGE-ME-", "mine-7f3a9c-")
 
 
 def test_every_example_config_validates(case):
     files = sorted(glob.glob(os.path.join(ROOT, "examples", "*.toml")) + glob.glob(os.path.join(ROOT, "examples", "*.json")))
     expect(len(files) >= 3, f"examples found: {files}")
     for f in files:
+        text = open(f, encoding="utf-8").read()
         r = case.run("validate", "-c", f, env=EXAMPLE_ENV)
-        expect(r.rc == 0 and r.err == "", f"{f} must validate", r)
+        expect(r.rc == 2 and "is the example's placeholder" in r.err and "alimi init" in r.err,
+               f"{f}: nobody shares the example's public topic by copy-paste", r)
+        mine = case.write("mine" + os.path.splitext(f)[1], own_topic(text))
+        r = case.run("validate", "-c", mine, env=EXAMPLE_ENV)
+        warnings = [l for l in r.err.splitlines() if "legacy endpoint CGV retired" not in l]
+        expect(r.rc == 0 and warnings == [], f"{f} must validate once the topic is changed", r)
+        expect(("legacy endpoint CGV retired" in r.err) == ('source = "cgv-legacy"' in text or '"cgv-legacy"' in text)
+               or "url =" in text, f"{f}: a legacy target on the default URL is warned about", r)
+    screen = case.write("screen.toml", own_topic(open(os.path.join(ROOT, "examples", "cgv-screen.toml"), encoding="utf-8").read()))
+    r = case.run("validate", "-c", screen)
+    expect(r.rc == 0 and r.err == "", "cgv-screen.toml needs no NTFY_TOKEN", r)
 
 
 def test_example_end_to_end_against_fakes(case):
     """README's promise: an example config detects a new date and pushes exactly once."""
     cgv = case.serve(FakeLegacyCgv())
     ntfy = case.serve(FakeNtfy())
-    text = open(os.path.join(ROOT, "examples", "legacy-plain.toml"), encoding="utf-8").read()
+    text = own_topic(open(os.path.join(ROOT, "examples", "legacy-plain.toml"), encoding="utf-8").read())
     text = text.replace('server = "https://ntfy.sh"', f'server = "{ntfy.url}"')
     text = text.replace('source = "cgv-legacy"', f'source = "cgv-legacy"\nurl = "{cgv.endpoint}"')
     cfg = case.write("example.toml", "[http]\nmin_gap = 0\n" + text)

@@ -51,7 +51,7 @@ def test_status_html_and_prom_by_command(case):
                Reply(503, "x", content_type="text/plain"))
     case.run("check", config=cfg)
     r = case.run("status", "--html", case.path("s.html"), "--prom", case.path("m.prom"), config=cfg)
-    expect(r.rc == 0 and r.out == "", "files only", r)
+    expect(r.rc == 1 and r.out == "", "files only; exit 1 while a target fails", r)
     html = open(case.path("s.html"), encoding="utf-8").read()
     parse_html_strictly(html)
     expect("server error (HTTP 503)" in html, "recent errors listed")

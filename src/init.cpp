@@ -1,0 +1,98 @@
+// `alimi init`: a starter config a new user can run at once, with a ntfy topic nobody else has.
+#include "commands.hpp"
+
+#include "config_tree.hpp"
+#include "paths.hpp"
+#include "source/chain.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+
+namespace alimi {
+
+namespace {
+
+// Anyone who knows a topic on a public ntfy server reads its pushes: 16 random letters and
+// digits (about 82 bits) make it unguessable.
+std::string random_topic() {
+    static constexpr std::string_view k_alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+    std::random_device random;
+    std::uniform_int_distribution<std::size_t> pick(0, k_alphabet.size() - 1);
+    std::string topic = "alimi-";
+    for (int i = 0; i < 16; ++i)
+        topic += k_alphabet[pick(random)];
+    return topic;
+}
+
+std::string starter_config(const InitOptions &opt, const std::string &topic) {
+    const auto &chain = opt.chain.empty() ? default_chain() : *find_chain(opt.chain);
+    const auto theater = opt.theater.empty() ? std::string("0013") : opt.theater;
+    const auto screen =
+        opt.screen.empty() && opt.movie.empty() ? chain.screens().front() : opt.screen;
+    auto text = fmt::format(
+        R"(# Written by `alimi init`. Check it with `alimi validate --online`, see what the target
+# sees with `alimi test {name}`, then run `alimi check` every minute (README: cron, systemd).
+
+[[notifier]]
+name = "phone"
+server = "https://ntfy.sh"
+topic = "{topic}"   # yours alone: subscribe to it in the ntfy app
+
+[[target]]
+name = "{name}"
+source = "{chain}"
+theater = "{theater}"        # find codes with: alimi theaters NAME --chain {chain}
+)",
+        fmt::arg("topic", topic), fmt::arg("name", "my-target"), fmt::arg("chain", chain.name()),
+        fmt::arg("theater", theater));
+    if (!screen.empty())
+        text += fmt::format("screen = \"{}\"          # one of: {}\n", screen,
+                            fmt::join(chain.screens(), ", "));
+    if (!opt.movie.empty())
+        text += fmt::format("movie = \"{}\"     # find codes with: alimi movies {} --chain {}\n",
+                            opt.movie, theater, chain.name());
+    return text;
+}
+
+} // namespace
+
+int cmd_init(const Globals &g, const InitOptions &opt) {
+    if (!opt.chain.empty() && !find_chain(opt.chain))
+        throw UsageError(fmt::format("unknown chain '{}' (one of {})", opt.chain, chain_names()));
+    const auto env = process_env();
+    const auto named = env("ALIMI_CONFIG");
+    const auto path = g.config                   ? *g.config
+                      : named && !named->empty() ? *named
+                                                 : default_config_path(env);
+    if (std::filesystem::exists(path))
+        throw UsageError(fmt::format("{} exists; not overwritten (move it away first)", path));
+    const auto topic = random_topic();
+    const auto text = starter_config(opt, topic);
+    // Refused before anything is written: a bad theater code or screen is said now.
+    try {
+        config_from_tree(parse_toml_config(text, path), path, env);
+    } catch (const ConfigError &e) {
+        const auto &why = e.problems().front();
+        throw UsageError(fmt::format("init: {}; nothing written", why.substr(why.find(": ") + 2)));
+    }
+    std::error_code ec;
+    if (const auto dir = std::filesystem::path(path).parent_path(); !dir.empty())
+        std::filesystem::create_directories(dir, ec);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!(out << text) || !out.flush())
+        throw UsageError(fmt::format("{}: cannot write the config", path));
+    std::cout << fmt::format(
+        "wrote {}\n"
+        "subscribe to your pushes: https://ntfy.sh/{} in a browser or the ntfy app, or: ntfy "
+        "subscribe {}\n"
+        "then: alimi test my-target, and run alimi check every minute (see README)\n",
+        path, topic, topic);
+    return k_exit_ok;
+}
+
+} // namespace alimi

@@ -1,0 +1,91 @@
+"""Issue 15: the operator's first hour: help, typos, missing configs and a starter config."""
+import os
+import re
+
+from fakes import FakeCgvApi, FakeNtfy, showing, ymd
+from harness import expect
+
+
+def test_help_and_typos_are_answered_in_one_line(case):
+    r = case.run()
+    expect(r.rc == 2 and "Usage: alimi" in r.out and "check" in r.out, "a bare alimi prints usage", r)
+    r = case.run("help")
+    expect(r.rc == 0 and "Usage: alimi" in r.out and "Subcommands:" in r.out, "alimi help", r)
+    r = case.run("help", "check")
+    expect(r.rc == 0 and "--dry-run" in r.out, "alimi help check", r)
+    r = case.run("chek")
+    expect(r.rc == 2 and r.err.strip() == "alimi: unknown command 'chek'; did you mean 'check'?", "a typo", r)
+    r = case.run("-v", "--state", "x.db", "histroy")
+    expect(r.rc == 2 and "did you mean 'history'?" in r.err, "after options too", r)
+    r = case.run("frobnicate")
+    expect(r.rc == 2 and "unknown command 'frobnicate'; see: alimi --help" in r.err, "no near guess", r)
+
+
+def test_config_mistakes_say_what_and_suggest(case):
+    cfg = case.write("c.toml", '[[notifier]]\nname = "p"\ntopic = "mine-x1"\n[[target]]\nname = "a"\ntheatre = "0013"\nscreen = "imax"\n')
+    r = case.run("validate", config=cfg)
+    expect(r.rc == 2 and "c.toml:6: unknown key 'theatre' in [[target]]; did you mean 'theater'?" in r.err, "nearest key", r)
+    r = case.run("validate", "-c", case.tmp)
+    expect(r.rc == 2 and "is a directory" in r.err, "-c DIR", r)
+    cfg = case.write("c.json", '{\n  // my targets\n  "target": []\n}\n')
+    r = case.run("validate", config=cfg)
+    expect(r.rc == 2 and "JSON allows no comments" in r.err, "JSON with comments", r)
+    r = case.run("validate", env={"XDG_CONFIG_HOME": case.path("cfg")})
+    expect(r.rc == 2 and "$ALIMI_CONFIG (not set)" in r.err and case.path("cfg/alimi/config.toml") in r.err
+           and "config.json" in r.err and "alimi init" in r.err, "a missing config names every place looked at", r)
+
+
+def test_init_writes_a_config_of_ones_own_and_never_overwrites(case):
+    env = {"XDG_CONFIG_HOME": case.path("cfg")}
+    r = case.run("init", "--theater", "0056", "--screen", "4dx", env=env)
+    path = case.path("cfg/alimi/config.toml")
+    expect(r.rc == 0 and os.path.exists(path) and path in r.out, "written at the default path", r)
+    topic = re.search(r'topic = "(alimi-[a-z0-9]{16})"', open(path).read())
+    expect(topic and f"https://ntfy.sh/{topic.group(1)}" in r.out and f"ntfy subscribe {topic.group(1)}" in r.out,
+           "an unguessable topic, and how to subscribe", r)
+    r2 = case.run("init", env={"XDG_CONFIG_HOME": case.path("cfg2")})
+    other = re.search(r'topic = "(alimi-[a-z0-9]{16})"', open(case.path("cfg2/alimi/config.toml")).read())
+    expect(other.group(1) != topic.group(1), "every init draws its own topic")
+    before = open(path).read()
+    r = case.run("init", env=env)
+    expect(r.rc == 2 and "exists; not overwritten" in r.err and open(path).read() == before, "never overwrites", r)
+    expect(case.run("validate", env=env).rc == 0, "the starter config validates")
+    r = case.run("init", "--screen", "imax9", env={"XDG_CONFIG_HOME": case.path("cfg3")})
+    expect(r.rc == 2 and "unknown screen 'imax9'" in r.err and not os.path.exists(case.path("cfg3/alimi/config.toml")),
+           "a bad screen is refused before anything is written", r)
+    # The starter config runs: pointed at the fakes, its target sees the theater.
+    api, ntfy = case.serve(FakeCgvApi()), case.serve(FakeNtfy())
+    api.showings.append(showing(ymd(1), "005", 1, "30000774", "아바타: 불과 재", "02", "1000", site="0056"))
+    text = open(path).read().replace('server = "https://ntfy.sh"', f'server = "{ntfy.url}"')
+    cfg = case.write("s.toml", f'[cgv]\napi = "{api.api}"\n[http]\nmin_gap = 0\n' + text)
+    r = case.run("test", "my-target", config=cfg)
+    expect(r.rc == 0 and "1 opening(s) now" in r.out, "alimi test on the starter config", r)
+
+
+def test_status_names_its_state_exits_1_while_failing_and_needs_no_secret(case):
+    from fakes import Reply
+    api, ntfy = case.serve(FakeCgvApi()), case.serve(FakeNtfy())
+    cfg = case.write("c.toml", f'[cgv]\napi = "{api.api}"\n[http]\nmin_gap = 0\nretries = 0\n'
+                     f'[[notifier]]\nname = "p"\nserver = "{ntfy.url}"\ntopic = "mine-x1"\ntoken_env = "NTFY_TOKEN"\n'
+                     '[[target]]\nname = "a"\ntheater = "0013"\nscreen = "imax"\n')
+    r = case.run("status", config=cfg)
+    expect(r.rc == 0 and r.out.strip() == f"no state yet at {case.state}: no check has run with this config",
+           "no table of 'never' before the first check; no token needed to read", r)
+    r = case.run("check", config=cfg)
+    expect(r.rc == 2 and "NTFY_TOKEN" in r.err, "a pushing command needs the secret", r)
+    token = {"NTFY_TOKEN": "tk_x"}
+    expect(case.run("check", config=cfg, env=token).rc == 0, "baseline")
+    r = case.run("status", config=cfg)
+    expect(r.rc == 0 and r.out.rstrip().endswith(f"state: {case.state}"), "the state it read", r)
+    api.script("/api/v1/", Reply(500, "x", content_type="text/plain"))
+    case.run("check", config=cfg, env=token)
+    r = case.run("status", config=cfg)
+    expect(r.rc == 1, "exit 1 while a target is failing", r)
+    expect(case.run("status", config=cfg).rc == 1 and case.run("check", config=cfg, env=token).rc == 0
+           and case.run("status", config=cfg).rc == 0, "0 again once it recovers")
+
+
+def test_quiet_never_hides_a_config_error(case):
+    cfg = case.write("c.toml", '[[target]]\nname = "a"\ntheatre = "0013"\n')
+    r = case.run("-q", "check", config=cfg)
+    expect(r.rc == 2 and "unknown key 'theatre'" in r.err, "-q still says why a config is refused", r)
