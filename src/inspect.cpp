@@ -64,7 +64,7 @@ std::string definition_text(const TargetConfig &t, const Snapshot &names) {
 }
 
 std::string when(const std::optional<TimePoint> &t) {
-    return t ? kst_timestamp(*t) + " KST" : "never";
+    return t ? kst_timestamp(*t) : "never";
 }
 
 std::string opening_line(const Opening &o) {
@@ -96,7 +96,7 @@ void print_show_text(const TargetConfig &t, const Snapshot &names, const TargetH
     std::cout << fmt::format("pending pushes: {}\n", pending.size());
     for (const auto &p : pending)
         std::cout << fmt::format(
-            "  #{} to {} since {} KST, {} attempt(s), {} {}: {}\n", p.push.id, p.push.notifier,
+            "  #{} to {} since {}, {} attempt(s), {} {}: {}\n", p.push.id, p.push.notifier,
             kst_timestamp(p.push.created_at), p.push.attempts, p.held ? "held until" : "next try",
             kst_timestamp(p.next_attempt),
             one_line(p.push.last_error.empty() ? "-" : p.push.last_error, 200));

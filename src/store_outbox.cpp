@@ -94,7 +94,7 @@ std::vector<QueuedPush> Store::due_pushes(TimePoint now) {
 void Store::mark_sending(long long id, TimePoint now, TimePoint retry_at) {
     Statement(*m_db, "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at "
                      "= ?3 WHERE id = ?1")
-        .bind(id, fmt::format("sent at {} KST; no answer recorded", kst_timestamp(now)),
+        .bind(id, fmt::format("sent at {}; no answer recorded", kst_timestamp(now)),
               to_unix(retry_at))
         .run();
 }
