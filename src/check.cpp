@@ -42,6 +42,7 @@ void check_batch(const Config &cfg, Store &store, const std::vector<const Target
                  HttpClient &http, const CheckOptions &options, TimePoint now, CheckOutcome &result,
                  std::ostream &out);
 void say_stopped(std::size_t targets, CheckOutcome &result);
+void say_pending(Store &store, int pending);
 std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
                                     const std::vector<const TargetConfig *> &batch,
                                     const CheckOptions &options, TimePoint now,
@@ -92,6 +93,8 @@ CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &opti
     if (options.dry_run)
         return result;
     result.pushes_pending = deliver_pending(cfg, store, now, tried);
+    if (result.pushes_pending > 0)
+        say_pending(store, result.pushes_pending);
     finish_run(cfg, store, http, now,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return result;
@@ -125,6 +128,30 @@ void queue_alert(const Config &cfg, Store &store, const std::string &target, con
         store.queue_push(target, n, m, now, "alert");
     if (!cfg.alerts.notify.empty())
         log::info("{}: operator alert queued: {}", target, m.title);
+}
+
+// Why this run exits 1 for pushes, in one line: how many wait, and the oldest's notifier, age and
+// last answer.
+void say_pending(Store &store, int pending) {
+    const auto all = store.pending_pushes("");
+    if (all.empty())
+        return;
+    const auto &p = all.front();
+    log::error("{} push(es) pending; the oldest, #{} to {}, since {}{}: {}", pending, p.push.id,
+               p.push.notifier, kst_timestamp(p.push.created_at), p.held ? " (held)" : "",
+               one_line(p.push.last_error.empty() ? "not tried yet" : p.push.last_error, 200));
+}
+
+// Cron mails whatever a run prints: a failure is said when it starts and when its cause changes,
+// at -v otherwise (status and the exit status still count every one).
+void say_failure(Store &store, const TargetConfig &t, const std::string &error,
+                 const CheckOptions &options) {
+    const auto before = store.health(t.name);
+    if (!options.dry_run && before.consecutive_failures > 0 && same_cause(before.last_error, error))
+        log::info("{}: still failing ({} in a row): {}", t.name, before.consecutive_failures + 1,
+                  error);
+    else
+        log::error("{}: {}", t.name, error);
 }
 
 // A failed target: health, history and, at the threshold, one operator alert.
@@ -220,7 +247,7 @@ std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
         if (auto cd = store.cooldown(source_host(t), now)) {
             const auto why = fmt::format("{} cooling down until {} ({}); nothing sent",
                                          source_host(t), kst_when(cd->until, now), cd->reason);
-            log::error("{}: {}", t.name, why);
+            say_failure(store, t, why, options);
             if (!options.dry_run)
                 record_failure(cfg, store, t, why, now);
             ++result.targets_failed;
@@ -304,6 +331,8 @@ Diff record_snapshot(const Config &cfg, Store &store, const TargetConfig &t, con
     }
     if (diff.baseline && diff.current.empty())
         warn_if_unknown(store, t, now);
+    if (const auto failed = store.health(t.name).consecutive_failures; failed > 0)
+        log::error("{}: works again after {} failure(s) in a row", t.name, failed);
     store.record_success(t.name, diff.baseline, now);
     if (alert_change(true, 0, store.alerted(t.name), cfg.alerts.after) == AlertChange::recovered) {
         queue_alert(cfg, store, t.name, recovery_alert_message(t.name), now);
@@ -332,7 +361,7 @@ std::string record_results(const Config &cfg, Store &store, const std::vector<Ta
             continue; // not checked: neither a failure nor news, and first in line next run
         if (!snapshot) {
             ++result.targets_failed;
-            log::error("{}: {}", t.name, snapshot.error().message);
+            say_failure(store, t, snapshot.error().message, options);
             if (!options.dry_run)
                 record_failure(cfg, store, t, snapshot.error().message, now);
             continue;

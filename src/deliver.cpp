@@ -5,6 +5,7 @@
 #include "http.hpp"
 #include "log.hpp"
 #include "notify/notifier.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
 
@@ -61,8 +62,14 @@ void settle(const Config &cfg, Store &store, const QueuedPush &p, const Notifier
     store.mark_retry(p.id, d.detail, std::min(*next, give_up));
     store.add_event(p.target, "push_failed", fmt::format("push to {} failed: {}", n.name, d.detail),
                     now);
-    log::error("{} failed, kept for {}: {}", where,
-               *next <= now ? "the next run" : "a retry at " + kst_clock(*next) + " KST", d.detail);
+    // Said when it starts failing or fails anew; the run's summary line says it is still pending.
+    const auto line = fmt::format(
+        "{} failed, kept for {}: {}", where,
+        *next <= now ? "the next run" : "a retry at " + kst_clock(*next) + " KST", d.detail);
+    if (same_cause(p.last_error, d.detail))
+        log::info("{}", line);
+    else
+        log::error("{}", line);
 }
 
 // A push whose notifier has left the config is kept (a rename or a typo is often undone) until

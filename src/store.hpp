@@ -104,7 +104,7 @@ class Store {
                               const std::string &kind = "");
     std::vector<KnownOpening> recent_openings(int limit); // found after the baseline, newest first
     std::vector<KnownOpening> openings_of(const std::string &target); // by date and time
-    // A target's pushes still waiting (any notifier), oldest first; next is when each is due.
+    // A target's pushes still waiting (any notifier; every target's for ""), oldest first.
     struct PendingPush {
         QueuedPush push;
         TimePoint next_attempt;

@@ -149,13 +149,13 @@ void Store::mark_dropped(long long id, const std::string &reason, TimePoint now)
 std::vector<Store::PendingPush> Store::pending_pushes(const std::string &target) {
     Statement s(*m_db, R"(SELECT id, notifier, title, attempts, created_at, last_error,
                                  next_attempt_at, hold_fingerprint IS NOT NULL FROM outbox
-                          WHERE state = 'pending' AND target = ?1 ORDER BY id)");
+                          WHERE state = 'pending' AND (?1 = '' OR target = ?1) ORDER BY id)");
     s.bind(target);
     std::vector<PendingPush> out;
     while (s.step()) {
         PendingPush p;
         p.push.id = s.integer(0);
-        p.push.target = target;
+        p.push.target = target; // "" when listing every target's: filled below
         p.push.notifier = s.text(1);
         p.push.message.title = s.text(2);
         p.push.attempts = static_cast<int>(s.integer(3));

@@ -214,6 +214,17 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 } // namespace
 
+bool same_cause(std::string_view a, std::string_view b) {
+    const auto letters = [](std::string_view s) {
+        std::string out;
+        for (const char c : s)
+            if (c < '0' || c > '9')
+                out += c;
+        return out;
+    };
+    return letters(a) == letters(b);
+}
+
 std::string nearest(std::string_view word, const std::vector<std::string> &choices) {
     const auto limit = std::min<std::size_t>(3, std::max<std::size_t>(1, word.size() / 3));
     std::string best;

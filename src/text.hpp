@@ -46,6 +46,10 @@ std::string join_choices(const std::vector<std::string_view> &choices);
 // characters are skipped, they would blank ordinary words.
 std::string redact(std::string text, const std::vector<std::string> &secrets);
 
+// Whether two error texts tell of the same trouble: equal once digits are ignored, so "HTTP 503"
+// after "HTTP 502", or a cool-down's later end, is no news to a person reading cron mail.
+bool same_cause(std::string_view a, std::string_view b);
+
 // The choice closest to word by edit distance, when close enough to be a typo of it (at most a
 // third of its letters wrong, and never more than 3): "theatre" -> "theater"; "" otherwise.
 std::string nearest(std::string_view word, const std::vector<std::string> &choices);

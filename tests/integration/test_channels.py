@@ -84,11 +84,13 @@ def test_telegram_refusals_are_explained_once_and_the_token_stays_secret(case):
     cfg = case.write("c.toml", config(cgv, telegram_notifier(tg, chat="777")))
     opened(case, cfg, cgv, env)
     r = case.run("check", config=cfg, env=env)
-    expect(r.rc == 1 and r.err.count("Bad Request: chat not found") == 1, "chat not found explained", r)
+    expect(r.rc == 1 and r.err.count("refused: Telegram refused the push (HTTP 400: Bad Request: chat not found)") == 1
+           and "1 push(es) pending" in r.err, "chat not found explained, and the run's one-line summary", r)
     expect("not retried until the notifier's config changes" in r.err, "held for a config change", r)
     asked = tg.count()
     r2 = case.run("check", config=cfg, env=env)
-    expect(tg.count() == asked and "chat not found" not in r2.err, "not asked or said again", r2)
+    expect(tg.count() == asked and r2.err.count("\n") == 1 and "(held)" in r2.err and "refused:" not in r2.err,
+           "not asked again; only the run's one-line summary says why it exits 1", r2)
     fixed = case.write("c.toml", config(cgv, telegram_notifier(tg)))
     r3 = case.run("check", config=fixed, env=env)
     expect(r3.rc == 0 and len(tg.messages) == 1, "the fixed chat gets the held push", r3)

@@ -89,3 +89,33 @@ def test_quiet_never_hides_a_config_error(case):
     cfg = case.write("c.toml", '[[target]]\nname = "a"\ntheatre = "0013"\n')
     r = case.run("-q", "check", config=cfg)
     expect(r.rc == 2 and "unknown key 'theatre'" in r.err, "-q still says why a config is refused", r)
+
+
+def test_cron_mail_says_a_failure_when_it_starts_changes_and_recovers(case):
+    from fakes import Reply
+    api, ntfy = case.serve(FakeCgvApi()), case.serve(FakeNtfy())
+    cfg = case.write("c.toml", f'[cgv]\napi = "{api.api}"\n[http]\nmin_gap = 0\nretries = 0\n'
+                     f'[[notifier]]\nname = "p"\nserver = "{ntfy.url}"\ntopic = "mine-x1"\n'
+                     '[[target]]\nname = "a"\ntheater = "0013"\nscreen = "imax"\n')
+    expect(case.run("check", config=cfg).rc == 0, "baseline")
+    five = lambda: api.script("/api/v1/", Reply(500, "x", content_type="text/plain"))
+    five()
+    r = case.run("check", config=cfg)
+    expect(r.rc == 1 and "HTTP 500" in r.err, "said when it starts", r)
+    five()
+    r = case.run("check", config=cfg)
+    expect(r.rc == 1 and r.err == "", "the same cause a minute later: quiet mail, still exit 1", r)
+    api.script("/api/v1/", Reply(403, "<html>blocked</html>", content_type="text/html"))
+    r = case.run("check", config=cfg)
+    expect(r.rc == 1 and "blocked" in r.err, "said again when the cause changes", r)
+    case.db("DELETE FROM host_cooldowns")
+    r = case.run("check", config=cfg)
+    expect(r.rc == 0 and r.err == "alimi: a: works again after 3 failure(s) in a row\n", "said when it recovers", r)
+    # A pending push: one line per run saying which notifier, since when and why.
+    api.showings.append(showing(ymd(3), "018", 1, "30000774", "아바타: 불과 재", "03", "1000"))
+    ntfy.script("/mine-x1", *[Reply(503, "busy", content_type="text/plain")] * 3)
+    r = case.run("check", config=cfg)
+    expect(r.rc == 1 and "1 push(es) pending; the oldest, #1 to p, since" in r.err and "HTTP 503" in r.err, "why exit 1", r)
+    case.db("UPDATE outbox SET next_attempt_at = 0")
+    r = case.run("check", config=cfg)
+    expect(r.rc == 1 and r.err.count("\n") == 1 and "1 push(es) pending" in r.err, "one line, not a retry log", r)

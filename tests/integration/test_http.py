@@ -53,9 +53,12 @@ def test_429_with_retry_after_silences_the_host_across_runs(case):
     r = case.run("check", config=cfg)
     expect(r.rc == 1 and "rate limited by the server (HTTP 429 (Cloudflare 1015))" in r.err, "429 named", r)
     sent = cgv.count()
-    for _ in range(2):
-        r = case.run("check", config=cfg)
-        expect(r.rc == 1 and "cooling down until" in r.err and "nothing sent" in r.err, "cooling down", r)
+    r = case.run("check", config=cfg)
+    expect(r.rc == 1 and "cooling down until" in r.err and "nothing sent" in r.err, "cooling down", r)
+    r = case.run("-v", "check", config=cfg)
+    expect(r.rc == 1 and "still failing (3 in a row)" in r.err and "cooling down until" in r.err,
+           "the same cause again: said at -v only (cron mail stays quiet), still exit 1", r)
+    expect(case.run("check", config=cfg).err == "", "not said every minute")
     expect(cgv.count() == sent, f"zero requests while cooling down ({cgv.count() - sent} sent)")
     row = status(case, cfg)
     until = email.utils.parsedate_to_datetime(

@@ -117,6 +117,7 @@ screen = "imax"
     }
     for what, body in bad.items():
         api.script("/api/v1/booking/searchSiteScnscYmdListBySite", Reply(200, body))
+        case.db("UPDATE targets SET consecutive_failures = 0")  # each a first failure, said in full
         r = case.run("check", config=cfg)
         expect(r.rc == 1 and r.err.count("\n") == 1 and "searchSiteScnscYmdListBySite" in r.err, f"{what}", r)
     api.extra_dates.add(ymd(1))

@@ -110,7 +110,8 @@ def test_dead_mans_switch_pings_start_success_and_fail(case):
     expect(r.rc == 1 and last.path == "/ping/abc/fail" and b"exit status 1" in last.body, f"{last.path} {last.body}")
     hc.close()
     r = case.run("check", config=cfg)
-    expect(r.rc == 0 and r.err == "", "an unreachable ping endpoint never fails a check", r)
+    expect(r.rc == 0 and r.err == "alimi: yongsan-imax: works again after 1 failure(s) in a row\n",
+           "an unreachable ping endpoint never fails a check (the recovery is said)", r)
 
 
 def test_three_parallel_checks_push_each_opening_once(case):
