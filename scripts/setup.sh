@@ -31,6 +31,8 @@ alimi_install_packages() {
 }
 
 # alimi_build DIR [meson options...]
+# ALIMI_TARGETS: ninja targets to build (default: everything); ALIMI_PROGRESS=1: show ninja's
+# progress on stderr (stdout stays alimi's own, for pipelines).
 alimi_build() {
     local dir=$1; shift
     mkdir -p "$ALIMI_ROOT/$dir"
@@ -40,9 +42,19 @@ alimi_build() {
             meson setup "$ALIMI_ROOT/$dir" "$ALIMI_ROOT" "$@"
         elif [ $# -gt 0 ]; then
             meson configure "$ALIMI_ROOT/$dir" "$@"
-        fi && ninja -C "$ALIMI_ROOT/$dir"
+        fi
     } >"$log.tmp" 2>&1
     local rc=$?
+    if [ $rc -eq 0 ] && [ "${ALIMI_PROGRESS:-0}" = 1 ]; then
+        # shellcheck disable=SC2086 # targets are words
+        ninja -C "$ALIMI_ROOT/$dir" ${ALIMI_TARGETS:-} 2>&1 | tee -a "$log.tmp" |
+            grep -v -e '^ninja: Entering directory' -e '^ninja: no work to do' >&2
+        rc=${PIPESTATUS[0]}
+    elif [ $rc -eq 0 ]; then
+        # shellcheck disable=SC2086
+        ninja -C "$ALIMI_ROOT/$dir" ${ALIMI_TARGETS:-} >>"$log.tmp" 2>&1
+        rc=$?
+    fi
     mv "$log.tmp" "$log"
     if [ $rc -ne 0 ]; then
         cat "$log" >&2

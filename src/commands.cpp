@@ -31,8 +31,10 @@ void warn_if_secret_exposed(const Config &cfg, log::Level level) {
     if (cfg.inline_secret.empty() || ::stat(cfg.path.c_str(), &st) != 0 || !(st.st_mode & S_IROTH))
         return;
     const auto message = fmt::format(
-        "warning: {} holds a secret ({}) and other users can read it (mode {:o}); "
-        "chmod 600 it, or use token_env / password_env / webhook_url_env / bot_token_env / url_env",
+        "warning: {} holds a secret ({}) and other users can read it (mode {:o}); move the "
+        "secret out of the file: token_env / password_env / webhook_url_env / bot_token_env / "
+        "url_env naming a variable set from a file only root reads (systemd: EnvironmentFile=, "
+        "as examples/alimi.service does), or chmod 600 the config when alimi runs as its owner",
         cfg.path, cfg.inline_secret, st.st_mode & 0777);
     if (level == log::Level::error)
         log::error("{}", message);

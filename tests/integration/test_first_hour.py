@@ -119,3 +119,20 @@ def test_cron_mail_says_a_failure_when_it_starts_changes_and_recovers(case):
     case.db("UPDATE outbox SET next_attempt_at = 0")
     r = case.run("check", config=cfg)
     expect(r.rc == 1 and r.err.count("\n") == 1 and "1 push(es) pending" in r.err, "one line, not a retry log", r)
+
+
+def test_readme_cron_line_works_under_crons_path_and_matches_the_example(case):
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+    example = open(os.path.join(root, "examples", "crontab"), encoding="utf-8").read()
+    cron = lambda text: [l for l in text.splitlines() if l.startswith("* * * * * ")]
+    expect(cron(readme) and cron(readme)[0] == cron(example)[0], f"{cron(readme)} vs {cron(example)}")
+    expect(cron(readme)[0].split()[5].startswith("/"), "a full path: cron's PATH lacks /usr/local/bin")
+    unit = open(os.path.join(root, "examples", "alimi.service"), encoding="utf-8").read()
+    expect(re.search(r"^EnvironmentFile=-?/etc/alimi/secrets.env$", unit, re.M) and "DynamicUser=yes" in unit,
+           "the unit keeps secrets in a root-only environment file, as the warning advises")
+    cfg = case.write("c.toml", '[[notifier]]\nname = "p"\ntopic = "mine-x1"\ntoken = "tk_secret_abcdef"\n'
+                     '[[target]]\nname = "a"\ntheater = "0013"\nscreen = "imax"\n')
+    os.chmod(cfg, 0o644)
+    r = case.run("validate", config=cfg)
+    expect(r.rc == 0 and "EnvironmentFile=" in r.err and "token_env" in r.err and "tk_secret" not in r.err, "advice", r)
