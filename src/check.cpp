@@ -253,6 +253,8 @@ Diff record_snapshot(const Config &cfg, Store &store, const TargetConfig &t, con
     const auto diff = diff_with_state(store, t, snap, now);
     store.save_names(std::string(t.chain->name()), snap.names, now);
     store.save_openings(t.name, diff.current, diff.baseline, now);
+    if (!diff.fresh.empty())
+        store.count_found(t.name, static_cast<int>(diff.fresh.size()));
     store.record_sweep(t.name, snap, diff.baseline, now);
     if (!diff.fresh.empty()) {
         auto message = opening_message(t, snap, diff.fresh);

@@ -171,22 +171,24 @@ std::string render_prometheus(const StatusReport &r) {
         o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
     };
     family("alimi_last_success_timestamp_seconds", "gauge",
-           "Unix time of the target's last successful check.");
+           "Unix time of the target's last successful check (0: never).");
     for (const auto &row : r.rows)
-        if (row.health.last_success_at)
-            o << fmt::format("alimi_last_success_timestamp_seconds{{{}}} {}\n", labels(row),
-                             to_unix(*row.health.last_success_at));
+        o << fmt::format("alimi_last_success_timestamp_seconds{{{}}} {}\n", labels(row),
+                         row.health.last_success_at ? to_unix(*row.health.last_success_at) : 0);
     family("alimi_consecutive_failures", "gauge", "Failed checks of the target in a row.");
     for (const auto &row : r.rows)
         o << fmt::format("alimi_consecutive_failures{{{}}} {}\n", labels(row),
                          row.health.consecutive_failures);
-    family("alimi_openings_total", "counter",
-           "Openings found after the baseline (past days are pruned).");
+    family("alimi_openings_found_total", "counter",
+           "Openings found after the baseline, ever (pruning never lowers it).");
     for (std::size_t i = 0; i < r.rows.size(); ++i)
-        o << fmt::format("alimi_openings_total{{{}}} {}\n", labels(r.rows[i]),
-                         i < r.found.size() ? r.found[i] : 0);
-    family("alimi_pushes_total", "counter",
-           "Pushes by result (finished pushes older than keep_days are pruned).");
+        o << fmt::format("alimi_openings_found_total{{{}}} {}\n", labels(r.rows[i]),
+                         i < r.found_total.size() ? r.found_total[i] : 0);
+    family("alimi_openings_known", "gauge",
+           "Openings the state knows for the target now (baseline included; past days pruned).");
+    for (const auto &row : r.rows)
+        o << fmt::format("alimi_openings_known{{{}}} {}\n", labels(row), row.health.openings_known);
+    family("alimi_pushes_total", "counter", "Pushes by result, ever.");
     o << fmt::format("alimi_pushes_total{{result=\"delivered\"}} "
                      "{}\nalimi_pushes_total{{result=\"dropped\"}} {}\n",
                      r.pushes.delivered, r.pushes.dropped);

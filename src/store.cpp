@@ -109,6 +109,15 @@ constexpr std::array k_migrations = {
          name TEXT NOT NULL,
          seen_at INTEGER NOT NULL,
          PRIMARY KEY(chain, kind, code)) WITHOUT ROWID;)",
+    // Counters that only go up (Prometheus): openings found per target and pushes delivered and
+    // dropped, kept apart from the rows that pruning deletes. Started from what is still there.
+    R"(ALTER TABLE targets ADD COLUMN found_total INTEGER NOT NULL DEFAULT 0;
+       UPDATE targets SET found_total =
+         (SELECT count(*) FROM openings WHERE target = targets.name AND from_baseline = 0);
+       INSERT OR REPLACE INTO meta(key, value)
+         SELECT 'pushes_delivered_total', count(*) FROM outbox WHERE state = 'delivered';
+       INSERT OR REPLACE INTO meta(key, value)
+         SELECT 'pushes_dropped_total', count(*) FROM outbox WHERE state = 'dropped';)",
 };
 
 } // namespace

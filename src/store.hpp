@@ -113,6 +113,9 @@ class Store {
     std::vector<PendingPush> pending_pushes(const std::string &target);
     PushTotals push_totals();
     long long found_openings(const std::string &target); // openings found after the baseline
+    // Every opening ever found after the baseline: a counter pruning never lowers.
+    void count_found(const std::string &target, int n);
+    long long found_total(const std::string &target);
     void add_request_counts(const std::map<std::string, int> &counts); // "host outcome" -> n
     std::vector<RequestCount> request_counts();
     std::optional<std::string> meta(const std::string &key);
@@ -128,6 +131,7 @@ class Store {
   private:
     explicit Store(std::unique_ptr<Database> db);
     void touch_target(const std::string &target);
+    void add_to_counter(const std::string &key); // meta key holding a count that only goes up
     std::string clean(const std::string &text) const;
 
     std::unique_ptr<Database> m_db;

@@ -173,6 +173,19 @@ std::vector<KnownOpening> Store::openings_of(const std::string &target) {
     return out;
 }
 
+void Store::count_found(const std::string &target, int n) {
+    touch_target(target);
+    Statement(*m_db, "UPDATE targets SET found_total = found_total + ?2 WHERE name = ?1")
+        .bind(target, n)
+        .run();
+}
+
+long long Store::found_total(const std::string &target) {
+    Statement s(*m_db, "SELECT found_total FROM targets WHERE name = ?1");
+    s.bind(target);
+    return s.step() ? s.integer(0) : 0;
+}
+
 long long Store::found_openings(const std::string &target) {
     Statement s(*m_db, "SELECT count(*) FROM openings WHERE target = ?1 AND from_baseline = 0");
     s.bind(target);

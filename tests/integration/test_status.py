@@ -59,13 +59,15 @@ def test_status_html_and_prom_by_command(case):
     from prometheus_client.parser import text_string_to_metric_families
     text = open(case.path("m.prom"), encoding="utf-8").read()
     families = {f.name: f for f in text_string_to_metric_families(text)}
-    for name in ("alimi_last_success_timestamp_seconds", "alimi_consecutive_failures", "alimi_openings",
+    for name in ("alimi_last_success_timestamp_seconds", "alimi_consecutive_failures", "alimi_openings_found",
                  "alimi_pushes", "alimi_check_duration_seconds", "alimi_requests"):
         expect(name in families, f"{name} in {sorted(families)}")
     samples = {(s.name, tuple(sorted(s.labels.items()))): s.value for f in families.values() for s in f.samples}
     target = (("chain", "cgv-legacy"), ("target", "yongsan-imax"))
     expect(samples[("alimi_consecutive_failures", target)] == 1, "failures gauge, labelled by chain")
-    expect(samples[("alimi_openings_total", target)] == 1, "one opening found")
+    expect(samples[("alimi_openings_found_total", target)] == 1, "one opening found")
+    expect(samples[("alimi_openings_known", target)] == 3, "three known, baseline included (a gauge)")
+    expect(families["alimi_openings_found"].type == "counter" and families["alimi_openings_known"].type == "gauge", "types")
     expect(samples[("alimi_pushes_total", (("result", "delivered"),))] == 1, "one push delivered")
     host = f"127.0.0.1:{cgv.port}"
     expect(samples[("alimi_requests_total", (("host", host), ("outcome", "error")))] == 3, f"503s counted: {samples}")
@@ -197,3 +199,30 @@ def test_ops_kit_files_are_there_and_use_real_options(case):
     cmd = re.search(r"ExecStart=\S+ (.*)", service).group(1).split()
     r = case.run(*[c for c in cmd if c not in ("-c", "/etc/alimi/config.toml")], "--help")
     expect(r.rc == 0, f"ExecStart's options exist: {cmd}", r)
+
+
+def test_prometheus_counters_only_go_up_and_every_target_has_a_last_success(case):
+    """Issue 15, point 11: pruning lowered alimi_openings_total; a never-checked target had no
+    last_success series at all."""
+    from prometheus_client.parser import text_string_to_metric_families
+    cgv, ntfy, cfg = setup(case)
+    prom = case.path("m.prom")
+    case.run("check", config=cfg)
+    cgv.days.append(ymd(3))
+    case.run("check", config=cfg)
+    def samples():
+        case.run("status", "--prom", prom, config=cfg)
+        return {(s.name, s.labels.get("target", s.labels.get("result", ""))): s.value
+                for f in text_string_to_metric_families(open(prom).read()) for s in f.samples}
+    before = samples()
+    case.db("DELETE FROM openings")  # what pruning past days does
+    case.db("DELETE FROM outbox")    # what pruning finished pushes does
+    after = samples()
+    expect(after[("alimi_openings_found_total", "yongsan-imax")] == before[("alimi_openings_found_total", "yongsan-imax")] == 1
+           and after[("alimi_pushes_total", "delivered")] >= 1, f"counters survive pruning: {before} -> {after}")
+    expect(after[("alimi_openings_known", "yongsan-imax")] == 0, "the known count is a gauge")
+    two = case.write("two.toml", open(cfg).read() + '\n[[target]]\nname = "never"\nsource = "cgv-legacy"\n'
+                     f'url = "{cgv.endpoint}"\ntheater = "0014"\nscreen = "imax"\n')
+    case.run("status", "--prom", prom, config=two)
+    text = open(prom).read()
+    expect('alimi_last_success_timestamp_seconds{target="never",chain="cgv-legacy"} 0' in text, f"0 when never: {text}")

@@ -16,6 +16,7 @@ StatusReport report_with_one_target() {
     h.last_error = "bad answer: <html>";
     r.rows.push_back({h, "cgv", std::nullopt});
     r.found = {4};
+    r.found_total = {9};
     r.pushes = {7, 1, 2};
     r.requests = {{"cgv.co.kr", "ok", 10}};
     r.last_check_seconds = 0.25;
@@ -66,8 +67,9 @@ TEST_CASE("Prometheus text has HELP and TYPE before samples and escaped labels")
     CHECK(text.find("# TYPE alimi_consecutive_failures "
                     "gauge\nalimi_consecutive_failures{target=\"a<b>\",chain=\"cgv\"} 2\n") !=
           std::string::npos);
-    CHECK(text.find("alimi_openings_total{target=\"a<b>\",chain=\"cgv\"} 4\n") !=
-          std::string::npos);
+    CHECK(text.find("alimi_openings_found_total{target=\"a<b>\",chain=\"cgv\"} 9\n") !=
+          std::string::npos); // the counter, not the rows still kept
+    CHECK(text.find("# TYPE alimi_openings_known gauge\n") != std::string::npos);
     CHECK(text.find("alimi_pushes_total{result=\"delivered\"} 7\n") != std::string::npos);
     CHECK(text.find("alimi_pushes_pending 1\n") != std::string::npos);
     CHECK(text.find("alimi_check_duration_seconds 0.250\n") != std::string::npos);
