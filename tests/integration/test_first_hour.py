@@ -62,12 +62,18 @@ def test_init_writes_a_config_of_ones_own_and_never_overwrites(case):
     expect(r.rc == 0 and "1 opening(s) now" in r.out, "alimi test on the starter config", r)
 
 
-def test_status_names_its_state_exits_1_while_failing_and_needs_no_secret(case):
-    from fakes import Reply
+def one_target(case, notifier_extra=""):
+    """Fake CGV and ntfy, and a config of one IMAX target at 0013 pushing to notifier "p"."""
     api, ntfy = case.serve(FakeCgvApi()), case.serve(FakeNtfy())
     cfg = case.write("c.toml", f'[cgv]\napi = "{api.api}"\n[http]\nmin_gap = 0\nretries = 0\n'
-                     f'[[notifier]]\nname = "p"\nserver = "{ntfy.url}"\ntopic = "mine-x1"\ntoken_env = "NTFY_TOKEN"\n'
+                     f'[[notifier]]\nname = "p"\nserver = "{ntfy.url}"\ntopic = "mine-x1"\n{notifier_extra}\n'
                      '[[target]]\nname = "a"\ntheater = "0013"\nscreen = "imax"\n')
+    return api, ntfy, cfg
+
+
+def test_status_names_its_state_exits_1_while_failing_and_needs_no_secret(case):
+    from fakes import Reply
+    api, ntfy, cfg = one_target(case, 'token_env = "NTFY_TOKEN"')
     r = case.run("status", config=cfg)
     expect(r.rc == 0 and r.out.strip() == f"no state yet at {case.state}: no check has run with this config",
            "no table of 'never' before the first check; no token needed to read", r)
@@ -93,10 +99,7 @@ def test_quiet_never_hides_a_config_error(case):
 
 def test_cron_mail_says_a_failure_when_it_starts_changes_and_recovers(case):
     from fakes import Reply
-    api, ntfy = case.serve(FakeCgvApi()), case.serve(FakeNtfy())
-    cfg = case.write("c.toml", f'[cgv]\napi = "{api.api}"\n[http]\nmin_gap = 0\nretries = 0\n'
-                     f'[[notifier]]\nname = "p"\nserver = "{ntfy.url}"\ntopic = "mine-x1"\n'
-                     '[[target]]\nname = "a"\ntheater = "0013"\nscreen = "imax"\n')
+    api, ntfy, cfg = one_target(case)
     expect(case.run("check", config=cfg).rc == 0, "baseline")
     five = lambda: api.script("/api/v1/", Reply(500, "x", content_type="text/plain"))
     five()
