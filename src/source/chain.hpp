@@ -89,6 +89,10 @@ class SiteChain : public Chain {
     void read_section(TableReader &r, ChainSettings &defaults) const override;
     void read_target(TableReader &r, const ChainSettings &defaults, TargetConfig &t) const override;
     void check_target(TableReader &r, const TargetConfig &t) const override;
+    // Each screen type's own first look at the theater (its date strip and a few day pages):
+    // the screens with a showing there soon.
+    std::optional<std::vector<std::string>> site_screens(const DiscoverOptions &opt,
+                                                         const std::string &theater) const override;
 };
 
 // Every chain, in the order `source` errors list them.

@@ -3,6 +3,7 @@
 #include "source/chain.hpp"
 
 #include "config_reader.hpp"
+#include "http.hpp"
 #include "http_policy.hpp"
 #include "source/cgv.hpp"
 #include "source/cgv_legacy.hpp"
@@ -76,6 +77,32 @@ void SiteChain::check_target(TableReader &r, const TargetConfig &t) const {
 
 std::string source_host(const TargetConfig &target) {
     return host_of(target.settings.api);
+}
+
+std::optional<std::vector<std::string>> SiteChain::site_screens(const DiscoverOptions &opt,
+                                                                const std::string &theater) const {
+    HttpClient http(opt.http);
+    std::vector<std::string> out;
+    for (const auto &screen : screens()) {
+        TargetConfig t;
+        t.name = "validate";
+        t.chain = this;
+        t.theater = theater;
+        t.screen = screen;
+        t.settings = defaults();
+        t.settings.api = opt.api;
+        PlanContext ctx;
+        ctx.now = now_utc();
+        auto plan = make_plan(t, ctx);
+        for (auto requests = plan->next({}); !requests.empty();)
+            requests = plan->next(http.perform(requests));
+        const auto snap = plan->result();
+        if (!snap)
+            return std::nullopt;
+        if (!snap->openings.empty())
+            out.push_back(screen);
+    }
+    return out;
 }
 
 } // namespace alimi

@@ -167,3 +167,18 @@ def test_example_configs_for_each_chain_run_against_the_fakes(case):
         r = case.run("check", config=cfg)
         expect(r.rc == 0 and "nothing pushed" not in r.err, f"{name} runs its baseline", r)
         expect(case.run("check", config=cfg).rc == 0, f"{name} runs again")
+
+
+def test_validate_online_checks_megabox_and_lotte_codes_and_screens(case):
+    """Issue 14, point 4, for every chain: an unknown branch is a problem; a screen the theater
+    shows nothing on soon is a warning."""
+    mb, lt, ntfy = case.serve(FakeMegabox()), case.serve(FakeLotte()), case.serve(FakeNtfy())
+    good = config("megabox", mb, ntfy, "1351", "dolby")
+    r = case.run("validate", "--online", config=case.write("g.toml", good))
+    expect(r.rc == 0 and r.err == "", "a dolby target at a branch with Dolby showings", r)
+    r = case.run("validate", "--online", config=case.write("m.toml", good.replace('screen = "dolby"', 'screen = "mx4d"')))
+    expect(r.rc == 0 and "warning: 메가박스 shows no MX4D at theater 1351" in r.err, "no MX4D there soon", r)
+    r = case.run("validate", "--online", config=case.write("u.toml", good.replace('theater = "1351"', 'theater = "9999"')))
+    expect(r.rc == 2 and "메가박스 lists no theater '9999'" in r.err, "unknown branch", r)
+    r = case.run("validate", "--online", config=case.write("l.toml", config("lotte", lt, ntfy, "1016", "superplex")))
+    expect(r.rc == 0 and r.err == "", "lotte: a known cinema with SUPERPLEX showings", r)
