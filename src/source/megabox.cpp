@@ -85,6 +85,13 @@ class MegaboxPlan final : public DateSweepPlan {
     HttpRequest day_request(const std::string &iso_date) const override {
         return megabox_request(m_target.settings.api, m_target.theater, iso_date);
     }
+    std::vector<NameRecord> names_in_strip(const std::string &body) const override {
+        std::vector<NameRecord> out;
+        for (const auto &b : parse_megabox_branches(body).value_or(std::vector<TheaterInfo>{}))
+            out.push_back({"theater", b.code, b.name});
+        out.push_back({"theater", m_target.theater, ""}); // asked: "" when the list lacks it
+        return out;
+    }
     tl::expected<ShowingPage, SourceError> parse_day(const std::string &body) const override {
         return parse_megabox_showings(body, m_target.theater, megabox_kind_code(m_target.screen),
                                       m_target.movie);

@@ -55,6 +55,8 @@ std::vector<HttpRequest> DateSweepPlan::sweep(const std::vector<HttpResult> &ans
     m_snapshot.theater_name = strip->theater_name;
     if (answers.size() > 1) // names are a courtesy: a failed list costs nothing else
         m_snapshot.names = parse_theater_list(answers[1]);
+    else if (m_ask_theater)
+        m_snapshot.names = names_in_strip(answers.at(0).body);
     for (const auto &n : m_snapshot.names)
         if (n.kind == "theater" && n.code == m_target.theater && !n.name.empty())
             m_cached_theater_name = n.name;

@@ -49,6 +49,9 @@ class DateSweepPlan : public SourcePlan {
     // the target's theater yet (once: the state keeps what it says); none by default.
     virtual std::optional<HttpRequest> theater_list_request() const { return std::nullopt; }
     virtual std::vector<NameRecord> parse_theater_list(const HttpResult &) const { return {}; }
+    // Or the names the strip's own answer carries (Megabox lists every branch with each date
+    // strip), read when the state has no name for the target's theater; none by default.
+    virtual std::vector<NameRecord> names_in_strip(const std::string &) const { return {}; }
 
     // The business date (KST) of this run, ISO.
     const std::string &today() const { return m_today; }

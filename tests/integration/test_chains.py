@@ -182,3 +182,11 @@ def test_validate_online_checks_megabox_and_lotte_codes_and_screens(case):
     expect(r.rc == 2 and "메가박스 lists no theater '9999'" in r.err, "unknown branch", r)
     r = case.run("validate", "--online", config=case.write("l.toml", config("lotte", lt, ntfy, "1016", "superplex")))
     expect(r.rc == 0 and r.err == "", "lotte: a known cinema with SUPERPLEX showings", r)
+
+
+def test_an_empty_first_look_at_an_unknown_megabox_branch_is_said_once(case):
+    mb, ntfy = case.serve(FakeMegabox()), case.serve(FakeNtfy())
+    cfg = case.write("c.toml", config("megabox", mb, ntfy, "9999", "dolby"))
+    r = case.run("check", config=cfg)
+    expect(r.rc == 0 and "t: warning: the first look found nothing, and 메가박스 lists no theater 9999" in r.err, "said", r)
+    expect(case.run("check", config=cfg).err == "", "once")
