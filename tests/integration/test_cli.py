@@ -169,7 +169,9 @@ def test_readme_five_line_config_validates(case):
     block = text.split("## A config in five lines", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
     expect(len(block.strip().split("\n")) == 5, f"five lines: {block!r}")
     r = case.run("validate", "-c", case.write("readme.toml", block))
-    expect(r.rc == 0, "README config validates", r)
+    expect(r.rc == 2 and "is the example's placeholder" in r.err, "README's topic must be changed first", r)
+    r = case.run("validate", "-c", case.write("mine.toml", own_topic(block)))
+    expect(r.rc == 0, "README config validates once the topic is one's own", r)
 
 
 def test_man_page_documents_every_command_and_option(case):
