@@ -269,9 +269,8 @@ Diff record_snapshot(const Config &cfg, Store &store, const TargetConfig &t, con
     }
     if (diff.baseline && diff.current.empty())
         warn_if_unknown(store, t, now);
-    if (const auto failed = store.health(t.name).consecutive_failures; failed > 0)
-        log::error("{}: works again after {} failure(s) in a row", t.name, failed);
-    store.record_success(t.name, diff.baseline, now);
+    if (const auto ended = store.record_success(t.name, diff.baseline, now); ended > 0)
+        log::error("{}: works again after {} failure(s) in a row", t.name, ended);
     if (alert_change(true, 0, store.alerted(t.name), cfg.alerts.after) == AlertChange::recovered) {
         queue_alert(cfg, store, t.name, recovery_alert_message(t.name), now);
         store.set_alerted(t.name, false);

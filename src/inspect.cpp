@@ -172,8 +172,8 @@ ojson test_json(const TargetConfig &t, const Snapshot &snap, const Diff &diff,
     return j;
 }
 
-void print_test_text(const TargetConfig &t, const Snapshot &snap, const Diff &diff,
-                     const PushMessage &all, const PushMessage &would) {
+void print_test_text(const TargetConfig &t, const Diff &diff, const PushMessage &all,
+                     const PushMessage &would) {
     std::cout << fmt::format("{}: {} opening(s) now\n", t.name, diff.current.size());
     if (!diff.current.empty())
         std::cout << "\nas a push would show them:\n" << all.title << '\n' << all.body << "\n\n";
@@ -184,7 +184,6 @@ void print_test_text(const TargetConfig &t, const Snapshot &snap, const Diff &di
     else
         std::cout << fmt::format("{} new compared with the state; the push would be:\n{}\n{}\n",
                                  diff.fresh.size(), would.title, would.body);
-    (void)snap;
 }
 
 } // namespace
@@ -215,7 +214,7 @@ int cmd_test(const Globals &g, const std::string &name, bool json) {
     if (json)
         std::cout << json_text(test_json(t, *snap, diff, would)) << '\n';
     else
-        print_test_text(t, *snap, diff, opening_message(t, *snap, diff.current), would);
+        print_test_text(t, diff, opening_message(t, *snap, diff.current), would);
     return k_exit_ok;
 }
 

@@ -51,7 +51,6 @@ StatusReport gather_report(const Config &cfg, Store &store, TimePoint now, bool 
     for (const auto &t : cfg.targets) {
         r.rows.push_back({store.health(t.name), std::string(t.chain->name()),
                           store.cooldown(source_host(t), now)});
-        r.found.push_back(store.found_openings(t.name));
         r.found_total.push_back(store.found_total(t.name));
     }
     r.openings = store.recent_openings(k_recent);

@@ -29,7 +29,6 @@ struct StatusReport {
     bool ntfy_configured = false;
     PushTotals pushes;
     std::vector<RequestCount> requests;
-    std::vector<long long> found;       // per row: openings found after the baseline, still kept
     std::vector<long long> found_total; // per row: every opening ever found (a counter)
     std::optional<double> last_check_seconds;
 };

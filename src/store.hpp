@@ -61,7 +61,8 @@ class Store {
     void record_sweep(const std::string &target, const Snapshot &snapshot, bool baseline,
                       TimePoint now);
 
-    void record_success(const std::string &target, bool baseline, TimePoint now);
+    // Returns the failures in a row this success ends (0 when the target was healthy).
+    int record_success(const std::string &target, bool baseline, TimePoint now);
     // Returns the consecutive failures after this one.
     int record_failure(const std::string &target, const std::string &error, TimePoint now);
     // Whether an operator alert about this target's failures is out (and no recovery yet).
@@ -112,7 +113,6 @@ class Store {
     };
     std::vector<PendingPush> pending_pushes(const std::string &target);
     PushTotals push_totals();
-    long long found_openings(const std::string &target); // openings found after the baseline
     // Every opening ever found after the baseline: a counter pruning never lowers.
     void count_found(const std::string &target, int n);
     long long found_total(const std::string &target);

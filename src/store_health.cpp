@@ -14,14 +14,19 @@ std::optional<TimePoint> time_at(const Statement &s, int col) {
 
 } // namespace
 
-void Store::record_success(const std::string &target, bool baseline, TimePoint now) {
+int Store::record_success(const std::string &target, bool baseline, TimePoint now) {
     touch_target(target);
+    Statement before(*m_db, "SELECT consecutive_failures FROM targets WHERE name = ?1");
+    before.bind(target);
+    const int ended = before.step() ? static_cast<int>(before.integer(0)) : 0;
+    before.reset();
     Statement(
         *m_db,
         R"(UPDATE targets SET last_attempt_at = ?2, last_success_at = ?2, consecutive_failures = 0,
                           baseline_at = CASE WHEN ?3 THEN ?2 ELSE baseline_at END WHERE name = ?1)")
         .bind(target, to_unix(now), baseline ? 1 : 0)
         .run();
+    return ended;
 }
 
 int Store::record_failure(const std::string &target, const std::string &error, TimePoint now) {

@@ -186,11 +186,4 @@ long long Store::found_total(const std::string &target) {
     return s.step() ? s.integer(0) : 0;
 }
 
-long long Store::found_openings(const std::string &target) {
-    Statement s(*m_db, "SELECT count(*) FROM openings WHERE target = ?1 AND from_baseline = 0");
-    s.bind(target);
-    s.step();
-    return s.integer(0);
-}
-
 } // namespace alimi

@@ -15,7 +15,6 @@ StatusReport report_with_one_target() {
     h.consecutive_failures = 2;
     h.last_error = "bad answer: <html>";
     r.rows.push_back({h, "cgv", std::nullopt});
-    r.found = {4};
     r.found_total = {9};
     r.pushes = {7, 1, 2};
     r.requests = {{"cgv.co.kr", "ok", 10}};

@@ -92,7 +92,7 @@ TEST_CASE("baseline, known keys and health round-trip") {
     auto s = Store::in_memory();
     CHECK_FALSE(s->has_baseline("t"));
     s->save_openings("t", {day("20261225"), day("20261226")}, true, k_now);
-    s->record_success("t", true, k_now);
+    CHECK(s->record_success("t", true, k_now) == 0); // healthy: no failures ended
     CHECK(s->has_baseline("t"));
     CHECK(s->known_keys("t") == std::set<std::string>{"20261225", "20261226"});
     s->record_failure("t", "boom", k_now);
@@ -102,6 +102,8 @@ TEST_CASE("baseline, known keys and health round-trip") {
     CHECK(h.last_error == "boom again");
     CHECK(h.openings_known == 2);
     CHECK(h.last_success_at == k_now);
+    CHECK(s->record_success("t", false, k_now) == 2); // says how many failures it ends
+    CHECK(s->health("t").consecutive_failures == 0);
 }
 
 TEST_CASE("the outbox keeps a push until it is delivered") {
