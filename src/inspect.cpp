@@ -26,17 +26,6 @@ const TargetConfig &the_target(const Config &cfg, const std::string &name) {
     return *cfg.target(name);
 }
 
-// The names the state keeps for the target's theater and movie, as a snapshot carries them.
-Snapshot cached_names(Store &store, const TargetConfig &t) {
-    Snapshot snap;
-    const std::string chain(t.chain->name());
-    if (const auto n = store.cached_name(chain, "theater", t.theater))
-        snap.theater_name = n->name;
-    if (const auto n = store.cached_name(chain, "movie", t.movie))
-        snap.movie_name = n->name;
-    return snap;
-}
-
 ojson definition_json(const TargetConfig &t) {
     ojson j;
     j["chain"] = t.chain->name();

@@ -3,6 +3,7 @@
 #include "deliver.hpp"
 #include "http.hpp"
 #include "log.hpp"
+#include "snapshot.hpp"
 #include "source/chain.hpp"
 
 #include <fmt/format.h>
@@ -49,9 +50,14 @@ StatusReport gather_report(const Config &cfg, Store &store, TimePoint now, bool 
     r.now = now;
     r.interval = cfg.status.interval;
     for (const auto &t : cfg.targets) {
-        r.rows.push_back({store.health(t.name), std::string(t.chain->name()),
-                          store.cooldown(source_host(t), now)});
-        r.found_total.push_back(store.found_total(t.name));
+        StatusRow row;
+        row.health = store.health(t.name);
+        row.source = t.chain->name();
+        row.cooldown = store.cooldown(source_host(t), now);
+        row.watches = watches_line(store, t);
+        row.found_total = store.found_total(t.name);
+        row.found_week = store.found_since(t.name, now - std::chrono::hours(24 * 7));
+        r.rows.push_back(std::move(row));
     }
     r.openings = store.recent_openings(k_recent);
     // Errors and the warnings a check gives once (a target that may never fire), newest first.

@@ -1,7 +1,10 @@
 #include "snapshot.hpp"
 
 #include "http.hpp"
+#include "message.hpp"
 #include "source/chain.hpp"
+
+#include <fmt/format.h>
 
 namespace alimi {
 
@@ -22,6 +25,28 @@ PlanContext plan_context(Store &store, const TargetConfig &t, TimePoint now) {
     look_up("theater", t.theater, ctx.theater_name, ctx.ask_theater);
     look_up("movie", t.movie, ctx.movie_name, ctx.ask_movie);
     return ctx;
+}
+
+Snapshot cached_names(Store &store, const TargetConfig &t) {
+    Snapshot snap;
+    const std::string chain(t.chain->name());
+    if (const auto n = store.cached_name(chain, "theater", t.theater))
+        snap.theater_name = n->name;
+    if (const auto n = store.cached_name(chain, "movie", t.movie))
+        snap.movie_name = n->name;
+    return snap;
+}
+
+std::string watches_line(Store &store, const TargetConfig &t) {
+    const auto names = cached_names(store, t);
+    const auto bare = bare_theater_name(*t.chain, names);
+    const auto screen =
+        t.screen.empty() ? std::string("모든 상영관") : t.chain->screen_label(t.screen);
+    const auto movie = t.movie.empty()            ? std::string("모든 영화")
+                       : names.movie_name.empty() ? fmt::format("영화 {}", t.movie)
+                                                  : names.movie_name;
+    return fmt::format("{} {} · {} · {}", t.chain->display_name(), bare.empty() ? t.theater : bare,
+                       screen, movie);
 }
 
 Diff diff_with_state(Store &store, const TargetConfig &t, const Snapshot &snap, TimePoint now) {

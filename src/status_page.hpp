@@ -29,19 +29,21 @@ struct StatusReport {
     bool ntfy_configured = false;
     PushTotals pushes;
     std::vector<RequestCount> requests;
-    std::vector<long long> found_total; // per row: every opening ever found (a counter)
     std::optional<double> last_check_seconds;
 };
 
 std::string html_escape(std::string_view s);
 
-// One self-contained page: inline CSS, no scripts, no external assets, readable on a phone.
+// One self-contained page, readable on a phone and without script: inline CSS, no external
+// assets, and a few lines of inline script that grey it out once it is older than 2.5 intervals
+// by the viewer's clock. Labels in Korean and English alike; texts from the state as they are.
 std::string render_status_html(const StatusReport &r);
 
 // Prometheus text exposition format (node_exporter textfile collector).
 std::string render_prometheus(const StatusReport &r);
 
-// "ok", "late" or "stale": the age of the last success against the expected interval.
+// "ok", "late", "failing" or "stale": the age of the last success against the expected interval
+// (stale past 10 intervals or never), and whether the last check failed.
 const char *health_of(const TargetHealth &h, TimePoint now, double interval);
 
 } // namespace alimi

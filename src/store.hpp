@@ -116,6 +116,9 @@ class Store {
     // Every opening ever found after the baseline: a counter pruning never lowers.
     void count_found(const std::string &target, int n);
     long long found_total(const std::string &target);
+    // Openings found since `since`, read from the "openings" events ("N new: ..."), which
+    // outlive the openings of past days; as far back as pruning keeps events.
+    long long found_since(const std::string &target, TimePoint since);
     void add_request_counts(const std::map<std::string, int> &counts); // "host outcome" -> n
     std::vector<RequestCount> request_counts();
     std::optional<std::string> meta(const std::string &key);

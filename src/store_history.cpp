@@ -81,6 +81,14 @@ void Store::shift_future_times(long long seconds) {
     tx.commit();
 }
 
+long long Store::found_since(const std::string &target, TimePoint since) {
+    // CAST reads the leading count of "3 new: ..." and stops at the first non-digit.
+    Statement s(*m_db, R"(SELECT coalesce(sum(CAST(detail AS INTEGER)), 0) FROM events
+                          WHERE target = ?1 AND kind = 'openings' AND at >= ?2)");
+    s.bind(target, to_unix(since));
+    return s.step() ? s.integer(0) : 0;
+}
+
 PruneCounts Store::prune(TimePoint now, long long keep_seconds) {
     const auto cutoff = to_unix(now) - keep_seconds;
     PruneCounts c;

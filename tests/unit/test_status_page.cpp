@@ -14,8 +14,13 @@ StatusReport report_with_one_target() {
     h.last_success_at = k_now - std::chrono::seconds(30);
     h.consecutive_failures = 2;
     h.last_error = "bad answer: <html>";
-    r.rows.push_back({h, "cgv", std::nullopt});
-    r.found_total = {9};
+    StatusRow row;
+    row.health = h;
+    row.source = "cgv";
+    row.watches = "CGV 용산<아이파크몰> · IMAX · 모든 영화";
+    row.found_total = 9;
+    row.found_week = 4;
+    r.rows.push_back(row);
     r.pushes = {7, 1, 2};
     r.requests = {{"cgv.co.kr", "ok", 10}};
     r.last_check_seconds = 0.25;
@@ -51,6 +56,11 @@ TEST_CASE("health colours follow the age of the last success") {
     CHECK(std::string(health_of(h, k_now, 60)) == "late");
     h.last_success_at = k_now - std::chrono::seconds(700);
     CHECK(std::string(health_of(h, k_now, 60)) == "stale");
+    h.consecutive_failures = 1;
+    h.last_success_at = k_now - std::chrono::seconds(120);
+    CHECK(std::string(health_of(h, k_now, 60)) == "failing");
+    h.last_success_at = k_now - std::chrono::seconds(700);
+    CHECK(std::string(health_of(h, k_now, 60)) == "stale"); // long silence outranks the failure
 }
 
 TEST_CASE("the page escapes everything from CGV and the config") {
@@ -58,7 +68,20 @@ TEST_CASE("the page escapes everything from CGV and the config") {
     CHECK(html.find("a&lt;b&gt;") != std::string::npos);
     CHECK(html.find("bad answer: &lt;html&gt;") != std::string::npos);
     CHECK(html.find("<html>") == std::string::npos);
-    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("용산&lt;아이파크몰&gt; · IMAX") != std::string::npos);
+    // One script, the page's own, inline; nothing from the state can open another.
+    CHECK(html.find("<script>") == html.rfind("<script"));
+    CHECK(html.find("<script src") == std::string::npos);
+}
+
+TEST_CASE("the page carries its own age and the facts per target") {
+    const auto html = render_status_html(report_with_one_target());
+    CHECK(html.find("data-generated=\"1800000000\" data-interval=\"60\"") != std::string::npos);
+    CHECK(html.find("<meta http-equiv=\"refresh\" content=\"60\">") != std::string::npos);
+    CHECK(html.find("2027-01-15 17:00 KST") != std::string::npos); // written, in words
+    CHECK(html.find("data-health=\"failing\"") != std::string::npos);
+    CHECK(html.find("openings found in 7 days</span>: 4") != std::string::npos);
+    CHECK(html.find("failures in a row</span>: 2") != std::string::npos);
 }
 
 TEST_CASE("Prometheus text has HELP and TYPE before samples and escaped labels") {

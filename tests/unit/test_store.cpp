@@ -106,6 +106,20 @@ TEST_CASE("baseline, known keys and health round-trip") {
     CHECK(s->health("t").consecutive_failures == 0);
 }
 
+TEST_CASE("openings found in a window are counted from the events, past days pruned or not") {
+    auto s = Store::in_memory();
+    const auto days = [](int n) { return std::chrono::hours(24 * n); };
+    s->add_event("t", "openings", "3 new: CGV 용산아이파크몰 IMAX 예매 오픈 (t)\n12.24",
+                 k_now - days(8));
+    s->add_event("t", "openings", "2 new: title\nbody", k_now - days(6));
+    s->add_event("t", "openings", "1 new: title", k_now);
+    s->add_event("t", "error", "12 new ways to fail", k_now);
+    s->add_event("u", "openings", "5 new: title", k_now);
+    CHECK(s->found_since("t", k_now - days(7)) == 3);
+    CHECK(s->found_since("t", k_now - days(9)) == 6);
+    CHECK(s->found_since("nobody", k_now - days(7)) == 0);
+}
+
 TEST_CASE("the outbox keeps a push until it is delivered") {
     auto s = Store::in_memory();
     PushMessage m{"title", "body", "https://x", {"a", "b"}, 4, {{"Book", "https://x"}}};
