@@ -43,6 +43,7 @@ void check_batch(const Config &cfg, Store &store, const std::vector<const Target
                  HttpClient &http, const CheckOptions &options, TimePoint now, CheckOutcome &result,
                  std::ostream &out);
 void say_stopped(std::size_t targets, CheckOutcome &result);
+void hold_cooling_paths(Store &store, HttpClient &http, TimePoint now);
 std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
                                     const std::vector<const TargetConfig *> &batch,
                                     const CheckOptions &options, TimePoint now,
@@ -165,8 +166,10 @@ std::vector<const TargetConfig *> check_order(const Config &cfg, Store &store,
 void check_batch(const Config &cfg, Store &store, const std::vector<const TargetConfig *> &batch,
                  HttpClient &http, const CheckOptions &options, TimePoint now, CheckOutcome &result,
                  std::ostream &out) {
-    auto runs = in_transaction(
-        store, options, [&] { return plan_targets(cfg, store, batch, options, now, result); });
+    auto runs = in_transaction(store, options, [&] {
+        hold_cooling_paths(store, http, now);
+        return plan_targets(cfg, store, batch, options, now, result);
+    });
     run_plans(runs, http); // no write lock is held across the network
     const auto json_lines = in_transaction(store, options, [&] {
         auto lines = record_results(cfg, store, runs, options, now, result);
@@ -191,6 +194,23 @@ void say_stopped(std::size_t targets, CheckOutcome &result) {
                stop_signal(), checked, targets);
 }
 
+// A block silences its whole host: its targets are not even planned.
+std::optional<Cooldown> host_cooldown(Store &store, const std::string &host, TimePoint now) {
+    for (auto &c : store.cooldowns(now))
+        if (c.key == host)
+            return std::move(c);
+    return std::nullopt;
+}
+
+// A 429 silences one path: the HTTP module answers its requests "not sent", so a target that
+// needs it fails with the reason, and its other paths (and its host's other targets) go on.
+void hold_cooling_paths(Store &store, HttpClient &http, TimePoint now) {
+    for (const auto &c : store.cooldowns(now))
+        if (c.key != cooldown_host(c.key))
+            http.hold(c.key, fmt::format("{} cooling down until {} ({}); nothing sent", c.key,
+                                         kst_when(c.until, now), c.reason));
+}
+
 std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
                                     const std::vector<const TargetConfig *> &batch,
                                     const CheckOptions &options, TimePoint now,
@@ -198,7 +218,7 @@ std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
     std::vector<TargetRun> runs;
     for (const auto *target : batch) {
         const auto &t = *target;
-        if (auto cd = store.cooldown(source_host(t), now)) {
+        if (auto cd = host_cooldown(store, source_host(t), now)) {
             const auto why = fmt::format("{} cooling down until {} ({}); nothing sent",
                                          source_host(t), kst_when(cd->until, now), cd->reason);
             say_failure(store, t, why, options);
@@ -315,18 +335,29 @@ std::string record_results(const Config &cfg, Store &store, const std::vector<Ta
     return json_lines;
 }
 
-// Cool-downs persist per host: a 429 or a block page buys that host silence across runs.
+// Cool-downs persist across runs: a 429 silences its path, a block page its host (cooldown_key);
+// a repeated 429 waits twice as long as the last, up to cooldown_429.
 void record_cooldowns(const Config &cfg, Store &store, const HttpClient &http, TimePoint now) {
-    for (const auto &[host, trouble] : http.troubled_hosts()) {
-        const bool limited = trouble.outcome == Outcome::rate_limited;
-        // A server's Retry-After may say years; past a day, asking again is cheaper than waiting.
-        // Clamped before the conversion to an integer.
-        const double wait = std::clamp(
-            trouble.retry_after.value_or(limited ? cfg.http.cooldown_429 : cfg.http.cooldown_block),
-            0.0, k_max_cooldown);
+    CooldownRules rules;
+    rules.max_429 = cfg.http.cooldown_429;
+    rules.block = cfg.http.cooldown_block;
+    rules.longest = k_max_cooldown;
+    for (const auto &[key, trouble] : http.troubled_hosts()) {
+        const auto last = store.last_cooldown(key);
+        // Nothing is sent inside a cool-down, so one that outlasts this answer was set for it by
+        // an earlier batch of this run: recording it again would double it.
+        if (last && last->until > trouble.at)
+            continue;
+        const double wait =
+            cooldown_seconds(rules, trouble.outcome, trouble.retry_after, last, trouble.at);
         const auto until = trouble.at + std::chrono::seconds(static_cast<long long>(wait));
-        store.set_cooldown(host, until, limited ? "rate limited (429)" : "blocked (403)");
-        log::info("{}: cooling down until {}", host, kst_when(until, now));
+        const bool limited = trouble.outcome == Outcome::rate_limited;
+        const auto path = key.substr(cooldown_host(key).size());
+        store.set_cooldown(
+            key, until, wait,
+            limited ? fmt::format("rate limited (429){}", path.empty() ? "" : " on " + path)
+                    : "blocked (403)");
+        log::info("{}: cooling down until {} ({:.0f} s)", key, kst_when(until, now), wait);
     }
 }
 

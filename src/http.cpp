@@ -82,7 +82,6 @@ size_t on_header(char *data, size_t size, size_t n, void *user) {
 struct HostState {
     int active = 0;
     Steady::time_point last_start{};
-    bool stopped = false; // answered 429 or a block page: send nothing more this run
 };
 
 // A stopped run: every request not yet answered ends as not sent, so its plan fails cleanly.
@@ -116,7 +115,7 @@ struct HttpClient::Impl {
     Multi multi{curl_multi_init()};
     std::mt19937 rng{std::random_device{}()};
     // Per host across every perform() of this client: a run's later steps and batches keep
-    // min_gap after its earlier ones, and a host that asked us to back off stays stopped.
+    // min_gap after its earlier ones (what asked us to back off is in m_troubled).
     std::map<std::string, HostState> hosts;
 };
 
@@ -238,6 +237,19 @@ HttpResult finished(Job &job, CURLcode code, Expect expect, TimePoint now,
 
 } // namespace
 
+std::optional<std::string> HttpClient::silenced(const HttpRequest &request) const {
+    const auto host = host_of(request.url);
+    const auto path = cooldown_key(request.url, Outcome::rate_limited);
+    if (const auto it = m_troubled.find(host); it != m_troubled.end())
+        return "not sent: the host blocked us earlier in this run";
+    if (m_troubled.count(path))
+        return "not sent: the server rate-limited this path earlier in this run";
+    for (const auto &key : {host, path})
+        if (const auto it = m_holds.find(key); it != m_holds.end())
+            return it->second;
+    return std::nullopt;
+}
+
 std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest> &requests) {
     std::vector<HttpResult> results(requests.size());
     std::deque<std::unique_ptr<Job>> waiting;
@@ -269,10 +281,10 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest> &requ
         for (auto it = waiting.begin(); it != waiting.end();) {
             auto &job = **it;
             auto &host = hosts[job.host];
-            if (host.stopped) {
+            if (auto why = silenced(requests[job.index])) {
                 auto &r = results[job.index];
                 r.outcome = Outcome::not_sent;
-                r.error = "not sent: the host asked us to back off earlier in this run";
+                r.error = std::move(*why);
                 it = waiting.erase(it);
                 continue;
             }
@@ -312,10 +324,9 @@ std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest> &requ
                 req.refine(r);
             r.attempts = job->failures + 1;
             ++m_counts[fmt::format("{} {}", job->host, outcome_name(r.outcome))];
-            if (r.outcome == Outcome::rate_limited || r.outcome == Outcome::blocked) {
-                host.stopped = true;
-                m_troubled[job->host] = {r.outcome, r.retry_after, now_utc()};
-            }
+            if (r.outcome == Outcome::rate_limited || r.outcome == Outcome::blocked)
+                m_troubled[cooldown_key(req.url, r.outcome)] = {r.outcome, r.retry_after,
+                                                                now_utc()};
             ++job->failures;
             const auto delay =
                 retry_delay(policy, r, job->failures, budget, seconds_between(start, Steady::now()),

@@ -1,7 +1,8 @@
 // The one place that talks HTTP. A batch of requests runs concurrently over one libcurl multi
 // handle (keep-alive reuse within a run), politely: at most max_per_host at once per host, a
 // minimum gap between request starts to one host, retries with jittered backoff for transient
-// failures, and after a 429 or a block no further request to that host in this run.
+// failures, and after a 429 no further request to that path (after a block, to that host) in
+// this run, nor to what earlier runs left cooling down (hold).
 #pragma once
 
 #include "config.hpp"
@@ -26,7 +27,12 @@ class HttpClient {
     // Results in the order of the requests. Never throws for network or server trouble.
     std::vector<HttpResult> perform(const std::vector<HttpRequest> &requests);
 
-    // Hosts that answered 429 or a block page during this client's life, with the advised wait.
+    // Requests to a cooling-down key ("host" or "host/path", see cooldown_key) are not sent; their
+    // answer is Outcome::not_sent with `why` as its error.
+    void hold(const std::string &key, std::string why) { m_holds[key] = std::move(why); }
+
+    // Cool-down keys that answered 429 or a block page during this client's life, with the
+    // advised wait.
     struct HostTrouble {
         Outcome outcome;
         std::optional<double> retry_after;
@@ -44,6 +50,9 @@ class HttpClient {
     void stop_on_signal() { m_stoppable = true; }
 
   private:
+    // Why a request must not go out now (a hold, or trouble earlier in this run); nullopt: send.
+    std::optional<std::string> silenced(const HttpRequest &request) const;
+
     struct Impl;
     std::unique_ptr<Impl> m_impl;
     HttpSettings m_settings;
@@ -51,6 +60,7 @@ class HttpClient {
     std::vector<std::string> m_secrets;
     bool m_stoppable = false;
     std::map<std::string, HostTrouble> m_troubled;
+    std::map<std::string, std::string> m_holds; // key -> why nothing is sent to it
     std::map<std::string, int> m_counts;
 };
 

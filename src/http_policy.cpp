@@ -123,6 +123,33 @@ std::string printable_url(std::string_view url) {
     return fmt::format("{}://{}{}", url.substr(0, scheme), authority, path);
 }
 
+std::string cooldown_key(std::string_view url, Outcome outcome) {
+    const auto host = host_of(url);
+    if (outcome != Outcome::rate_limited || host.empty())
+        return host;
+    const auto printable = printable_url(url); // scheme://host/path
+    const auto path_at = printable.find('/', printable.find("://") + 3);
+    return path_at == std::string::npos ? host : host + printable.substr(path_at);
+}
+
+std::string_view cooldown_host(std::string_view key) {
+    return key.substr(0, key.find('/'));
+}
+
+double cooldown_seconds(const CooldownRules &rules, Outcome outcome,
+                        std::optional<double> retry_after, const std::optional<PastCooldown> &last,
+                        TimePoint at) {
+    if (retry_after)
+        return std::clamp(*retry_after, 0.0, rules.longest);
+    if (outcome != Outcome::rate_limited)
+        return std::clamp(rules.block, 0.0, rules.longest);
+    const bool repeat =
+        last && last->seconds > 0 &&
+        at - last->until <= std::chrono::seconds(static_cast<long long>(rules.repeat));
+    const double wait = repeat ? last->seconds * 2 : rules.first_429;
+    return std::clamp(std::min(wait, rules.max_429), 0.0, rules.longest);
+}
+
 std::string shown_url(const HttpRequest &request) {
     return request.display.empty() ? printable_url(request.url) : request.display;
 }

@@ -69,6 +69,33 @@ std::string host_of(std::string_view url);
 // The URL without query and userinfo: safe to print, even if a query carried a secret.
 std::string printable_url(std::string_view url);
 
+// What a 429 or a block silences: Cloudflare limits per path and IP, so a 429 silences its host
+// and path ("host/path", no query); a 403 or block page is a verdict on us, so the whole host.
+std::string cooldown_key(std::string_view url, Outcome outcome);
+
+// The host a cool-down key belongs to.
+std::string_view cooldown_host(std::string_view key);
+
+// The last cool-down of a key, kept after it ends so a repeat can double it.
+struct PastCooldown {
+    TimePoint until;
+    double seconds = 0;
+};
+
+struct CooldownRules {
+    double first_429 = 60;  // a 429 without Retry-After starts here
+    double max_429 = 600;   // and doubles on repeats up to this ([http] cooldown_429)
+    double block = 1800;    // a 403 or block page ([http] cooldown_block)
+    double repeat = 3600;   // a 429 within this many seconds after the last one ended repeats it
+    double longest = 86400; // no server's Retry-After is obeyed past this
+};
+
+// Seconds of silence after a 429 or block answered at `at`: Retry-After when given; else a block
+// waits `block`, a first 429 `first_429`, a repeat twice the last, at most max_429.
+double cooldown_seconds(const CooldownRules &rules, Outcome outcome,
+                        std::optional<double> retry_after, const std::optional<PastCooldown> &last,
+                        TimePoint at);
+
 struct RetryPolicy {
     int max_retries = 2;    // extra attempts per request
     double base = 1.0;      // seconds; doubled each failure

@@ -13,7 +13,7 @@ struct StatusRow {
     TargetHealth health;
     std::string source;
     std::optional<Cooldown> cooldown;
-    std::string watches;       // "CGV 용산아이파크몰 · IMAX · 모든 영화": names where known
+    std::string watches; // "CGV 용산아이파크몰 · IMAX · 모든 영화": names where known
     long long found_total = 0; // every opening ever found (a counter pruning never lowers)
     long long found_week = 0;  // openings found in the last 7 days
 };

@@ -118,6 +118,9 @@ constexpr std::array k_migrations = {
          SELECT 'pushes_delivered_total', count(*) FROM outbox WHERE state = 'delivered';
        INSERT OR REPLACE INTO meta(key, value)
          SELECT 'pushes_dropped_total', count(*) FROM outbox WHERE state = 'dropped';)",
+    // Cool-downs are keyed by host (a block) or host/path (a 429), and remember their length
+    // after they end, so a repeated 429 waits twice as long. The `host` column holds the key.
+    R"(ALTER TABLE host_cooldowns ADD COLUMN seconds INTEGER NOT NULL DEFAULT 0;)",
 };
 
 } // namespace

@@ -2,6 +2,7 @@
 // Schema versioned with PRAGMA user_version and ordered migrations; prepared statements only.
 #pragma once
 
+#include "http_policy.hpp"
 #include "message.hpp"
 #include "source/source.hpp"
 #include "sqlite.hpp"
@@ -93,8 +94,14 @@ class Store {
     void mark_dropped(long long id, const std::string &reason, TimePoint now);
     int pending_count();
 
+    // The cool-down of a host that ends last, whole host or one of its paths; none when silent.
     std::optional<Cooldown> cooldown(const std::string &host, TimePoint now);
-    void set_cooldown(const std::string &host, TimePoint until, const std::string &reason);
+    // Every cool-down still running, by key ("host" or "host/path").
+    std::vector<Cooldown> cooldowns(TimePoint now);
+    // The last cool-down of a key, running or ended (a repeat doubles it).
+    std::optional<PastCooldown> last_cooldown(const std::string &key);
+    void set_cooldown(const std::string &key, TimePoint until, double seconds,
+                      const std::string &reason);
 
     TargetHealth health(const std::string &target);
     // When each target was last attempted (unix seconds), for the order of a run.

@@ -13,17 +13,37 @@ void Store::add_event(const std::string &target, const std::string &kind, const 
 }
 
 std::optional<Cooldown> Store::cooldown(const std::string &host, TimePoint now) {
-    Statement s(*m_db, "SELECT until, reason FROM host_cooldowns WHERE host = ?1 AND until > ?2");
-    s.bind(host, to_unix(now));
-    if (!s.step())
-        return std::nullopt;
-    return Cooldown{from_unix(s.integer(0)), s.text(1)};
+    for (auto &c : cooldowns(now)) // few rows: one per troubled host or path
+        if (cooldown_host(c.key) == host)
+            return std::move(c);
+    return std::nullopt;
 }
 
-void Store::set_cooldown(const std::string &host, TimePoint until, const std::string &reason) {
-    Statement(*m_db, R"(INSERT INTO host_cooldowns(host, until, reason) VALUES(?1, ?2, ?3)
-                        ON CONFLICT(host) DO UPDATE SET until = max(until, excluded.until), reason = excluded.reason)")
-        .bind(host, to_unix(until), clean(reason))
+std::vector<Cooldown> Store::cooldowns(TimePoint now) {
+    Statement s(*m_db, R"(SELECT host, until, reason FROM host_cooldowns WHERE until > ?1
+                          ORDER BY until DESC, host)");
+    s.bind(to_unix(now));
+    std::vector<Cooldown> out;
+    while (s.step())
+        out.push_back({from_unix(s.integer(1)), s.text(2), s.text(0)});
+    return out;
+}
+
+std::optional<PastCooldown> Store::last_cooldown(const std::string &key) {
+    Statement s(*m_db, "SELECT until, seconds FROM host_cooldowns WHERE host = ?1");
+    s.bind(key);
+    if (!s.step())
+        return std::nullopt;
+    return PastCooldown{from_unix(s.integer(0)), static_cast<double>(s.integer(1))};
+}
+
+void Store::set_cooldown(const std::string &key, TimePoint until, double seconds,
+                         const std::string &reason) {
+    Statement(*m_db, R"(INSERT INTO host_cooldowns(host, until, reason, seconds)
+                        VALUES(?1, ?2, ?3, ?4)
+                        ON CONFLICT(host) DO UPDATE SET until = max(until, excluded.until),
+                          reason = excluded.reason, seconds = excluded.seconds)")
+        .bind(key, to_unix(until), clean(reason), static_cast<long long>(seconds))
         .run();
 }
 
@@ -105,6 +125,10 @@ PruneCounts Store::prune(TimePoint now, long long keep_seconds) {
     const auto yesterday = kst_date(now - std::chrono::hours(24));
     Statement(*m_db, "DELETE FROM openings WHERE date < ?1").bind(iso_date(yesterday)).run();
     c.openings = m_db->changes();
+    // A cool-down ended a day ago no longer makes the next 429 a repeat.
+    Statement(*m_db, "DELETE FROM host_cooldowns WHERE until < ?1")
+        .bind(to_unix(now) - 86400)
+        .run();
     set_meta("last_prune_at", std::to_string(to_unix(now)));
     tx.commit();
     return c;

@@ -36,6 +36,7 @@ struct QueuedPush {
 struct Cooldown {
     TimePoint until;
     std::string reason;
+    std::string key; // "host" (every request to it) or "host/path" (that path only)
 };
 
 struct Event {

@@ -79,13 +79,15 @@ def test_retry_after_as_http_date(case):
     expect(abs(got - (time.time() + 300)) <= 5, f"cool-down from the HTTP date: {row['cooling_down_until']}")
 
 
-def test_429_without_retry_after_uses_the_configured_cooldown(case):
-    cgv, ntfy, cfg = setup(case, http="timeout = 2\nmin_gap = 0\ncooldown_429 = 900\n")
-    cgv.script("/", rate_limited())
-    case.run("check", config=cfg)
-    row = status(case, cfg)
-    got = time.mktime(time.strptime(row["cooling_down_until"], "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
-    expect(abs(got - (time.time() + 900)) <= 5, f"900 s cool-down: {row['cooling_down_until']}")
+def test_429_without_retry_after_starts_at_a_minute_capped_by_the_configured_cooldown(case):
+    for cap, expected in ((900, 60), (30, 30)):
+        cgv, ntfy, cfg = setup(case, http=f"timeout = 2\nmin_gap = 0\ncooldown_429 = {cap}\n")
+        case.db("DELETE FROM host_cooldowns")
+        cgv.script("/", rate_limited())
+        case.run("check", config=cfg)
+        row = status(case, cfg)
+        got = time.mktime(time.strptime(row["cooling_down_until"], "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
+        expect(abs(got - (time.time() + expected)) <= 5, f"{expected} s cool-down: {row['cooling_down_until']}")
 
 
 def test_403_html_page_is_named_as_a_block(case):

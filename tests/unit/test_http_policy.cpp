@@ -94,3 +94,31 @@ TEST_CASE("a short Retry-After on a 503 is obeyed, a long one ends the retries")
     r.retry_after = 3600;
     CHECK_FALSE(retry_delay(p, r, 1, 10, 0, 0.1).has_value());
 }
+
+TEST_CASE("a 429 silences its host and path, a block its host") {
+    CHECK(cooldown_key("https://cgv.co.kr/api/v1/day?siteNo=0013&x=1", Outcome::rate_limited) ==
+          "cgv.co.kr/api/v1/day");
+    CHECK(cooldown_key("https://user:pw@CGV.co.kr/api/v1/day", Outcome::blocked) == "cgv.co.kr");
+    CHECK(cooldown_key("http://127.0.0.1:8080", Outcome::rate_limited) == "127.0.0.1:8080");
+    CHECK(cooldown_host("cgv.co.kr/api/v1/day") == "cgv.co.kr");
+    CHECK(cooldown_host("cgv.co.kr") == "cgv.co.kr");
+}
+
+TEST_CASE("cool-downs: Retry-After rules, a 429 starts short and doubles on repeats") {
+    const TimePoint at = from_unix(1800000000);
+    CooldownRules rules; // first 60, max 600, block 1800, repeat within an hour
+    const auto limited = Outcome::rate_limited;
+    CHECK(cooldown_seconds(rules, limited, std::nullopt, std::nullopt, at) == 60);
+    CHECK(cooldown_seconds(rules, limited, 30.0, std::nullopt, at) == 30);
+    CHECK(cooldown_seconds(rules, limited, 1e9, std::nullopt, at) == 86400);
+    CHECK(cooldown_seconds(rules, Outcome::blocked, std::nullopt, std::nullopt, at) == 1800);
+    CHECK(cooldown_seconds(rules, Outcome::blocked, 90.0, std::nullopt, at) == 90);
+    PastCooldown last{at - std::chrono::seconds(100), 60};
+    CHECK(cooldown_seconds(rules, limited, std::nullopt, last, at) == 120);
+    last.seconds = 480;
+    CHECK(cooldown_seconds(rules, limited, std::nullopt, last, at) == 600); // capped
+    last.until = at - std::chrono::hours(2);
+    CHECK(cooldown_seconds(rules, limited, std::nullopt, last, at) == 60); // long ago: afresh
+    rules.max_429 = 30;
+    CHECK(cooldown_seconds(rules, limited, std::nullopt, std::nullopt, at) == 30);
+}

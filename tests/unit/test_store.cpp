@@ -152,14 +152,26 @@ TEST_CASE("a push marked as sent counts its attempt and waits until its retry ti
     CHECK(s->due_pushes(k_now).at(0).attempts == 1);
 }
 
-TEST_CASE("cool-downs expire and never shorten") {
+TEST_CASE("cool-downs expire and never shorten; a host's paths show under the host") {
     auto s = Store::in_memory();
-    s->set_cooldown("cgv.co.kr", k_now + std::chrono::seconds(120), "rate limited (429)");
-    s->set_cooldown("cgv.co.kr", k_now + std::chrono::seconds(10), "blocked (403)");
+    s->set_cooldown("cgv.co.kr", k_now + std::chrono::seconds(120), 120, "blocked (403)");
+    s->set_cooldown("cgv.co.kr", k_now + std::chrono::seconds(10), 10, "blocked (403)");
     const auto c = s->cooldown("cgv.co.kr", k_now);
     REQUIRE(c);
     CHECK(c->until == k_now + std::chrono::seconds(120));
     CHECK_FALSE(s->cooldown("cgv.co.kr", k_now + std::chrono::seconds(120)).has_value());
+    s->set_cooldown("cgv.co.kr/api/day", k_now + std::chrono::seconds(300), 60, "rate limited");
+    const auto p = s->cooldown("cgv.co.kr", k_now + std::chrono::seconds(200));
+    REQUIRE(p);
+    CHECK(p->key == "cgv.co.kr/api/day");
+    CHECK_FALSE(s->cooldown("cgv.co.kr.example", k_now).has_value());
+    CHECK(s->cooldowns(k_now).size() == 2);
+    // Ended, it is still remembered for the next repeat, until pruning a day later.
+    const auto past = s->last_cooldown("cgv.co.kr/api/day");
+    REQUIRE(past);
+    CHECK(past->seconds == 60);
+    s->prune(k_now + std::chrono::hours(25), 86400 * 90);
+    CHECK_FALSE(s->last_cooldown("cgv.co.kr/api/day").has_value());
 }
 
 TEST_CASE("a file that is not a database is an error and stays untouched") {
