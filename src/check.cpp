@@ -3,6 +3,7 @@
 // diff, messages, retry policy); delivery lives in deliver.cpp.
 #include "check.hpp"
 #include "check_notes.hpp"
+#include "cooldowns.hpp"
 #include "snapshot.hpp"
 
 #include "deliver.hpp"
@@ -43,7 +44,7 @@ void check_batch(const Config &cfg, Store &store, const std::vector<const Target
                  HttpClient &http, const CheckOptions &options, TimePoint now, CheckOutcome &result,
                  std::ostream &out);
 void say_stopped(std::size_t targets, CheckOutcome &result);
-void hold_cooling_paths(Store &store, HttpClient &http, TimePoint now);
+void make_plans(Store &store, std::vector<TargetRun> &runs, TimePoint now);
 std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
                                     const std::vector<const TargetConfig *> &batch,
                                     const CheckOptions &options, TimePoint now,
@@ -51,7 +52,6 @@ std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
 void run_plans(std::vector<TargetRun> &runs, HttpClient &http);
 std::string record_results(const Config &cfg, Store &store, const std::vector<TargetRun> &runs,
                            const CheckOptions &options, TimePoint now, CheckOutcome &result);
-void record_cooldowns(const Config &cfg, Store &store, const HttpClient &http, TimePoint now);
 void finish_run(const Config &cfg, Store &store, const HttpClient &http, TimePoint now,
                 double seconds);
 
@@ -81,6 +81,7 @@ CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &opti
     }
     HttpClient http(cfg.http, cfg.secrets());
     http.stop_on_signal();
+    http.share_answers(); // one theater's targets, one movie list: each asked once per run
     const auto order = check_order(cfg, store, options);
     // What a batch learns is committed before the next starts: a run stopped part way (a
     // systemd timeout) keeps it, and the next run starts with the targets this one missed.
@@ -194,23 +195,6 @@ void say_stopped(std::size_t targets, CheckOutcome &result) {
                stop_signal(), checked, targets);
 }
 
-// A block silences its whole host: its targets are not even planned.
-std::optional<Cooldown> host_cooldown(Store &store, const std::string &host, TimePoint now) {
-    for (auto &c : store.cooldowns(now))
-        if (c.key == host)
-            return std::move(c);
-    return std::nullopt;
-}
-
-// A 429 silences one path: the HTTP module answers its requests "not sent", so a target that
-// needs it fails with the reason, and its other paths (and its host's other targets) go on.
-void hold_cooling_paths(Store &store, HttpClient &http, TimePoint now) {
-    for (const auto &c : store.cooldowns(now))
-        if (c.key != cooldown_host(c.key))
-            http.hold(c.key, fmt::format("{} cooling down until {} ({}); nothing sent", c.key,
-                                         kst_when(c.until, now), c.reason));
-}
-
 std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
                                     const std::vector<const TargetConfig *> &batch,
                                     const CheckOptions &options, TimePoint now,
@@ -229,9 +213,28 @@ std::vector<TargetRun> plan_targets(const Config &cfg, Store &store,
         }
         if (!options.dry_run)
             adopt_identity(store, t, now);
-        runs.push_back({&t, t.chain->make_plan(t, plan_context(store, t, now)), {}, false});
+        runs.push_back({&t, nullptr, {}, false});
     }
+    make_plans(store, runs, now);
     return runs;
+}
+
+// Each chain plans its targets together: targets that can share answers (one theater's) do.
+void make_plans(Store &store, std::vector<TargetRun> &runs, TimePoint now) {
+    std::map<const Chain *, std::vector<std::size_t>> by_chain;
+    for (std::size_t i = 0; i < runs.size(); ++i)
+        by_chain[runs[i].target->chain].push_back(i);
+    for (const auto &[chain, indexes] : by_chain) {
+        std::vector<const TargetConfig *> targets;
+        std::vector<PlanContext> ctxs;
+        for (const auto i : indexes) {
+            targets.push_back(runs[i].target);
+            ctxs.push_back(plan_context(store, *runs[i].target, now));
+        }
+        auto plans = chain->make_plans(targets, ctxs);
+        for (std::size_t k = 0; k < indexes.size(); ++k)
+            runs[indexes[k]].plan = std::move(plans[k]);
+    }
 }
 
 // Runs every plan step by step; each step's requests of all targets go out as one batch, so
@@ -326,6 +329,8 @@ std::string record_results(const Config &cfg, Store &store, const std::vector<Ta
         ++result.targets_ok;
         const auto diff = options.dry_run ? diff_with_state(store, t, *snapshot, now)
                                           : record_snapshot(cfg, store, t, *snapshot, now);
+        if (!snapshot->plan_note.empty())
+            log::info("{}: {}", t.name, snapshot->plan_note);
         report(t, diff);
         result.openings_new += static_cast<int>(diff.fresh.size());
         if (options.json)
@@ -333,32 +338,6 @@ std::string record_results(const Config &cfg, Store &store, const std::vector<Ta
                 json_lines += opening_json(t, *snapshot, o) + '\n';
     }
     return json_lines;
-}
-
-// Cool-downs persist across runs: a 429 silences its path, a block page its host (cooldown_key);
-// a repeated 429 waits twice as long as the last, up to cooldown_429.
-void record_cooldowns(const Config &cfg, Store &store, const HttpClient &http, TimePoint now) {
-    CooldownRules rules;
-    rules.max_429 = cfg.http.cooldown_429;
-    rules.block = cfg.http.cooldown_block;
-    rules.longest = k_max_cooldown;
-    for (const auto &[key, trouble] : http.troubled_hosts()) {
-        const auto last = store.last_cooldown(key);
-        // Nothing is sent inside a cool-down, so one that outlasts this answer was set for it by
-        // an earlier batch of this run: recording it again would double it.
-        if (last && last->until > trouble.at)
-            continue;
-        const double wait =
-            cooldown_seconds(rules, trouble.outcome, trouble.retry_after, last, trouble.at);
-        const auto until = trouble.at + std::chrono::seconds(static_cast<long long>(wait));
-        const bool limited = trouble.outcome == Outcome::rate_limited;
-        const auto path = key.substr(cooldown_host(key).size());
-        store.set_cooldown(
-            key, until, wait,
-            limited ? fmt::format("rate limited (429){}", path.empty() ? "" : " on " + path)
-                    : "blocked (403)");
-        log::info("{}: cooling down until {} ({:.0f} s)", key, kst_when(until, now), wait);
-    }
 }
 
 // Housekeeping after a run: counters, the run's duration, daily pruning, status files.

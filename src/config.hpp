@@ -60,10 +60,18 @@ struct DeliveryConfig {
 // A chain's own settings of a target, read and used only by that chain (like ccache's URL plus
 // attributes): where to ask, how much to ask per run, and values passed through as given.
 struct ChainSettings {
-    std::string api;       // API base (cgv) or endpoint URL (cgv-legacy), no trailing slash
-    int dates_per_run = 3; // whole-screen sweeps: open dates swept per run, beside the date list
+    std::string api;          // API base (cgv) or endpoint URL (cgv-legacy), no trailing slash
+    int dates_per_run = 3;    // whole-screen sweeps: open dates swept per run, beside the date list
+    int requests_per_run = 4; // cgv race: a theater's requests per run (its budget)
+    std::string strategy = "race"; // cgv whole-screen targets: "race" or "sweep"
     std::vector<std::pair<std::string, std::string>> params; // cgv-legacy: captured values
 };
+
+inline ChainSettings chain_settings(std::string api) {
+    ChainSettings s;
+    s.api = std::move(api);
+    return s;
+}
 
 struct TargetConfig {
     std::string name;

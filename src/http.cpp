@@ -7,6 +7,7 @@
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <deque>
@@ -251,6 +252,27 @@ std::optional<std::string> HttpClient::silenced(const HttpRequest &request) cons
 }
 
 std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest> &requests) {
+    if (!m_sharing)
+        return perform_each(requests);
+    const auto key = [](const HttpRequest &r) {
+        return fmt::format("{} {}\n{}\n{}", r.method, r.url, fmt::join(r.headers, "\n"), r.body);
+    };
+    std::vector<HttpRequest> fresh;
+    for (const auto &r : requests)
+        if (!m_shared.count(key(r)) && std::none_of(fresh.begin(), fresh.end(), [&](const auto &f) {
+                return key(f) == key(r);
+            }))
+            fresh.push_back(r);
+    auto answers = perform_each(fresh);
+    for (std::size_t i = 0; i < fresh.size(); ++i)
+        m_shared[key(fresh[i])] = std::move(answers[i]);
+    std::vector<HttpResult> results;
+    for (const auto &r : requests)
+        results.push_back(m_shared.at(key(r)));
+    return results;
+}
+
+std::vector<HttpResult> HttpClient::perform_each(const std::vector<HttpRequest> &requests) {
     std::vector<HttpResult> results(requests.size());
     std::deque<std::unique_ptr<Job>> waiting;
     auto &hosts = m_impl->hosts;

@@ -45,6 +45,10 @@ class HttpClient {
 
     const std::string &user_agent() const { return m_user_agent; }
 
+    // From now on the same request (method, URL, headers, body) is sent once in this client's
+    // life: later askers get the first answer. A check's targets share lists and day pages so.
+    void share_answers() { m_sharing = true; }
+
     // From now on a stop signal (stop.hpp) abandons what is in flight: the check's own requests
     // are, while pushes and pings still finish.
     void stop_on_signal() { m_stoppable = true; }
@@ -52,6 +56,7 @@ class HttpClient {
   private:
     // Why a request must not go out now (a hold, or trouble earlier in this run); nullopt: send.
     std::optional<std::string> silenced(const HttpRequest &request) const;
+    std::vector<HttpResult> perform_each(const std::vector<HttpRequest> &requests);
 
     struct Impl;
     std::unique_ptr<Impl> m_impl;
@@ -59,6 +64,8 @@ class HttpClient {
     std::string m_user_agent;
     std::vector<std::string> m_secrets;
     bool m_stoppable = false;
+    bool m_sharing = false;
+    std::map<std::string, HttpResult> m_shared; // request key -> its answer (sharing only)
     std::map<std::string, HostTrouble> m_troubled;
     std::map<std::string, std::string> m_holds; // key -> why nothing is sent to it
     std::map<std::string, int> m_counts;

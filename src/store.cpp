@@ -121,6 +121,14 @@ constexpr std::array k_migrations = {
     // Cool-downs are keyed by host (a block) or host/path (a 429), and remember their length
     // after they end, so a repeated 429 waits twice as long. The `host` column holds the key.
     R"(ALTER TABLE host_cooldowns ADD COLUMN seconds INTEGER NOT NULL DEFAULT 0;)",
+    // What a whole-screen plan remembers between runs beside its sweeps: each tripwire's last
+    // answer (a hall's bookable movies, a movie's dates in a hall), so a change is news.
+    R"(CREATE TABLE watch_notes(
+         target TEXT NOT NULL,
+         key TEXT NOT NULL,
+         value TEXT NOT NULL,
+         at INTEGER NOT NULL,
+         PRIMARY KEY(target, key)) WITHOUT ROWID;)",
 };
 
 } // namespace

@@ -25,6 +25,7 @@ std::optional<std::string> Store::adopt_identity(const std::string &target,
         return std::nullopt;
     Statement(*m_db, "DELETE FROM openings WHERE target = ?1").bind(target).run();
     Statement(*m_db, "DELETE FROM sweeps WHERE target = ?1").bind(target).run();
+    Statement(*m_db, "DELETE FROM watch_notes WHERE target = ?1").bind(target).run();
     Statement(*m_db, "UPDATE targets SET baseline_at = NULL WHERE name = ?1").bind(target).run();
     return before;
 }
@@ -70,6 +71,16 @@ SourceMemory Store::sweep_memory(const std::string &target) {
     SourceMemory m;
     while (s.step())
         m.swept[s.text(0)] = s.optional_integer(1);
+    Statement known(*m_db, R"(SELECT date, movie_code, first_seen, from_baseline FROM openings
+                              WHERE target = ?1 AND time != '')");
+    known.bind(target);
+    while (known.step())
+        m.showings.push_back(
+            {known.text(0), known.text(1), known.integer(2), known.integer(3) != 0});
+    Statement notes(*m_db, "SELECT key, value FROM watch_notes WHERE target = ?1");
+    notes.bind(target);
+    while (notes.step())
+        m.notes[notes.text(0)] = notes.text(1);
     return m;
 }
 
@@ -106,6 +117,11 @@ void Store::record_sweep(const std::string &target, const Snapshot &snap, bool b
                   blank ? std::optional<long long>{} : to_unix(now))
             .run();
     }
+    Statement note(*m_db, R"(INSERT INTO watch_notes(target, key, value, at) VALUES(?1, ?2, ?3, ?4)
+                             ON CONFLICT(target, key) DO UPDATE SET value = excluded.value,
+                               at = excluded.at)");
+    for (const auto &[key, value] : snap.notes)
+        note.bind(target, key, value, to_unix(now)).run();
     // Dates that have gone by are no longer open; keep the table to the dates that matter.
     Statement(*m_db, "DELETE FROM sweeps WHERE target = ?1 AND date < ?2")
         .bind(target, iso_date(kst_date(now)))

@@ -389,6 +389,8 @@ std::string cgv_grade_code(const std::string &screen) {
 std::unique_ptr<SourcePlan> make_cgv_plan(const TargetConfig &target, const PlanContext &ctx) {
     if (!target.movie.empty())
         return std::make_unique<CgvMoviePlan>(target, ctx);
+    if (races(target))
+        return std::move(make_cgv_race_plans({&target}, {ctx}).front());
     return std::make_unique<CgvScreenPlan>(target, ctx);
 }
 

@@ -59,4 +59,12 @@ const Chain &cgv_chain();
 
 std::unique_ptr<SourcePlan> make_cgv_plan(const TargetConfig &target, const PlanContext &ctx);
 
+// Whole-screen targets with strategy "race" (source/race.hpp); others sweep (sweep.hpp).
+bool races(const TargetConfig &t);
+
+// Racing targets at one theater (and API) share one conversation; a plan per target, in order.
+std::vector<std::unique_ptr<SourcePlan>>
+make_cgv_race_plans(const std::vector<const TargetConfig *> &targets,
+                    const std::vector<PlanContext> &ctxs);
+
 } // namespace alimi

@@ -87,17 +87,51 @@ class CgvChain final : public CgvFamily {
         static const std::vector<std::string> k_screens = {"imax", "4dx", "screenx", "dolby"};
         return k_screens;
     }
-    ChainSettings defaults() const override { return {"https://cgv.co.kr/api/v1", 3, {}}; }
+    ChainSettings defaults() const override { return chain_settings("https://cgv.co.kr/api/v1"); }
 
     void read_section(TableReader &r, ChainSettings &d) const override {
         d.api = r.string("api").value_or(d.api);
-        r.integer("dates_per_run", d.dates_per_run, 1, 31);
+        read_race_keys(r, d);
     }
 
     void read_target(TableReader &r, const ChainSettings &d, TargetConfig &t) const override {
         t.settings = d;
-        r.integer("dates_per_run", t.settings.dates_per_run, 1, 31);
+        read_race_keys(r, t.settings);
         t.settings.api = read_endpoint(r, "api", d.api, fmt::format("target '{}'", t.name));
+    }
+
+    // The same keys in [cgv] and in a target, which overrides them.
+    static void read_race_keys(TableReader &r, ChainSettings &s) {
+        r.integer("dates_per_run", s.dates_per_run, 1, 31);
+        r.integer("requests_per_run", s.requests_per_run, 2, 60);
+        if (const auto v = r.string("strategy")) {
+            if (*v == "race" || *v == "sweep")
+                s.strategy = *v;
+            else
+                r.error(r.find_node("strategy"),
+                        fmt::format("strategy '{}': use \"race\" or \"sweep\"", *v));
+        }
+    }
+
+    std::vector<std::unique_ptr<SourcePlan>>
+    make_plans(const std::vector<const TargetConfig *> &targets,
+               const std::vector<PlanContext> &ctxs) const override {
+        std::vector<const TargetConfig *> racing;
+        std::vector<PlanContext> racing_ctxs;
+        std::vector<std::unique_ptr<SourcePlan>> out(targets.size());
+        std::vector<std::size_t> at;
+        for (std::size_t i = 0; i < targets.size(); ++i)
+            if (races(*targets[i])) {
+                racing.push_back(targets[i]);
+                racing_ctxs.push_back(ctxs[i]);
+                at.push_back(i);
+            } else {
+                out[i] = make_plan(*targets[i], ctxs[i]);
+            }
+        auto plans = make_cgv_race_plans(racing, racing_ctxs);
+        for (std::size_t k = 0; k < plans.size(); ++k)
+            out[at[k]] = std::move(plans[k]);
+        return out;
     }
 
     void check_target(TableReader &r, const TargetConfig &t) const override {
@@ -128,7 +162,7 @@ class CgvLegacyChain final : public CgvFamily {
         static const std::vector<std::string> k_screens = {"imax", "4dx", "screenx"};
         return k_screens;
     }
-    ChainSettings defaults() const override { return {k_default_legacy_url, 3, {}}; }
+    ChainSettings defaults() const override { return chain_settings(k_default_legacy_url); }
     void read_section(TableReader &, ChainSettings &) const override {}
 
     void read_target(TableReader &r, const ChainSettings &d, TargetConfig &t) const override {

@@ -53,6 +53,17 @@ class Chain {
     virtual std::unique_ptr<SourcePlan> make_plan(const TargetConfig &t,
                                                   const PlanContext &ctx) const = 0;
 
+    // Plans for several of the chain's targets in one run, one per target and in order; targets
+    // that can share answers (one theater's) may share one conversation. Default: make_plan each.
+    virtual std::vector<std::unique_ptr<SourcePlan>>
+    make_plans(const std::vector<const TargetConfig *> &targets,
+               const std::vector<PlanContext> &ctxs) const {
+        std::vector<std::unique_ptr<SourcePlan>> out;
+        for (std::size_t i = 0; i < targets.size(); ++i)
+            out.push_back(make_plan(*targets[i], ctxs[i]));
+        return out;
+    }
+
     // `alimi theaters` and `alimi movies`: print what the site lists; return the exit code.
     virtual int list_theaters(const DiscoverOptions &opt, const std::string &query,
                               std::ostream &out) const = 0;

@@ -317,7 +317,9 @@ class LotteChain final : public SiteChain {
     std::string screen_label(const std::string &screen) const override {
         return screen == "superplex" ? "SUPERPLEX" : screen == "charlotte" ? "샤롯데" : "SUPER LED";
     }
-    ChainSettings defaults() const override { return {"https://www.lottecinema.co.kr", 3, {}}; }
+    ChainSettings defaults() const override {
+        return chain_settings("https://www.lottecinema.co.kr");
+    }
     std::unique_ptr<SourcePlan> make_plan(const TargetConfig &t,
                                           const PlanContext &ctx) const override {
         return std::make_unique<LottePlan>(t, ctx);

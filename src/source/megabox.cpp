@@ -279,7 +279,7 @@ class MegaboxChain final : public SiteChain {
     std::string screen_label(const std::string &screen) const override {
         return screen == "dolby" ? "DOLBY CINEMA" : screen == "mx4d" ? "MX4D" : "DOLBY ATMOS";
     }
-    ChainSettings defaults() const override { return {"https://www.megabox.co.kr", 3, {}}; }
+    ChainSettings defaults() const override { return chain_settings("https://www.megabox.co.kr"); }
     std::unique_ptr<SourcePlan> make_plan(const TargetConfig &t,
                                           const PlanContext &ctx) const override {
         return std::make_unique<MegaboxPlan>(t, ctx);

@@ -50,6 +50,9 @@ struct Snapshot {
     std::string screen_name;       // "아이맥스"
     std::string movie_name;        // for single-movie targets
     std::vector<NameRecord> names; // learnt while fetching, for the state's name cache
+    // What a plan wants to remember to the next run (a tripwire's last answer), by key.
+    std::map<std::string, std::string> notes;
+    std::string plan_note; // how the plan spent this run, for -v ("" when nothing to say)
 };
 
 struct SourceError {
@@ -69,10 +72,20 @@ class SourcePlan {
     virtual SnapshotResult result() const = 0;
 };
 
+// A showing the state knows for the target: where the race looks for what changed.
+struct KnownShowing {
+    std::string date; // ISO
+    std::string movie_code;
+    long long first_seen = 0; // unix seconds
+    bool from_baseline = false;
+};
+
 // What a plan may know of earlier runs: for each open date seen before (ISO), when its showings
 // were last swept (nullopt: listed, never swept). Dates not in the map are new.
 struct SourceMemory {
     std::map<std::string, std::optional<long long>> swept;
+    std::vector<KnownShowing> showings;       // the target's known showings (whole-screen targets)
+    std::map<std::string, std::string> notes; // Snapshot::notes of earlier runs
 };
 
 // A plan of one request whose answer is the snapshot: the common case (legacy, movie targets).

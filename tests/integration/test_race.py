@@ -50,3 +50,94 @@ def test_a_429_silences_its_path_for_a_minute_and_doubles_on_repeats(case):
     expect(r.rc == 1 and ntfy.messages == [], "still inside the doubled wait", r)
     r = case.run("check", config=cfg, env=faked(70 + 130))
     expect(r.rc == 0 and len(ntfy.messages) == 1, "after it, the opening is found and pushed", r)
+
+
+BY_MOV = "/api/v1/booking/searchSiteScnscYmdListByMov"
+DUNE = ("30000999", "듄: 파트 3")
+
+
+def race_setup(case, dates, targets='name = "yongsan-imax"\ntheater = "0013"\nscreen = "imax"', extra=""):
+    """A theater listing `dates` (offsets from today): normal halls play every date, IMAX plays
+    Avatar on the first two. The default budget (4 a run); the first run is the baseline."""
+    api = case.serve(FakeCgvApi())
+    ntfy = case.serve(FakeNtfy())
+    api.movies.append({"movNo": DUNE[0], "movNm": DUNE[1], "atktRate": "1.0", "cratgClsCd": "02"})
+    for d in dates:
+        api.showings.append(showing(ymd(d), "007", 1, *AVATAR, "01", "0900"))
+    for d in dates[:2]:
+        api.showings.append(showing(ymd(d), "018", 1, *AVATAR, "03", "1000", 624, 624))
+    cfg = case.write("c.toml", config(api, ntfy, targets, 'strategy = "race"\n' + extra))
+    return api, ntfy, cfg
+
+
+def per_run(api, before):
+    return [q for q in api.requests[before:]]
+
+
+def test_the_first_run_finishes_the_baseline_so_no_opening_is_swallowed(case):
+    api, ntfy, cfg = race_setup(case, list(range(1, 21)))
+    r = case.run("-v", "check", config=cfg)
+    days = {q.query["scnYmd"][0] for q in api.requests if q.path == DAY}
+    expect(r.rc == 0 and days == {ymd(d) for d in range(1, 21)}, f"all 20 listed dates swept at once: {len(days)}", r)
+    expect("finishing the baseline: 20 dates at once, this run only" in r.err, "said at -v", r)
+    # A showing added to a date listed at the baseline, before any later sweep: news, not baseline.
+    api.showings.append(showing(ymd(17), "018", 2, *AVATAR, "03", "1300"))
+    for run in range(1, 6):
+        before = len(api.requests)
+        case.run("check", config=cfg)
+        expect(len(per_run(api, before)) <= 4, f"run {run}: the budget of 4 holds after the baseline")
+        if ntfy.messages:
+            break
+    expect(len(ntfy.messages) == 1 and "13:00" in ntfy.messages[0]["message"],
+           f"pushed, not swallowed by the baseline (run {run})")
+
+
+def test_a_movies_first_imax_showings_on_a_listed_date_trip_the_wire(case):
+    api, ntfy, cfg = race_setup(case, list(range(1, 26)))
+    expect(case.run("check", config=cfg).rc == 0, "baseline")
+    for _ in range(3):
+        case.run("check", config=cfg)
+    # Avatar's first IMAX showing on a far date that other halls already play: one day page of
+    # 25 would find it by chance; Avatar's IMAX date list shows it on the next run.
+    api.showings.append(showing(ymd(22), "018", 1, *AVATAR, "03", "1900"))
+    before = len(api.requests)
+    r = case.run("-v", "check", config=cfg)
+    reqs = per_run(api, before)
+    expect(len(ntfy.messages) == 1 and "19:00" in ntfy.messages[0]["message"], "pushed on the next run", r)
+    expect(len(reqs) <= 4 and any(q.path == BY_MOV and q.query.get("attrCd") == ["04"] for q in reqs),
+           f"within the budget, by the movie's IMAX list: {[q.path for q in reqs]}")
+    expect(f"news on {ymd(22)[:4]}-{ymd(22)[4:6]}-{ymd(22)[6:]}" in r.err, "-v says what tripped", r)
+    # A new movie in IMAX nationally: its list is asked, and its first showing here found soon.
+    api.showings.append(showing(ymd(30), "018", 1, *DUNE, "03", "1000", site="0056"))  # elsewhere
+    for _ in range(3):
+        case.run("check", config=cfg)
+    api.showings.append(showing(ymd(9), "018", 1, *DUNE, "03", "0800"))
+    for run in range(1, 4):
+        case.run("check", config=cfg)
+        if len(ntfy.messages) == 2:
+            break
+    expect(len(ntfy.messages) == 2 and DUNE[1] in ntfy.messages[1]["message"], f"a newcomer found in {run} run(s)")
+
+
+def test_two_targets_at_one_theater_share_the_date_list_and_day_pages(case):
+    targets = ('name = "yongsan-imax"\ntheater = "0013"\nscreen = "imax"\n'
+               '[[target]]\nname = "yongsan-4dx"\ntheater = "0013"\nscreen = "4dx"')
+    api, ntfy, cfg = race_setup(case, list(range(1, 16)), targets)
+    api.showings.append(showing(ymd(3), "009", 1, *AVATAR, "02", "1100"))  # 4DX plays day 3
+    expect(case.run("check", config=cfg).rc == 0, "baseline of both")
+    counts = []
+    for minute in range(1, 7):
+        before = len(api.requests)
+        expect(case.run("check", config=cfg, env=faked(60 * minute)).rc == 0, "quiet runs, a minute apart")
+        reqs = per_run(api, before)
+        counts.append(len(reqs))
+        expect(sum(1 for q in reqs if q.path == STRIP) == 1, "one date list for both")
+        pages = [q.query["scnYmd"][0] for q in reqs if q.path == DAY]
+        expect(len(pages) == len(set(pages)), f"each day page once for both: {pages}")
+    expect(max(counts) <= 5, f"one more request than one target at most: {counts}")
+    api.showings.append(showing(ymd(8), "009", 1, *AVATAR, "02", "2100"))  # 4DX's first on day 8
+    api.showings.append(showing(ymd(20), "018", 1, *AVATAR, "03", "2000"))  # a new date
+    for minute in (7, 8):
+        case.run("check", config=cfg, env=faked(60 * minute))
+    titles = sorted(m["title"] for m in ntfy.messages)
+    expect(len(titles) == 2 and "4DX" in titles[0] and "IMAX" in titles[1], f"each target its own push: {titles}")

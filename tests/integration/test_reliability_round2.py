@@ -532,9 +532,9 @@ def test_sigterm_ends_a_run_cleanly_and_the_next_runs_continue_where_it_stopped(
 name = "t{i:02d}"
 source = "cgv-legacy"
 url = "{cgv.endpoint}"
-theater = "0013"
+theater = "{13 + i:04d}"
 screen = "imax"
-""" for i in range(40))
+""" for i in range(40))  # 40 theaters: one theater's targets would share one request
     cfg = case.write("c.toml", f"""
 [http]
 timeout = 5

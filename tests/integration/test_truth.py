@@ -116,7 +116,7 @@ def test_validate_online_names_codes_the_site_does_not_know(case):
     warnings = [l for l in r.err.split("\n") if "warning" in l]
     expect(len(warnings) == 1 and "target 'no4dx': warning: CGV shows no 4DX at theater 0013" in warnings[0],
            f"a screen the theater shows nothing on is a warning: {warnings}")
-    expect(":17: target 'typo': CGV lists no theater '0031'" in lines[0] and "alimi theaters" in lines[0], f"{lines}")
+    expect(":18: target 'typo': CGV lists no theater '0031'" in lines[0] and "alimi theaters" in lines[0], f"{lines}")
     expect("target 'nomovie': CGV lists no bookable movie '39999999'" in lines[1], f"{lines}")
     lists = [q.path for q in api.requests if q.path.endswith(("searchRegnList", "searchAtktTopPostrList"))]
     expect(lists.count("/api/v1/booking/searchRegnList") == 1, f"each list asked once: {lists}")

@@ -1,0 +1,182 @@
+#include "source/race.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <sstream>
+#include <tuple>
+
+namespace alimi {
+
+namespace {
+
+std::vector<std::string> split(const std::string &s, char sep) {
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    for (std::string part; std::getline(in, part, sep);)
+        if (!part.empty())
+            out.push_back(part);
+    return out;
+}
+
+// "code@unix,..." -> code -> unix
+std::map<std::string, long long> read_national(const std::string &note) {
+    std::map<std::string, long long> out;
+    for (const auto &entry : split(note, ',')) {
+        const auto at = entry.find('@');
+        if (at == std::string::npos)
+            continue;
+        try {
+            out[entry.substr(0, at)] = std::stoll(entry.substr(at + 1));
+        } catch (const std::exception &) {
+            // a damaged note only costs its moment
+        }
+    }
+    return out;
+}
+
+bool never_swept(const RaceView &v, const std::string &d) {
+    const auto it = v.swept.find(d);
+    return it == v.swept.end() || !it->second;
+}
+
+// Least recently swept first: new (absent) and never swept before any swept date.
+long long sweep_rank(const RaceView &v, const std::string &d) {
+    const auto it = v.swept.find(d);
+    return it == v.swept.end() || !it->second ? -1 : *it->second;
+}
+
+// The listed neighbours of each wave date: a wave's next dates follow within minutes.
+std::set<std::string> around(const std::vector<std::string> &listed,
+                             const std::set<std::string> &wave) {
+    std::set<std::string> out;
+    for (std::size_t i = 0; i < listed.size(); ++i)
+        if (wave.count(listed[i])) {
+            out.insert(listed[i]);
+            if (i > 0)
+                out.insert(listed[i - 1]);
+            if (i + 1 < listed.size())
+                out.insert(listed[i + 1]);
+        }
+    return out;
+}
+
+} // namespace
+
+std::vector<std::string> hall_movies(const std::vector<KnownShowing> &known,
+                                     const std::string &national) {
+    std::map<std::string, long long> news;
+    for (const auto &s : known)
+        if (!s.movie_code.empty())
+            news[s.movie_code] = std::max(news[s.movie_code], s.first_seen);
+    for (const auto &[code, at] : read_national(national))
+        news.try_emplace(code, at);
+    std::vector<std::pair<long long, std::string>> ranked;
+    for (const auto &[code, at] : news)
+        ranked.emplace_back(-at, code);
+    std::sort(ranked.begin(), ranked.end());
+    std::vector<std::string> out;
+    for (auto &[at, code] : ranked)
+        out.push_back(std::move(code));
+    return out;
+}
+
+std::vector<std::string> movies_to_ask(const std::vector<std::string> &movies, long long run) {
+    if (movies.empty())
+        return {};
+    std::vector<std::string> out = {movies.front()};
+    if (movies.size() > 1 && run % k_race_rotation == 0) {
+        const auto others = static_cast<long long>(movies.size() - 1);
+        out.push_back(movies[1 + static_cast<std::size_t>((run / k_race_rotation) % others)]);
+    }
+    return out;
+}
+
+bool national_list_due(long long run) {
+    return run % k_race_rotation == 1;
+}
+
+std::string national_note(const std::string &previous, const std::vector<std::string> &codes,
+                          long long now) {
+    const auto before = read_national(previous);
+    std::vector<std::string> entries;
+    for (const auto &code : codes) {
+        const auto it = before.find(code);
+        entries.push_back(fmt::format("{}@{}", code, it == before.end() ? now : it->second));
+    }
+    std::sort(entries.begin(), entries.end());
+    entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+    return fmt::format("{}", fmt::join(entries, ","));
+}
+
+std::set<std::string> tripwire_hits(const std::optional<std::string> &previous_note,
+                                    const std::vector<std::string> &dates, const std::string &movie,
+                                    const std::vector<KnownShowing> &known) {
+    std::set<std::string> hits;
+    if (previous_note) {
+        const auto before = split(*previous_note, ',');
+        for (const auto &d : dates)
+            if (std::find(before.begin(), before.end(), d) == before.end())
+                hits.insert(d);
+        return hits;
+    }
+    for (const auto &d : dates)
+        if (std::none_of(known.begin(), known.end(), [&](const KnownShowing &s) {
+                return s.date == d && s.movie_code == movie;
+            }))
+            hits.insert(d);
+    return hits;
+}
+
+std::string tripwire_note(const std::vector<std::string> &dates, const std::set<std::string> &hits,
+                          const std::vector<std::string> &swept) {
+    std::vector<std::string> kept;
+    for (const auto &d : dates)
+        if (!hits.count(d) || std::find(swept.begin(), swept.end(), d) != swept.end())
+            kept.push_back(d);
+    return fmt::format("{}", fmt::join(kept, ","));
+}
+
+std::vector<std::string> choose_race_dates(const RaceView &v) {
+    // Tiers: 0 new or flagged, 1 around a wave, 2 a date the halls do not play yet, 3 the rest;
+    // within a tier, least recently swept first.
+    const auto wave = around(v.listed, v.wave);
+    std::vector<std::tuple<int, long long, std::string>> ranked;
+    for (const auto &d : v.listed) {
+        const bool fresh = v.swept.find(d) == v.swept.end() || v.flagged.count(d);
+        const int tier = fresh ? 0 : wave.count(d) ? 1 : !v.hall_dates.count(d) ? 2 : 3;
+        ranked.emplace_back(tier, sweep_rank(v, d), d);
+    }
+    std::sort(ranked.begin(), ranked.end());
+    // Tier 2 gets one page per run: most listed dates have no show in a special hall, and the
+    // per-movie lists watch them already.
+    std::vector<std::string> out;
+    bool took_unplayed = false;
+    for (const auto &[tier, rank, d] : ranked) {
+        const bool over = static_cast<int>(out.size()) >= v.budget;
+        if (over && !(v.finish_baseline && never_swept(v, d)))
+            continue;
+        if (tier == 2 && took_unplayed && !over)
+            continue;
+        took_unplayed = took_unplayed || tier == 2;
+        out.push_back(d);
+    }
+    // The one-tier-2 rule may have left budget unspent: fill it least recently swept first.
+    for (const auto &[tier, rank, d] : ranked)
+        if (static_cast<int>(out.size()) < v.budget &&
+            std::find(out.begin(), out.end(), d) == out.end())
+            out.push_back(d);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::set<std::string> wave_dates(const std::vector<KnownShowing> &known, long long now) {
+    std::set<std::string> out;
+    for (const auto &s : known)
+        if (!s.from_baseline && now - s.first_seen <= k_race_wave_minutes * 60)
+            out.insert(s.date);
+    return out;
+}
+
+} // namespace alimi

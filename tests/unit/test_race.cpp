@@ -1,0 +1,104 @@
+#include "source/race.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace alimi;
+
+namespace {
+KnownShowing known(const std::string &date, const std::string &movie, long long at,
+                   bool baseline = false) {
+    return {date, movie, at, baseline};
+}
+std::vector<std::string> days(int from, int to) {
+    std::vector<std::string> out;
+    for (int d = from; d <= to; ++d)
+        out.push_back("2026-12-" + std::string(d < 10 ? "0" : "") + std::to_string(d));
+    return out;
+}
+RaceView swept_view(int from, int to, int budget) {
+    RaceView v;
+    v.listed = days(from, to);
+    long long at = 1000;
+    for (const auto &d : v.listed)
+        v.swept[d] = at++; // earlier dates swept longer ago
+    v.budget = budget;
+    return v;
+}
+} // namespace
+
+TEST_CASE("hall movies: the latest news first, national newcomers by when they appeared") {
+    const std::vector<KnownShowing> k = {known("2026-12-10", "A", 100),
+                                         known("2026-12-11", "B", 300),
+                                         known("2026-12-12", "A", 200)};
+    CHECK(hall_movies(k, "") == std::vector<std::string>{"B", "A"});
+    CHECK(hall_movies(k, "C@500,A@50") == std::vector<std::string>{"C", "B", "A"});
+    CHECK(hall_movies({}, "bad,D@x,E@7") == std::vector<std::string>{"E"});
+}
+
+TEST_CASE("the likeliest movie is asked every run, the others in turn every third run") {
+    const std::vector<std::string> movies = {"A", "B", "C"};
+    CHECK(movies_to_ask(movies, 1) == std::vector<std::string>{"A"});
+    CHECK(movies_to_ask(movies, 3) == std::vector<std::string>{"A", "C"});
+    CHECK(movies_to_ask(movies, 6) == std::vector<std::string>{"A", "B"});
+    CHECK(movies_to_ask({}, 3).empty());
+    CHECK(national_list_due(1));
+    CHECK_FALSE(national_list_due(2));
+}
+
+TEST_CASE("the national note keeps when each movie appeared and drops the gone") {
+    CHECK(national_note("", {"B", "A"}, 10) == "A@10,B@10");
+    CHECK(national_note("A@10,B@10", {"A", "C"}, 20) == "A@10,C@20");
+}
+
+TEST_CASE("tripwire: news against the last answer, or dates the target knows no showing of") {
+    const auto d = days(10, 13);
+    CHECK(tripwire_hits(std::string("2026-12-10,2026-12-11"), d, "A", {}) ==
+          std::set<std::string>{"2026-12-12", "2026-12-13"});
+    CHECK(tripwire_hits(std::string(""), {}, "A", {}).empty());
+    const std::vector<KnownShowing> k = {known("2026-12-10", "A", 1), known("2026-12-11", "B", 1)};
+    CHECK(tripwire_hits(std::nullopt, d, "A", k) ==
+          std::set<std::string>{"2026-12-11", "2026-12-12", "2026-12-13"});
+    // A hit not swept this run stays news for the next one.
+    CHECK(tripwire_note(d, {"2026-12-12", "2026-12-13"}, {"2026-12-12"}) ==
+          "2026-12-10,2026-12-11,2026-12-12");
+}
+
+TEST_CASE("day pages: flagged and new first, then the wave, one unplayed date, the oldest") {
+    auto v = swept_view(1, 20, 3);
+    v.listed.push_back("2026-12-21"); // new: not in memory
+    v.flagged = {"2026-12-15"};
+    for (const auto &d : days(1, 20))
+        if (d != "2026-12-07")
+            v.hall_dates.insert(d);
+    CHECK(choose_race_dates(v) ==
+          std::vector<std::string>{"2026-12-07", "2026-12-15", "2026-12-21"}); // new, hit, unplayed
+    v.budget = 5;
+    v.wave = {"2026-12-18"};
+    CHECK(choose_race_dates(v) == std::vector<std::string>{"2026-12-15", "2026-12-17", "2026-12-18",
+                                                           "2026-12-19", "2026-12-21"});
+    v.budget = 2; // a hard cap: the wave waits for the next run
+    CHECK(choose_race_dates(v).size() == 2);
+}
+
+TEST_CASE("day pages: unspent budget goes to the least recently swept; a baseline is finished") {
+    auto v = swept_view(1, 6, 3);
+    CHECK(choose_race_dates(v) ==
+          std::vector<std::string>{"2026-12-01", "2026-12-02", "2026-12-03"}); // none played
+    v.hall_dates = {"2026-12-01", "2026-12-02", "2026-12-03",
+                    "2026-12-04", "2026-12-05", "2026-12-06"};
+    v.swept["2026-12-05"] = 1; // swept longest ago
+    CHECK(choose_race_dates(v) ==
+          std::vector<std::string>{"2026-12-01", "2026-12-02", "2026-12-05"});
+    RaceView first;
+    first.listed = days(1, 30);
+    first.budget = 2;
+    first.finish_baseline = true;
+    CHECK(choose_race_dates(first).size() == 30);
+}
+
+TEST_CASE("a wave is news of the last minutes, never the baseline") {
+    const std::vector<KnownShowing> k = {known("2026-12-10", "A", 10000),
+                                         known("2026-12-11", "A", 10000 - 30 * 60),
+                                         known("2026-12-12", "A", 10000, true)};
+    CHECK(wave_dates(k, 10000 + 60) == std::set<std::string>{"2026-12-10"});
+}
