@@ -83,18 +83,22 @@ std::vector<std::string> hall_movies(const std::vector<KnownShowing> &known,
 }
 
 std::vector<std::string> movies_to_ask(const std::vector<std::string> &movies, long long run) {
-    if (movies.empty())
-        return {};
-    std::vector<std::string> out = {movies.front()};
-    if (movies.size() > 1 && run % k_race_rotation == 0) {
-        const auto others = static_cast<long long>(movies.size() - 1);
-        out.push_back(movies[1 + static_cast<std::size_t>((run / k_race_rotation) % others)]);
+    std::vector<std::string> out(movies.begin(), movies.begin() + std::min<long>(1, movies.size()));
+    if (movies.size() > 1 && run % 2 == 0)
+        out.push_back(movies[1]);
+    if (movies.size() > 2 && run % k_race_rotation == 0) {
+        const auto others = static_cast<long long>(movies.size() - 2);
+        out.push_back(movies[2 + static_cast<std::size_t>((run / k_race_rotation) % others)]);
     }
     return out;
 }
 
-bool national_list_due(long long run) {
-    return run % k_race_rotation == 1;
+bool national_list_due(long long run, std::size_t hall) {
+    return (run + static_cast<long long>(hall)) % 2 == 0;
+}
+
+bool date_list_due(long long run, bool first_look, bool wave) {
+    return first_look || wave || run % 2 == 1;
 }
 
 std::string national_note(const std::string &previous, const std::vector<std::string> &codes,
@@ -139,33 +143,27 @@ std::string tripwire_note(const std::vector<std::string> &dates, const std::set<
 }
 
 std::vector<std::string> choose_race_dates(const RaceView &v) {
-    // Tiers: 0 new or flagged, 1 around a wave, 2 a date the halls do not play yet, 3 the rest;
-    // within a tier, least recently swept first.
+    // Tiers: 0 new or flagged, 1 around a wave, 2 one date the halls do not play (on a safety
+    // turn), 3 the dates they play (where more showings join), 4 the rest; within a tier, least
+    // recently swept first. The per-movie lists watch the unplayed dates already.
     const auto wave = around(v.listed, v.wave);
     std::vector<std::tuple<int, long long, std::string>> ranked;
     for (const auto &d : v.listed) {
         const bool fresh = v.swept.find(d) == v.swept.end() || v.flagged.count(d);
-        const int tier = fresh ? 0 : wave.count(d) ? 1 : !v.hall_dates.count(d) ? 2 : 3;
+        const int tier = fresh ? 0 : wave.count(d) ? 1 : v.hall_dates.count(d) ? 3 : 4;
         ranked.emplace_back(tier, sweep_rank(v, d), d);
     }
     std::sort(ranked.begin(), ranked.end());
-    // Tier 2 gets one page per run: most listed dates have no show in a special hall, and the
-    // per-movie lists watch them already.
-    std::vector<std::string> out;
-    bool took_unplayed = false;
-    for (const auto &[tier, rank, d] : ranked) {
-        const bool over = static_cast<int>(out.size()) >= v.budget;
-        if (over && !(v.finish_baseline && never_swept(v, d)))
-            continue;
-        if (tier == 2 && took_unplayed && !over)
-            continue;
-        took_unplayed = took_unplayed || tier == 2;
-        out.push_back(d);
+    if (v.safety_turn) { // the least recently swept unplayed date moves up to tier 2
+        const auto it = std::find_if(ranked.begin(), ranked.end(),
+                                     [](const auto &r) { return std::get<0>(r) == 4; });
+        if (it != ranked.end())
+            std::get<0>(*it) = 2;
+        std::sort(ranked.begin(), ranked.end());
     }
-    // The one-tier-2 rule may have left budget unspent: fill it least recently swept first.
+    std::vector<std::string> out;
     for (const auto &[tier, rank, d] : ranked)
-        if (static_cast<int>(out.size()) < v.budget &&
-            std::find(out.begin(), out.end(), d) == out.end())
+        if (static_cast<int>(out.size()) < v.budget || (v.finish_baseline && never_swept(v, d)))
             out.push_back(d);
     std::sort(out.begin(), out.end());
     return out;

@@ -33,12 +33,17 @@ struct HallMovie {
 std::vector<std::string> hall_movies(const std::vector<KnownShowing> &known,
                                      const std::string &national);
 
-// Which of them to ask this run: the first every run, the others one at a time, in turn, every
-// k_race_rotation runs (run: the group's run number).
+// Which of them to ask this run (run: the group's run number): the first every run, the second
+// every other run, the others one at a time, in turn, every k_race_rotation runs.
 std::vector<std::string> movies_to_ask(const std::vector<std::string> &movies, long long run);
 
-// Whether the hall's national list is asked this run (every k_race_rotation runs).
-bool national_list_due(long long run);
+// Whether the hall's national list is asked this run: every other run, halls taking turns
+// (hall: the hall type's place in the group), so each run asks one list for the host.
+bool national_list_due(long long run, std::size_t hall);
+
+// Whether the theater's date list is asked this run: every other run, and every run of a first
+// look or a wave under way. A new date of a hall's watched movie shows in its list anyway.
+bool date_list_due(long long run, bool first_look, bool wave);
 
 // The national list's note after an answer: every code with the moment it first appeared
 // (earlier notes keep their moment; a code gone from the list is dropped).
@@ -65,6 +70,7 @@ struct RaceView {
     std::set<std::string> hall_dates;                      // dates the halls already play
     int budget = 0;                                        // day pages this run
     bool finish_baseline = false; // a first run: sweep every listed date now, whatever the budget
+    bool safety_turn = false;     // sweep one date the halls do not play (every other run)
 };
 
 // The dates to sweep, sorted; never more than the budget unless finishing a baseline.

@@ -116,7 +116,7 @@ def test_sibling_venue_and_normal_halls_are_filtered(case):
 
 
 def test_status_code_errors_and_blocks_keep_state(case):
-    api, ntfy, cfg = screen_setup(case)
+    api, ntfy, cfg = screen_setup(case, dates_per_run=3)  # the sweep asks the date list each run
     before = case.db("SELECT key FROM openings ORDER BY key")
     api.script("/api/v1/booking/searchSiteScnscYmdListBySite",
                Reply(200, json.dumps({"statusCode": 500, "statusMessage": "시스템 오류", "data": None}, ensure_ascii=False)))
@@ -238,7 +238,7 @@ def test_movies_with_a_screen_look_at_every_open_date(case):
 
 def test_a_refused_request_says_what_cgv_explained(case):
     """Issue 14, point 10: an HTTP 400 carries CGV's own explanation in statusMessage."""
-    api, ntfy, cfg = screen_setup(case, days=(1,))
+    api, ntfy, cfg = screen_setup(case, days=(1,), dates_per_run=3)  # the date list each run
     api.script("/api/v1/booking/searchSiteScnscYmdListBySite",
                Reply(400, json.dumps({"statusCode": 400, "statusMessage": "발매통제범위코드는 필수 요청 파라미터 입니다.",
                                       "data": [{"rejectField": "rtctlScopCd"}]}, ensure_ascii=False)))

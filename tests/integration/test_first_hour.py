@@ -65,7 +65,9 @@ def test_init_writes_a_config_of_ones_own_and_never_overwrites(case):
 def one_target(case, notifier_extra=""):
     """Fake CGV and ntfy, and a config of one IMAX target at 0013 pushing to notifier "p"."""
     api, ntfy = case.serve(FakeCgvApi()), case.serve(FakeNtfy())
-    cfg = case.write("c.toml", f'[cgv]\napi = "{api.api}"\n[http]\nmin_gap = 0\nretries = 0\n'
+    # The sweep asks the date list first and alone: a scripted fault always meets it (the race
+    # would ask its tripwires beside it, and a failed tripwire fails nothing).
+    cfg = case.write("c.toml", f'[cgv]\napi = "{api.api}"\nstrategy = "sweep"\n[http]\nmin_gap = 0\nretries = 0\n'
                      f'[[notifier]]\nname = "p"\nserver = "{ntfy.url}"\ntopic = "mine-x1"\n{notifier_extra}\n'
                      '[[target]]\nname = "a"\ntheater = "0013"\nscreen = "imax"\n')
     return api, ntfy, cfg

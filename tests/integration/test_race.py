@@ -35,10 +35,11 @@ def test_a_429_silences_its_path_for_a_minute_and_doubles_on_repeats(case):
     expect(r.rc == 1 and row and row[2] == 60 and abs(row[1] - (start + 60)) <= 5, f"60 s on the day path: {row}", r)
     expect("rate limited (429) on " + DAY in row[3], f"the reason names the path: {row}")
 
-    strips, days = asked(api, STRIP), asked(api, DAY)
+    others, days = len(api.requests) - asked(api, DAY), asked(api, DAY)
     r = case.run("check", config=cfg)
     expect(r.rc == 1 and "cooling down" in r.err and DAY in r.err, "the day path is still cooling", r)
-    expect(asked(api, STRIP) == strips + 1 and asked(api, DAY) == days, "the strip is asked; no day page is sent")
+    expect(len(api.requests) - asked(api, DAY) > others and asked(api, DAY) == days,
+           "the host's other paths are asked; no day page is sent")
     s = case.run("status", "--json", config=cfg)
     expect(s.out and '"cooling_down_until": null' not in s.out, "status shows the path's cool-down", s)
 
@@ -94,14 +95,16 @@ def test_the_first_run_finishes_the_baseline_so_no_opening_is_swallowed(case):
 
 def test_a_movies_first_imax_showings_on_a_listed_date_trip_the_wire(case):
     api, ntfy, cfg = race_setup(case, list(range(1, 26)))
-    expect(case.run("check", config=cfg).rc == 0, "baseline")
+    minute = iter(range(100))
+    run = lambda *args: case.run(*args, config=cfg, env=faked(60 * next(minute)))  # cron: a minute apart
+    expect(run("check").rc == 0, "baseline")
     for _ in range(3):
-        case.run("check", config=cfg)
+        run("check")
     # Avatar's first IMAX showing on a far date that other halls already play: one day page of
     # 25 would find it by chance; Avatar's IMAX date list shows it on the next run.
     api.showings.append(showing(ymd(22), "018", 1, *AVATAR, "03", "1900"))
     before = len(api.requests)
-    r = case.run("-v", "check", config=cfg)
+    r = run("-v", "check")
     reqs = per_run(api, before)
     expect(len(ntfy.messages) == 1 and "19:00" in ntfy.messages[0]["message"], "pushed on the next run", r)
     expect(len(reqs) <= 4 and any(q.path == BY_MOV and q.query.get("attrCd") == ["04"] for q in reqs),
@@ -110,13 +113,13 @@ def test_a_movies_first_imax_showings_on_a_listed_date_trip_the_wire(case):
     # A new movie in IMAX nationally: its list is asked, and its first showing here found soon.
     api.showings.append(showing(ymd(30), "018", 1, *DUNE, "03", "1000", site="0056"))  # elsewhere
     for _ in range(3):
-        case.run("check", config=cfg)
+        run("check")
     api.showings.append(showing(ymd(9), "018", 1, *DUNE, "03", "0800"))
-    for run in range(1, 4):
-        case.run("check", config=cfg)
+    for runs in range(1, 3):
+        r = run("-v", "check")
         if len(ntfy.messages) == 2:
             break
-    expect(len(ntfy.messages) == 2 and DUNE[1] in ntfy.messages[1]["message"], f"a newcomer found in {run} run(s)")
+    expect(len(ntfy.messages) == 2 and DUNE[1] in ntfy.messages[1]["message"], f"a newcomer found in {runs} run(s)", r)
 
 
 def test_two_targets_at_one_theater_share_the_date_list_and_day_pages(case):
@@ -131,7 +134,7 @@ def test_two_targets_at_one_theater_share_the_date_list_and_day_pages(case):
         expect(case.run("check", config=cfg, env=faked(60 * minute)).rc == 0, "quiet runs, a minute apart")
         reqs = per_run(api, before)
         counts.append(len(reqs))
-        expect(sum(1 for q in reqs if q.path == STRIP) == 1, "one date list for both")
+        expect(sum(1 for q in reqs if q.path == STRIP) <= 1, "at most one date list for both")
         pages = [q.query["scnYmd"][0] for q in reqs if q.path == DAY]
         expect(len(pages) == len(set(pages)), f"each day page once for both: {pages}")
     expect(max(counts) <= 5, f"one more request than one target at most: {counts}")

@@ -35,14 +35,20 @@ TEST_CASE("hall movies: the latest news first, national newcomers by when they a
     CHECK(hall_movies({}, "bad,D@x,E@7") == std::vector<std::string>{"E"});
 }
 
-TEST_CASE("the likeliest movie is asked every run, the others in turn every third run") {
-    const std::vector<std::string> movies = {"A", "B", "C"};
+TEST_CASE("the likeliest movie every run, the next every other run, the rest in turn") {
+    const std::vector<std::string> movies = {"A", "B", "C", "D"};
     CHECK(movies_to_ask(movies, 1) == std::vector<std::string>{"A"});
-    CHECK(movies_to_ask(movies, 3) == std::vector<std::string>{"A", "C"});
-    CHECK(movies_to_ask(movies, 6) == std::vector<std::string>{"A", "B"});
+    CHECK(movies_to_ask(movies, 2) == std::vector<std::string>{"A", "B"});
+    CHECK(movies_to_ask(movies, 3) == std::vector<std::string>{"A", "D"});
+    CHECK(movies_to_ask(movies, 6) == std::vector<std::string>{"A", "B", "C"});
     CHECK(movies_to_ask({}, 3).empty());
-    CHECK(national_list_due(1));
-    CHECK_FALSE(national_list_due(2));
+    CHECK(national_list_due(2, 0));
+    CHECK_FALSE(national_list_due(2, 1)); // halls take turns
+    CHECK(national_list_due(3, 1));
+    CHECK(date_list_due(1, false, false));
+    CHECK_FALSE(date_list_due(2, false, false));
+    CHECK(date_list_due(2, true, false));
+    CHECK(date_list_due(2, false, true));
 }
 
 TEST_CASE("the national note keeps when each movie appeared and drops the gone") {
@@ -63,16 +69,20 @@ TEST_CASE("tripwire: news against the last answer, or dates the target knows no 
           "2026-12-10,2026-12-11,2026-12-12");
 }
 
-TEST_CASE("day pages: flagged and new first, then the wave, one unplayed date, the oldest") {
+TEST_CASE("day pages: flagged and new first, the wave, an unplayed date on its turn, the played") {
     auto v = swept_view(1, 20, 3);
     v.listed.push_back("2026-12-21"); // new: not in memory
     v.flagged = {"2026-12-15"};
-    for (const auto &d : days(1, 20))
-        if (d != "2026-12-07")
-            v.hall_dates.insert(d);
+    for (const auto &d : days(10, 20))
+        v.hall_dates.insert(d);
+    // New, flagged, then the least recently swept date the halls play.
     CHECK(choose_race_dates(v) ==
-          std::vector<std::string>{"2026-12-07", "2026-12-15", "2026-12-21"}); // new, hit, unplayed
+          std::vector<std::string>{"2026-12-10", "2026-12-15", "2026-12-21"});
+    v.safety_turn = true; // the least recently swept unplayed date comes before the played
+    CHECK(choose_race_dates(v) ==
+          std::vector<std::string>{"2026-12-01", "2026-12-15", "2026-12-21"});
     v.budget = 5;
+    v.safety_turn = false;
     v.wave = {"2026-12-18"};
     CHECK(choose_race_dates(v) == std::vector<std::string>{"2026-12-15", "2026-12-17", "2026-12-18",
                                                            "2026-12-19", "2026-12-21"});
@@ -80,15 +90,13 @@ TEST_CASE("day pages: flagged and new first, then the wave, one unplayed date, t
     CHECK(choose_race_dates(v).size() == 2);
 }
 
-TEST_CASE("day pages: unspent budget goes to the least recently swept; a baseline is finished") {
-    auto v = swept_view(1, 6, 3);
-    CHECK(choose_race_dates(v) ==
-          std::vector<std::string>{"2026-12-01", "2026-12-02", "2026-12-03"}); // none played
-    v.hall_dates = {"2026-12-01", "2026-12-02", "2026-12-03",
-                    "2026-12-04", "2026-12-05", "2026-12-06"};
-    v.swept["2026-12-05"] = 1; // swept longest ago
-    CHECK(choose_race_dates(v) ==
-          std::vector<std::string>{"2026-12-01", "2026-12-02", "2026-12-05"});
+TEST_CASE("day pages: the played dates rotate; a baseline is finished at once") {
+    auto v = swept_view(1, 6, 2);
+    v.hall_dates = {"2026-12-04", "2026-12-05", "2026-12-06"};
+    v.swept["2026-12-06"] = 1; // swept longest ago
+    CHECK(choose_race_dates(v) == std::vector<std::string>{"2026-12-04", "2026-12-06"});
+    v.hall_dates.clear(); // nothing played: the least recently swept
+    CHECK(choose_race_dates(v) == std::vector<std::string>{"2026-12-01", "2026-12-06"});
     RaceView first;
     first.listed = days(1, 30);
     first.budget = 2;

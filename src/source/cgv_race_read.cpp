@@ -1,0 +1,188 @@
+// What the racing group reads from its answers, and the snapshot each member target gets.
+#include "source/cgv_discovery.hpp"
+#include "source/cgv_race.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace alimi::cgv_race {
+
+bool CgvRace::read_strip(const HttpResult &answer, const HttpRequest &request,
+                         const std::string &today) {
+    if (auto failure = first_failure({request}, {answer})) {
+        fail_all(*failure);
+        return false;
+    }
+    auto strip = with_url(parse_cgv_dates(answer.body), request);
+    if (!strip) {
+        fail_all(strip.error());
+        return false;
+    }
+    for (const auto &d : strip->dates)
+        if (d >= today)
+            m_listed.push_back(d);
+    return true;
+}
+
+std::vector<std::string> CgvRace::known_open(const std::string &today) const {
+    std::set<std::string> dates;
+    for (const auto &m : m_members)
+        for (const auto &[d, when] : m.ctx.memory.swept)
+            if (d >= today)
+                dates.insert(d);
+    return {dates.begin(), dates.end()};
+}
+
+void CgvRace::read_ask(const Ask &a, const HttpResult &answer, const std::string &today) {
+    if (answer.outcome != Outcome::ok) { // a silent tripwire: the sweep covers its dates, later
+        m_unanswered.push_back(answer.error);
+        return;
+    }
+    if (a.kind == Ask::name_list) {
+        const auto list = parse_cgv_regions(answer.body);
+        for (const auto &t : list.value_or(std::vector<TheaterInfo>{}))
+            m_names.push_back({"theater", t.code, t.name});
+        m_names.push_back({"theater", lead().theater, ""});
+    } else if (a.kind == Ask::national_list) {
+        std::vector<std::string> codes;
+        for (const auto &m : parse_cgv_movies(answer.body).value_or(std::vector<MovieInfo>{}))
+            codes.push_back(m.code);
+        const auto key = "hall:" + a.attr;
+        const auto before = note(key).value_or("");
+        m_notes[a.attr][key] = national_note(before, codes, unix_now(m_members.front().ctx));
+        const auto watched = hall_movies(known(a.attr), before);
+        for (const auto &code : codes)
+            if (std::find(watched.begin(), watched.end(), code) == watched.end() && !before.empty())
+                m_national_new[a.attr].push_back(code);
+    } else if (const auto dates = parse_cgv_dates(answer.body)) {
+        std::vector<std::string> open;
+        for (const auto &d : dates->dates)
+            if (d >= today)
+                open.push_back(d);
+        const auto key = fmt::format("movie:{}:{}", a.attr, a.movie);
+        const auto hits = tripwire_hits(note(key), open, a.movie, known(a.attr));
+        m_flagged.insert(hits.begin(), hits.end());
+        m_tripwires.push_back({key, open, hits});
+        m_notes_attr_of[key] = a.attr;
+    }
+}
+
+RaceView CgvRace::view() const {
+    RaceView v;
+    v.listed = m_listed;
+    for (const auto &d : m_flagged) // a hit the date list does not show yet is still news
+        if (std::find(v.listed.begin(), v.listed.end(), d) == v.listed.end())
+            v.listed.push_back(d);
+    std::sort(v.listed.begin(), v.listed.end());
+    v.flagged = m_flagged;
+    const auto now = unix_now(m_members.front().ctx);
+    for (const auto &m : m_members) {
+        for (const auto &s : m.ctx.memory.showings)
+            v.hall_dates.insert(s.date);
+        const auto wave = wave_dates(m.ctx.memory.showings, now);
+        v.wave.insert(wave.begin(), wave.end());
+        v.finish_baseline = v.finish_baseline || m.ctx.memory.swept.empty();
+    }
+    for (const auto &d : v.listed) // the group's memory: new for one member is new for all
+        if (auto last = group_last_sweep(d))
+            v.swept[d] = *last;
+    int cap = 0;
+    for (const auto &m : m_members)
+        cap = std::max(cap, m.target->settings.dates_per_run);
+    v.budget = std::clamp(budget() - m_spent, 1, cap);
+    v.safety_turn = m_run % 2 == 0;
+    return v;
+}
+
+std::optional<std::optional<long long>> CgvRace::group_last_sweep(const std::string &d) const {
+    std::optional<long long> oldest;
+    for (std::size_t i = 0; i < m_members.size(); ++i) {
+        const auto &swept = m_members[i].ctx.memory.swept;
+        const auto it = swept.find(d);
+        if (it == swept.end())
+            return std::nullopt;
+        if (!it->second)
+            return std::optional<long long>{};
+        oldest = i == 0 ? *it->second : std::min(oldest.value_or(*it->second), *it->second);
+    }
+    return oldest;
+}
+
+void CgvRace::finish(const std::vector<HttpResult> &answers) {
+    if (auto failure = first_failure(m_days, answers)) {
+        fail_all(*failure);
+        return;
+    }
+    for (std::size_t i = 0; i < m_members.size(); ++i) {
+        auto snap = member_snapshot(m_members[i], answers);
+        if (!snap) {
+            fail_all(snap.error());
+            return;
+        }
+        m_results[i] = std::move(*snap);
+    }
+}
+
+SnapshotResult CgvRace::member_snapshot(const Member &m,
+                                        const std::vector<HttpResult> &answers) const {
+    Snapshot snap;
+    snap.listed_dates = m_listed;
+    snap.swept_dates = m_chosen;
+    snap.names = m_names;
+    snap.theater_name = m.ctx.theater_name;
+    for (const auto &n : m_names)
+        if (n.code == m.target->theater && !n.name.empty())
+            snap.theater_name = n.name;
+    const auto grade = cgv_grade_code(m.target->screen);
+    for (std::size_t i = 0; i < m_days.size(); ++i) {
+        auto page =
+            with_url(parse_cgv_showings(answers.at(i).body, m.target->theater, grade), m_days[i]);
+        if (!page)
+            return tl::unexpected(page.error());
+        if (snap.theater_name.empty())
+            snap.theater_name = page->theater_name;
+        if (page->rows == 0)
+            snap.blank_dates.push_back(m_chosen[i]);
+        for (auto &o : page->showings)
+            if (o.date == m_chosen[i])
+                snap.openings.push_back(std::move(o));
+    }
+    const auto attr = cgv_attr_code(m.target->screen);
+    if (const auto it = m_notes.find(attr); it != m_notes.end())
+        snap.notes = it->second;
+    for (const auto &t : m_tripwires)
+        if (m_notes_attr_of.at(t.key) == attr)
+            snap.notes[t.key] = tripwire_note(t.dates, t.hits, m_chosen);
+    snap.notes["runs"] = std::to_string(m_run);
+    snap.plan_note = spending();
+    return snap;
+}
+
+std::string CgvRace::spending() const {
+    std::vector<std::string> lists;
+    for (const auto &asks : {m_asks, m_newcomers})
+        for (const auto &a : asks)
+            lists.push_back(a.kind == Ask::strip_list  ? std::string("dates")
+                            : a.kind == Ask::name_list ? std::string("theater names")
+                            : a.kind == Ask::national_list
+                                ? fmt::format("hall {} nationwide", a.attr)
+                                : fmt::format("movie {} in hall {}", a.movie, a.attr));
+    const auto finishing = static_cast<int>(m_chosen.size()) > budget() - m_spent;
+    return fmt::format(
+        "run {}: {} of {} request(s): lists {}{}{}; day pages {}{}", m_run,
+        m_spent + static_cast<int>(m_chosen.size()), budget(),
+        lists.empty() ? "none" : fmt::format("{}", fmt::join(lists, ", ")),
+        m_flagged.empty() ? "" : fmt::format(" (news on {})", fmt::join(m_flagged, ", ")),
+        m_unanswered.empty()
+            ? ""
+            : fmt::format(" ({} unanswered: {})", m_unanswered.size(), m_unanswered.front()),
+        m_chosen.empty() ? "none" : fmt::format("{}", fmt::join(m_chosen, ", ")),
+        finishing ? fmt::format(" (finishing the baseline: {} dates at once, this run only)",
+                                m_chosen.size())
+                  : "");
+}
+
+} // namespace alimi::cgv_race
