@@ -86,16 +86,9 @@ bool CgvRace::first_look() const {
                        [](const Member &m) { return m.ctx.memory.swept.empty(); });
 }
 
-bool CgvRace::wave_under_way() const {
-    const auto now = unix_now(m_members.front().ctx);
-    return std::any_of(m_members.begin(), m_members.end(), [&](const Member &m) {
-        return !wave_dates(m.ctx.memory.showings, now).empty();
-    });
-}
-
 std::vector<HttpRequest> CgvRace::first_step() {
     m_run = run_number();
-    if (date_list_due(m_run, first_look(), wave_under_way()))
+    if (date_list_due(m_run, first_look()))
         add_ask({Ask::strip_list, "", "", 0});
     if (std::any_of(m_members.begin(), m_members.end(),
                     [](const Member &m) { return m.ctx.ask_theater; }))

@@ -58,7 +58,6 @@ class CgvRace {
     long long run_number() const;
 
     bool first_look() const;
-    bool wave_under_way() const;
 
     // The cheap lists of this run, most telling first, leaving at least one day page.
     std::vector<HttpRequest> first_step();

@@ -97,8 +97,8 @@ bool national_list_due(long long run, std::size_t hall) {
     return (run + static_cast<long long>(hall)) % 2 == 0;
 }
 
-bool date_list_due(long long run, bool first_look, bool wave) {
-    return first_look || wave || run % 2 == 1;
+bool date_list_due(long long run, bool first_look) {
+    return first_look || run % 2 == 1;
 }
 
 std::string national_note(const std::string &previous, const std::vector<std::string> &codes,

@@ -41,9 +41,9 @@ std::vector<std::string> movies_to_ask(const std::vector<std::string> &movies, l
 // (hall: the hall type's place in the group), so each run asks one list for the host.
 bool national_list_due(long long run, std::size_t hall);
 
-// Whether the theater's date list is asked this run: every other run, and every run of a first
-// look or a wave under way. A new date of a hall's watched movie shows in its list anyway.
-bool date_list_due(long long run, bool first_look, bool wave);
+// Whether the theater's date list is asked this run: every other run, and on a first look. A
+// new date of a hall's watched movie shows in that movie's list anyway.
+bool date_list_due(long long run, bool first_look);
 
 // The national list's note after an answer: every code with the moment it first appeared
 // (earlier notes keep their moment; a code gone from the list is dropped).

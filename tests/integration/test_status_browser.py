@@ -119,7 +119,8 @@ def test_status_page_in_chromium_healthy_failing_and_stale(case):
     expect(bars(pixels, GREEN) and not bars(pixels, GREY), "a green bar, nothing greyed")
 
     # Failing: a 429 with Retry-After: the bar turns, the cause and the cool-down are shown.
-    api.script("/", Reply(429, "error code: 1015", headers={"Retry-After": "600"}, content_type="text/plain"))
+    api.script("/api/v1/booking/searchMovScnInfo",  # the day pages: every run asks them
+               Reply(429, "error code: 1015", headers={"Retry-After": "600"}, content_type="text/plain"))
     r = case.run("check", config=cfg)
     expect(r.rc == 1, "the check failed", r)
     body, text = dom_text(case, page)

@@ -92,7 +92,9 @@ def test_test_fetches_now_prints_the_push_and_changes_nothing(case):
            and j["push"]["title"].startswith("CGV 용산아이파크몰"), f"{j}")
     r = case.run("check", config=cfg)
     expect(r.rc == 0 and len(ntfy.messages) == 1, "the next check still pushes it: test used nothing up", r)
-    api.script("/api/v1/", Reply(429, "error code: 1015", content_type="text/plain", headers={"Retry-After": "600"}))
+    # On the day pages, which every run asks (a failed tripwire would fail nothing).
+    api.script("/api/v1/booking/searchMovScnInfo",
+               Reply(429, "error code: 1015", content_type="text/plain", headers={"Retry-After": "600"}))
     expect(case.run("check", config=cfg).rc == 1, "now cooling down")
     n = len(api.requests)
     r = case.run("test", "yongsan-imax", config=cfg)

@@ -45,10 +45,9 @@ TEST_CASE("the likeliest movie every run, the next every other run, the rest in 
     CHECK(national_list_due(2, 0));
     CHECK_FALSE(national_list_due(2, 1)); // halls take turns
     CHECK(national_list_due(3, 1));
-    CHECK(date_list_due(1, false, false));
-    CHECK_FALSE(date_list_due(2, false, false));
-    CHECK(date_list_due(2, true, false));
-    CHECK(date_list_due(2, false, true));
+    CHECK(date_list_due(1, false));
+    CHECK_FALSE(date_list_due(2, false));
+    CHECK(date_list_due(2, true));
 }
 
 TEST_CASE("the national note keeps when each movie appeared and drops the gone") {
