@@ -3,6 +3,7 @@
 // diff, messages, retry policy); delivery lives in deliver.cpp.
 #include "check.hpp"
 #include "check_notes.hpp"
+#include "check_order.hpp"
 #include "cooldowns.hpp"
 #include "snapshot.hpp"
 
@@ -33,13 +34,8 @@ struct TargetRun {
     bool done = false;
 };
 
-// Targets per batch: one durable commit each, so a small config still syncs once per run.
-constexpr std::size_t k_batch = 32;
-
 // The steps of run_check, defined below it in the order it calls them.
 void follow_clock_jumps(Store &store, TimePoint now);
-std::vector<const TargetConfig *> check_order(const Config &cfg, Store &store,
-                                              const CheckOptions &options);
 void check_batch(const Config &cfg, Store &store, const std::vector<const TargetConfig *> &batch,
                  HttpClient &http, const CheckOptions &options, TimePoint now, CheckOutcome &result,
                  std::ostream &out);
@@ -83,12 +79,16 @@ CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &opti
     http.stop_on_signal();
     http.share_answers(); // one theater's targets, one movie list: each asked once per run
     const auto order = check_order(cfg, store, options);
+    if (options.spread > 0)
+        http.spread(options.spread, expected_requests(order));
     // What a batch learns is committed before the next starts: a run stopped part way (a
     // systemd timeout) keeps it, and the next run starts with the targets this one missed.
-    for (std::size_t at = 0; at < order.size() && !stop_requested(); at += k_batch) {
-        const auto end = order.begin() + static_cast<long>(std::min(order.size(), at + k_batch));
-        check_batch(cfg, store, {order.begin() + static_cast<long>(at), end}, http, options, now,
-                    result, out);
+    for (const auto &batch : batches(order, options.spread > 0)) {
+        if (stop_requested())
+            break;
+        check_batch(cfg, store, batch, http, options, now, result, out);
+        if (options.spread > 0 && !options.dry_run) // its news goes out before the next theater
+            deliver_pending(cfg, store, now, tried);
     }
     if (stop_requested())
         say_stopped(order.size(), result);
@@ -119,11 +119,6 @@ void follow_clock_jumps(Store &store, TimePoint now) {
     store.set_meta("last_run_at", std::to_string(to_unix(now)));
 }
 
-bool selected(const CheckOptions &options, const TargetConfig &t) {
-    return options.targets.empty() || std::find(options.targets.begin(), options.targets.end(),
-                                                t.name) != options.targets.end();
-}
-
 void queue_alert(const Config &cfg, Store &store, const std::string &target, const PushMessage &m,
                  TimePoint now) {
     for (const auto &n : cfg.alerts.notify)
@@ -142,25 +137,6 @@ void record_failure(const Config &cfg, Store &store, const TargetConfig &t,
         queue_alert(cfg, store, t.name, failure_alert_message(t.name, failures, error), now);
         store.set_alerted(t.name, true);
     }
-}
-
-// The selected targets, least recently attempted first (config order among equals): a run cut
-// short by a stop starts the next one where it left off.
-std::vector<const TargetConfig *> check_order(const Config &cfg, Store &store,
-                                              const CheckOptions &options) {
-    const auto attempted = store.last_attempts();
-    std::vector<std::pair<long long, const TargetConfig *>> ranked;
-    for (const auto &t : cfg.targets)
-        if (selected(options, t)) {
-            const auto it = attempted.find(t.name);
-            ranked.emplace_back(it == attempted.end() ? 0 : it->second, &t);
-        }
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [](const auto &a, const auto &b) { return a.first < b.first; });
-    std::vector<const TargetConfig *> out;
-    for (const auto &[when, t] : ranked)
-        out.push_back(t);
-    return out;
 }
 
 // Plan, fetch, then record in one transaction and print the --json lines after its commit.

@@ -19,6 +19,9 @@ struct CheckOptions {
     bool dry_run = false;
     bool json = false;
     std::vector<std::string> targets; // empty: all
+    // Seconds to space the run's requests over (0: as fast as min_gap allows). Spread, the
+    // targets go theater by theater and each theater's pushes go out as soon as it is checked.
+    double spread = 0;
 };
 
 struct CheckOutcome {

@@ -116,6 +116,10 @@ int run_cli(int argc, char **argv) {
     c->add_flag("--dry-run", check.dry_run,
                 "Fetch and compare, but change no state and push nothing");
     c->add_flag("--json", check.json, "Print one JSON object per new opening on stdout");
+    c->add_option("--spread", check.spread,
+                  "Space the run's requests over SECONDS (e.g. 45 under a one-minute cron), "
+                  "theater by theater, each theater's pushes sent as soon as it is checked")
+        ->check(CLI::Range(0.0, 3600.0));
     c->add_option("TARGET", check.targets, "Only these targets (default: all)");
 
     StatusOptions status;

@@ -238,40 +238,6 @@ HttpResult finished(Job &job, CURLcode code, Expect expect, TimePoint now,
 
 } // namespace
 
-std::optional<std::string> HttpClient::silenced(const HttpRequest &request) const {
-    const auto host = host_of(request.url);
-    const auto path = cooldown_key(request.url, Outcome::rate_limited);
-    if (const auto it = m_troubled.find(host); it != m_troubled.end())
-        return "not sent: the host blocked us earlier in this run";
-    if (m_troubled.count(path))
-        return "not sent: the server rate-limited this path earlier in this run";
-    for (const auto &key : {host, path})
-        if (const auto it = m_holds.find(key); it != m_holds.end())
-            return it->second;
-    return std::nullopt;
-}
-
-std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest> &requests) {
-    if (!m_sharing)
-        return perform_each(requests);
-    const auto key = [](const HttpRequest &r) {
-        return fmt::format("{} {}\n{}\n{}", r.method, r.url, fmt::join(r.headers, "\n"), r.body);
-    };
-    std::vector<HttpRequest> fresh;
-    for (const auto &r : requests)
-        if (!m_shared.count(key(r)) && std::none_of(fresh.begin(), fresh.end(), [&](const auto &f) {
-                return key(f) == key(r);
-            }))
-            fresh.push_back(r);
-    auto answers = perform_each(fresh);
-    for (std::size_t i = 0; i < fresh.size(); ++i)
-        m_shared[key(fresh[i])] = std::move(answers[i]);
-    std::vector<HttpResult> results;
-    for (const auto &r : requests)
-        results.push_back(m_shared.at(key(r)));
-    return results;
-}
-
 std::vector<HttpResult> HttpClient::perform_each(const std::vector<HttpRequest> &requests) {
     std::vector<HttpResult> results(requests.size());
     std::deque<std::unique_ptr<Job>> waiting;
@@ -289,7 +255,6 @@ std::vector<HttpResult> HttpClient::perform_each(const std::vector<HttpRequest> 
         waiting.push_back(std::move(job));
     }
     std::map<CURL *, std::unique_ptr<Job>> running;
-    const auto gap = std::chrono::duration<double>(m_settings.min_gap);
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
 
     while (!waiting.empty() || !running.empty()) {
@@ -310,6 +275,7 @@ std::vector<HttpResult> HttpClient::perform_each(const std::vector<HttpRequest> 
                 it = waiting.erase(it);
                 continue;
             }
+            const auto gap = std::chrono::duration<double>(gap_for(job.host, now));
             const auto gap_ok = host.last_start + std::chrono::duration_cast<Steady::duration>(gap);
             const auto earliest = std::max(job.ready_at, gap_ok);
             if (host.active >= m_settings.max_per_host || earliest > now) {

@@ -8,8 +8,10 @@
 #include "config.hpp"
 #include "http_policy.hpp"
 
+#include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,11 @@ class HttpClient {
     // life: later askers get the first answer. A check's targets share lists and day pages so.
     void share_answers() { m_sharing = true; }
 
+    // Spaces requests to each host over the next `seconds` (from the first request on): a host
+    // expecting n requests gets one every seconds / n at most (never closer than min_gap).
+    // Past that window, min_gap alone rules: a run that asks more than expected does not drag.
+    void spread(double seconds, const std::map<std::string, int> &expected_per_host);
+
     // From now on a stop signal (stop.hpp) abandons what is in flight: the check's own requests
     // are, while pushes and pings still finish.
     void stop_on_signal() { m_stoppable = true; }
@@ -57,6 +64,8 @@ class HttpClient {
     // Why a request must not go out now (a hold, or trouble earlier in this run); nullopt: send.
     std::optional<std::string> silenced(const HttpRequest &request) const;
     std::vector<HttpResult> perform_each(const std::vector<HttpRequest> &requests);
+    // The gap between request starts to a host now: min_gap, or the spread's pace while it lasts.
+    double gap_for(const std::string &host, std::chrono::steady_clock::time_point now);
 
     struct Impl;
     std::unique_ptr<Impl> m_impl;
@@ -65,6 +74,9 @@ class HttpClient {
     std::vector<std::string> m_secrets;
     bool m_stoppable = false;
     bool m_sharing = false;
+    double m_spread = 0;                  // seconds (0: no spreading)
+    std::map<std::string, double> m_pace; // host -> seconds between request starts
+    std::optional<std::chrono::steady_clock::time_point> m_spread_start;
     std::map<std::string, HttpResult> m_shared; // request key -> its answer (sharing only)
     std::map<std::string, HostTrouble> m_troubled;
     std::map<std::string, std::string> m_holds; // key -> why nothing is sent to it

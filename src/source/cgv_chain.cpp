@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace alimi {
 
@@ -111,6 +112,26 @@ class CgvChain final : public CgvFamily {
                 r.error(r.find_node("strategy"),
                         fmt::format("strategy '{}': use \"race\" or \"sweep\"", *v));
         }
+    }
+
+    // A racing theater spends its budget, plus one per further hall type; others as usual.
+    int expected_requests(const std::vector<const TargetConfig *> &targets) const override {
+        std::vector<const TargetConfig *> others;
+        std::map<std::pair<std::string, std::string>, std::pair<int, std::set<std::string>>>
+            theaters;
+        for (const auto *t : targets) {
+            if (!races(*t)) {
+                others.push_back(t);
+                continue;
+            }
+            auto &[budget, halls] = theaters[{t->settings.api, t->theater}];
+            budget = std::max(budget, t->settings.requests_per_run);
+            halls.insert(t->screen);
+        }
+        int n = Chain::expected_requests(others);
+        for (const auto &[where, spend] : theaters)
+            n += spend.first + static_cast<int>(spend.second.size()) - 1;
+        return n;
     }
 
     std::vector<std::unique_ptr<SourcePlan>>

@@ -64,6 +64,15 @@ class Chain {
         return out;
     }
 
+    // About how many requests one run of these targets asks (check --spread paces by it): one
+    // each, and a whole-schedule target its day pages beside its list of dates.
+    virtual int expected_requests(const std::vector<const TargetConfig *> &targets) const {
+        int n = 0;
+        for (const auto *t : targets)
+            n += t->movie.empty() && !t->screen.empty() ? 1 + t->settings.dates_per_run : 1;
+        return n;
+    }
+
     // `alimi theaters` and `alimi movies`: print what the site lists; return the exit code.
     virtual int list_theaters(const DiscoverOptions &opt, const std::string &query,
                               std::ostream &out) const = 0;

@@ -144,3 +144,25 @@ def test_two_targets_at_one_theater_share_the_date_list_and_day_pages(case):
         case.run("check", config=cfg, env=faked(60 * minute))
     titles = sorted(m["title"] for m in ntfy.messages)
     expect(len(titles) == 2 and "4DX" in titles[0] and "IMAX" in titles[1], f"each target its own push: {titles}")
+
+
+def test_spread_paces_the_requests_and_pushes_each_theater_as_soon_as_it_is_checked(case):
+    targets = ('name = "yongsan-imax"\ntheater = "0013"\nscreen = "imax"\n'
+               '[[target]]\nname = "gangnam-imax"\ntheater = "0056"\nscreen = "imax"')
+    api, ntfy, cfg = race_setup(case, list(range(1, 6)), targets)
+    api.showings += [showing(ymd(d), "018", 1, *AVATAR, "03", "1000", site="0056", site_nm="CGV 강남")
+                     for d in (1, 2)]
+    expect(case.run("check", config=cfg).rc == 0, "baseline of both theaters")
+    api.showings.append(showing(ymd(4), "018", 1, *AVATAR, "03", "1900"))  # a first IMAX at 0013
+    before = len(api.requests)
+    r = case.run("check", "--spread", "2", config=cfg)
+    expect(r.rc == 0 and len(ntfy.messages) == 1 and "19:00" in ntfy.messages[0]["message"], "pushed", r)
+    reqs = api.requests[before:]
+    gangnam = [q for q in reqs if q.query.get("siteNo") == ["0056"]]
+    pushed_at = ntfy.requests[-1].at
+    expect(gangnam and pushed_at < gangnam[0].at,
+           "0013's push went out before 0056 was asked: not at the end of the run")
+    expect(reqs[-1].at - reqs[0].at >= 1.0, f"{len(reqs)} requests spaced over the spread, not a burst: "
+                                            f"{reqs[-1].at - reqs[0].at:.2f} s")
+    r = case.run("check", "--spread", "-1", config=cfg)
+    expect(r.rc == 2 and "--spread" in r.err, "a negative spread is a usage error", r)

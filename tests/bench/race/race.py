@@ -4,7 +4,7 @@
 The real build/alimi runs once per simulated cron minute (libfaketime sets its clock; no real
 waiting, min_gap = 0) against a fake CGV that serves every endpoint from one world of showings
 (world.py). Timelines: the 11-day one in timeline.json (36 openings, the public record's shape)
-and a synthetic month (seed 1002). Each strategy runs with the four targets (two theaters x IMAX
+and a synthetic month (seed 1003). Each strategy runs with the four targets (two theaters x IMAX
 and 4DX), and with the two IMAX targets alone to show what a second target at a theater costs.
 
 Runs are simulated minute by minute inside windows: the first 30 minutes (the targets start),
@@ -159,7 +159,7 @@ def main():
     with open(os.path.join(HERE, "timeline.json"), encoding="utf-8") as f:
         timelines = [("11 days (timeline.json)", json.load(f))]
     if not quick:
-        timelines.append(("synthetic month (seed 1002)", generate(1002, 30, 40)))
+        timelines.append(("synthetic month (seed 1003)", generate(1003, 30, 40)))
     results = []
     for name, tl in timelines:
         for strategy in ("sweep", "race"):

@@ -76,6 +76,7 @@ def generate(seed, days, waves, start=dt.datetime(2026, 11, 2, tzinfo=KST)):
         for site in THEATERS:
             last[site] += dt.timedelta(days=1)
             events.append({"at": at.isoformat(), "kind": "date", "rows": normal_rows(site, last[site])})
+    newest = {}  # site -> the latest new date opened so far
     starts = []
     for w in range(waves):
         day = rnd.randrange(days)
@@ -96,7 +97,9 @@ def generate(seed, days, waves, start=dt.datetime(2026, 11, 2, tzinfo=KST)):
             if kind == "more" and not played or kind == "first-in-hall" and not unplayed:
                 kind = "new-date"
             if kind == "new-date":
-                date = listed_end + dt.timedelta(days=rnd.randint(1, 3))
+                # beyond every date listed so far, this theater's earlier new dates included
+                date = max(listed_end, newest.get(site, listed_end)) + dt.timedelta(days=rnd.randint(1, 3))
+                newest[site] = date
                 rows = normal_rows(site, date) + hall_rows(site, screen, date, movie, rnd.randint(2, 5))
             elif kind == "first-in-hall":
                 date = rnd.choice(unplayed[:12])  # a wave opens the nearer weeks first

@@ -1,0 +1,67 @@
+#include "check_order.hpp"
+
+#include "source/chain.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace alimi {
+
+namespace {
+
+bool selected(const CheckOptions &options, const TargetConfig &t) {
+    return options.targets.empty() || std::find(options.targets.begin(), options.targets.end(),
+                                                t.name) != options.targets.end();
+}
+
+} // namespace
+
+std::vector<const TargetConfig *> check_order(const Config &cfg, Store &store,
+                                              const CheckOptions &options) {
+    const auto attempted = store.last_attempts();
+    std::vector<std::pair<long long, const TargetConfig *>> ranked;
+    for (const auto &t : cfg.targets)
+        if (selected(options, t)) {
+            const auto it = attempted.find(t.name);
+            ranked.emplace_back(it == attempted.end() ? 0 : it->second, &t);
+        }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    std::vector<const TargetConfig *> out;
+    for (const auto &[when, t] : ranked)
+        out.push_back(t);
+    return out;
+}
+
+std::vector<std::vector<const TargetConfig *>>
+batches(const std::vector<const TargetConfig *> &order, bool by_theater) {
+    std::vector<std::vector<const TargetConfig *>> out;
+    std::map<std::string, std::size_t> theater_batch;
+    for (const auto *t : order) {
+        const auto key = fmt::format("{}|{}|{}", t->chain->name(), t->settings.api, t->theater);
+        if (by_theater) {
+            const auto [it, added] = theater_batch.try_emplace(key, out.size());
+            if (added)
+                out.emplace_back();
+            out[it->second].push_back(t);
+        } else {
+            if (out.empty() || out.back().size() >= k_batch)
+                out.emplace_back();
+            out.back().push_back(t);
+        }
+    }
+    return out;
+}
+
+std::map<std::string, int> expected_requests(const std::vector<const TargetConfig *> &order) {
+    std::map<std::pair<std::string, const Chain *>, std::vector<const TargetConfig *>> by_host;
+    for (const auto *t : order)
+        by_host[{source_host(*t), t->chain}].push_back(t);
+    std::map<std::string, int> out;
+    for (const auto &[key, targets] : by_host)
+        out[key.first] += key.second->expected_requests(targets);
+    return out;
+}
+
+} // namespace alimi

@@ -1,0 +1,65 @@
+// The manners of a check's HTTP client beside the transfer loop of http.cpp: the same request
+// sent once per run, what is not sent (cool-downs, trouble earlier in the run), and the pace of
+// a spread run.
+#include "http.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+namespace alimi {
+
+std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest> &requests) {
+    if (!m_sharing)
+        return perform_each(requests);
+    const auto key = [](const HttpRequest &r) {
+        return fmt::format("{} {}\n{}\n{}", r.method, r.url, fmt::join(r.headers, "\n"), r.body);
+    };
+    std::vector<HttpRequest> fresh;
+    for (const auto &r : requests)
+        if (!m_shared.count(key(r)) && std::none_of(fresh.begin(), fresh.end(), [&](const auto &f) {
+                return key(f) == key(r);
+            }))
+            fresh.push_back(r);
+    auto answers = perform_each(fresh);
+    for (std::size_t i = 0; i < fresh.size(); ++i)
+        m_shared[key(fresh[i])] = std::move(answers[i]);
+    std::vector<HttpResult> results;
+    for (const auto &r : requests)
+        results.push_back(m_shared.at(key(r)));
+    return results;
+}
+
+void HttpClient::spread(double seconds, const std::map<std::string, int> &expected_per_host) {
+    m_spread = seconds;
+    for (const auto &[host, n] : expected_per_host)
+        m_pace[host] = seconds / std::max(1, n);
+}
+
+double HttpClient::gap_for(const std::string &host, std::chrono::steady_clock::time_point now) {
+    if (m_spread <= 0)
+        return m_settings.min_gap;
+    if (!m_spread_start)
+        m_spread_start = now;
+    const auto it = m_pace.find(host);
+    if (it == m_pace.end() ||
+        std::chrono::duration<double>(now - *m_spread_start).count() >= m_spread)
+        return m_settings.min_gap;
+    return std::max(m_settings.min_gap, it->second);
+}
+
+std::optional<std::string> HttpClient::silenced(const HttpRequest &request) const {
+    const auto host = host_of(request.url);
+    const auto path = cooldown_key(request.url, Outcome::rate_limited);
+    if (const auto it = m_troubled.find(host); it != m_troubled.end())
+        return "not sent: the host blocked us earlier in this run";
+    if (m_troubled.count(path))
+        return "not sent: the server rate-limited this path earlier in this run";
+    for (const auto &key : {host, path})
+        if (const auto it = m_holds.find(key); it != m_holds.end())
+            return it->second;
+    return std::nullopt;
+}
+
+} // namespace alimi
