@@ -119,7 +119,8 @@ int run_cli(int argc, char **argv) {
     c->add_option("--spread", check.spread,
                   "Space the run's requests over SECONDS (e.g. 45 under a one-minute cron), "
                   "theater by theater, each theater's pushes sent as soon as it is checked")
-        ->check(CLI::Range(0.0, 3600.0));
+        ->check(CLI::Range(0.0, 3600.0).description("(0-3600)"))
+        ->type_name("SECONDS");
     c->add_option("TARGET", check.targets, "Only these targets (default: all)");
 
     StatusOptions status;
