@@ -7,27 +7,32 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <set>
 
 namespace alimi {
 
 std::vector<HttpResult> HttpClient::perform(const std::vector<HttpRequest> &requests) {
     if (!m_sharing)
         return perform_each(requests);
-    const auto key = [](const HttpRequest &r) {
-        return fmt::format("{} {}\n{}\n{}", r.method, r.url, fmt::join(r.headers, "\n"), r.body);
-    };
-    std::vector<HttpRequest> fresh;
+    // Each request's key once: a batch of many targets would otherwise format them quadratically.
+    std::vector<std::string> keys;
     for (const auto &r : requests)
-        if (!m_shared.count(key(r)) && std::none_of(fresh.begin(), fresh.end(), [&](const auto &f) {
-                return key(f) == key(r);
-            }))
-            fresh.push_back(r);
+        keys.push_back(
+            fmt::format("{} {}\n{}\n{}", r.method, r.url, fmt::join(r.headers, "\n"), r.body));
+    std::vector<HttpRequest> fresh;
+    std::vector<std::string> fresh_keys;
+    std::set<std::string> asked;
+    for (std::size_t i = 0; i < requests.size(); ++i)
+        if (!m_shared.count(keys[i]) && asked.insert(keys[i]).second) {
+            fresh.push_back(requests[i]);
+            fresh_keys.push_back(keys[i]);
+        }
     auto answers = perform_each(fresh);
     for (std::size_t i = 0; i < fresh.size(); ++i)
-        m_shared[key(fresh[i])] = std::move(answers[i]);
+        m_shared[fresh_keys[i]] = std::move(answers[i]);
     std::vector<HttpResult> results;
-    for (const auto &r : requests)
-        results.push_back(m_shared.at(key(r)));
+    for (const auto &k : keys)
+        results.push_back(m_shared.at(k));
     return results;
 }
 

@@ -80,16 +80,6 @@ Opening showing_from(const json &row, const std::string &site_no, const std::str
 // section 3), so the first runs also ask the theater list and the bookable-movie list, once,
 // and the state keeps what they said.
 // Names are a courtesy: a list that fails costs the push its names, never the target its check.
-// The target's own code is recorded even when the list lacks it ("": asked, unknown).
-void learn_theater_names(const HttpResult &answer, const std::string &theater,
-                         std::vector<NameRecord> &out) {
-    const auto list = answer.outcome == Outcome::ok
-                          ? parse_cgv_regions(answer.body)
-                          : tl::expected<std::vector<TheaterInfo>, SourceError>{};
-    for (const auto &t : list.value_or(std::vector<TheaterInfo>{}))
-        out.push_back({"theater", t.code, t.name});
-    out.push_back({"theater", theater, ""});
-}
 
 class CgvMoviePlan final : public SourcePlan {
   public:
@@ -237,6 +227,16 @@ class CgvScreenPlan final : public DateSweepPlan {
 };
 
 } // namespace
+
+void learn_theater_names(const HttpResult &answer, const std::string &theater,
+                         std::vector<NameRecord> &out) {
+    const auto list = answer.outcome == Outcome::ok
+                          ? parse_cgv_regions(answer.body)
+                          : tl::expected<std::vector<TheaterInfo>, SourceError>{};
+    for (const auto &t : list.value_or(std::vector<TheaterInfo>{}))
+        out.push_back({"theater", t.code, t.name});
+    out.push_back({"theater", theater, ""});
+}
 
 std::string cgv_booking_url(const std::string &theater, const std::string &theater_name,
                             const std::string &iso_date, const std::string &movie,

@@ -51,6 +51,11 @@ std::string cgv_booking_url(const std::string &theater, const std::string &theat
                             const std::string &iso_date, const std::string &movie,
                             const std::string &hall = "", const std::string &showing = "");
 
+// The theater names of a searchRegnList answer, and the target's own code even when the list
+// lacks it ("": asked, unknown); nothing else from an answer that failed.
+void learn_theater_names(const HttpResult &answer, const std::string &theater,
+                         std::vector<NameRecord> &out);
+
 // A 429 from CGV's Cloudflare says "error code: 1015": the message says so (HttpRequest::refine).
 void cgv_refine_answer(HttpResult &answer);
 

@@ -99,6 +99,7 @@ class CgvRace {
 
     struct Tripwire {
         std::string key;
+        std::string attr;
         std::vector<std::string> dates;
         std::set<std::string> hits;
     };
@@ -116,7 +117,6 @@ class CgvRace {
     std::vector<std::string> m_listed;
     std::set<std::string> m_flagged;
     std::vector<Tripwire> m_tripwires;
-    std::map<std::string, std::string> m_notes_attr_of;
     std::map<std::string, std::map<std::string, std::string>> m_notes; // attr -> notes
     std::vector<NameRecord> m_names;
     std::vector<std::string> m_chosen;

@@ -42,10 +42,7 @@ void CgvRace::read_ask(const Ask &a, const HttpResult &answer, const std::string
         return;
     }
     if (a.kind == Ask::name_list) {
-        const auto list = parse_cgv_regions(answer.body);
-        for (const auto &t : list.value_or(std::vector<TheaterInfo>{}))
-            m_names.push_back({"theater", t.code, t.name});
-        m_names.push_back({"theater", lead().theater, ""});
+        learn_theater_names(answer, lead().theater, m_names);
     } else if (a.kind == Ask::national_list) {
         std::vector<std::string> codes;
         for (const auto &m : parse_cgv_movies(answer.body).value_or(std::vector<MovieInfo>{}))
@@ -65,8 +62,7 @@ void CgvRace::read_ask(const Ask &a, const HttpResult &answer, const std::string
         const auto key = fmt::format("movie:{}:{}", a.attr, a.movie);
         const auto hits = tripwire_hits(note(key), open, a.movie, known(a.attr));
         m_flagged.insert(hits.begin(), hits.end());
-        m_tripwires.push_back({key, open, hits});
-        m_notes_attr_of[key] = a.attr;
+        m_tripwires.push_back({key, a.attr, open, hits});
     }
 }
 
@@ -154,7 +150,7 @@ SnapshotResult CgvRace::member_snapshot(const Member &m,
     if (const auto it = m_notes.find(attr); it != m_notes.end())
         snap.notes = it->second;
     for (const auto &t : m_tripwires)
-        if (m_notes_attr_of.at(t.key) == attr)
+        if (t.attr == attr)
             snap.notes[t.key] = tripwire_note(t.dates, t.hits, m_chosen);
     snap.notes["runs"] = std::to_string(m_run);
     snap.plan_note = spending();
