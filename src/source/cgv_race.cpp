@@ -66,6 +66,17 @@ std::vector<KnownShowing> CgvRace::known(const std::string &attr) const {
     return out;
 }
 
+std::vector<std::string> CgvRace::watched(const std::string &attr,
+                                          const std::string &national) const {
+    std::vector<KnownShowing> elsewhere;
+    for (const auto &other : attrs())
+        if (other != attr) {
+            const auto k = known(other);
+            elsewhere.insert(elsewhere.end(), k.begin(), k.end());
+        }
+    return hall_movies(known(attr), national, elsewhere);
+}
+
 std::optional<std::string> CgvRace::note(const std::string &key) const {
     for (const auto &m : m_members)
         if (const auto it = m.ctx.memory.notes.find(key); it != m.ctx.memory.notes.end())
@@ -97,7 +108,7 @@ std::vector<HttpRequest> CgvRace::first_step() {
     const auto halls = attrs();
     for (std::size_t h = 0; h < halls.size(); ++h) {
         const auto &attr = halls[h];
-        const auto movies = hall_movies(known(attr), note("hall:" + attr).value_or(""));
+        const auto movies = watched(attr, note("hall:" + attr).value_or(""));
         const auto ask = movies_to_ask(movies, m_run);
         for (std::size_t i = 0; i < ask.size(); ++i)
             wanted.push_back({Ask::movie_list, attr, ask[i], i == 0 ? 0 : 2});

@@ -54,6 +54,10 @@ class CgvRace {
     std::vector<KnownShowing> known(const std::string &attr) const;
     std::optional<std::string> note(const std::string &key) const;
 
+    // The hall's movies worth a tripwire, likeliest first (hall_movies), with the news of the
+    // theater's other halls.
+    std::vector<std::string> watched(const std::string &attr, const std::string &national) const;
+
     // This group's run number: rotations turn by it, so they do not hang on the clock.
     long long run_number() const;
 

@@ -50,9 +50,9 @@ void CgvRace::read_ask(const Ask &a, const HttpResult &answer, const std::string
         const auto key = "hall:" + a.attr;
         const auto before = note(key).value_or("");
         m_notes[a.attr][key] = national_note(before, codes, unix_now(m_members.front().ctx));
-        const auto watched = hall_movies(known(a.attr), before);
+        const auto asked = watched(a.attr, before);
         for (const auto &code : codes)
-            if (std::find(watched.begin(), watched.end(), code) == watched.end() && !before.empty())
+            if (std::find(asked.begin(), asked.end(), code) == asked.end() && !before.empty())
                 m_national_new[a.attr].push_back(code);
     } else if (const auto dates = parse_cgv_dates(answer.body)) {
         std::vector<std::string> open;
@@ -75,11 +75,14 @@ RaceView CgvRace::view() const {
     std::sort(v.listed.begin(), v.listed.end());
     v.flagged = m_flagged;
     const auto now = unix_now(m_members.front().ctx);
+    v.now = now;
     for (const auto &m : m_members) {
         for (const auto &s : m.ctx.memory.showings)
             v.hall_dates.insert(s.date);
         const auto wave = wave_dates(m.ctx.memory.showings, now);
         v.wave.insert(wave.begin(), wave.end());
+        const auto stretch = wave_stretch(m.ctx.memory.showings, now);
+        v.stretch.insert(stretch.begin(), stretch.end());
         v.finish_baseline = v.finish_baseline || m.ctx.memory.swept.empty();
     }
     for (const auto &d : v.listed) // the group's memory: new for one member is new for all
@@ -89,7 +92,6 @@ RaceView CgvRace::view() const {
     for (const auto &m : m_members)
         cap = std::max(cap, m.target->settings.dates_per_run);
     v.budget = std::clamp(budget() - m_spent, 1, cap);
-    v.safety_turn = m_run % 2 == 0;
     return v;
 }
 

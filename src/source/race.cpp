@@ -47,16 +47,18 @@ long long sweep_rank(const RaceView &v, const std::string &d) {
     return it == v.swept.end() || !it->second ? -1 : *it->second;
 }
 
-// The listed neighbours of each wave date: a wave's next dates follow within minutes.
-std::set<std::string> around(const std::vector<std::string> &listed,
-                             const std::set<std::string> &wave) {
+// The wave dates and their listed neighbours where the halls play: a wave's next showings
+// follow within minutes, and there only a day page shows them (elsewhere the wave's movie's
+// list does, asked every run).
+std::set<std::string> around(const RaceView &v) {
     std::set<std::string> out;
+    const auto &listed = v.listed;
     for (std::size_t i = 0; i < listed.size(); ++i)
-        if (wave.count(listed[i])) {
+        if (v.wave.count(listed[i])) {
             out.insert(listed[i]);
-            if (i > 0)
+            if (i > 0 && v.hall_dates.count(listed[i - 1]))
                 out.insert(listed[i - 1]);
-            if (i + 1 < listed.size())
+            if (i + 1 < listed.size() && v.hall_dates.count(listed[i + 1]))
                 out.insert(listed[i + 1]);
         }
     return out;
@@ -65,13 +67,17 @@ std::set<std::string> around(const std::vector<std::string> &listed,
 } // namespace
 
 std::vector<std::string> hall_movies(const std::vector<KnownShowing> &known,
-                                     const std::string &national) {
+                                     const std::string &national,
+                                     const std::vector<KnownShowing> &elsewhere) {
     std::map<std::string, long long> news;
     for (const auto &s : known)
         if (!s.movie_code.empty())
             news[s.movie_code] = std::max(news[s.movie_code], s.first_seen);
+    for (const auto &s : elsewhere)
+        if (!s.movie_code.empty() && !s.from_baseline)
+            news[s.movie_code] = std::max(news[s.movie_code], s.first_seen);
     for (const auto &[code, at] : read_national(national))
-        news.try_emplace(code, at);
+        news[code] = std::max(news[code], at);
     std::vector<std::pair<long long, std::string>> ranked;
     for (const auto &[code, at] : news)
         ranked.emplace_back(-at, code);
@@ -143,26 +149,21 @@ std::string tripwire_note(const std::vector<std::string> &dates, const std::set<
 }
 
 std::vector<std::string> choose_race_dates(const RaceView &v) {
-    // Tiers: 0 new or flagged, 1 around a wave, 2 one date the halls do not play (on a safety
-    // turn), 3 the dates they play (where more showings join), 4 the rest; within a tier, least
-    // recently swept first. The per-movie lists watch the unplayed dates already.
-    const auto wave = around(v.listed, v.wave);
-    std::vector<std::tuple<int, long long, std::string>> ranked;
+    const auto wave = around(v);
+    std::vector<std::tuple<int, long long, long long, std::string>> ranked; // tier, -value, last
     for (const auto &d : v.listed) {
         const bool fresh = v.swept.find(d) == v.swept.end() || v.flagged.count(d);
-        const int tier = fresh ? 0 : wave.count(d) ? 1 : v.hall_dates.count(d) ? 3 : 4;
-        ranked.emplace_back(tier, sweep_rank(v, d), d);
+        const long long weight = wave.count(d)           ? k_weight_wave
+                                 : v.stretch.count(d)    ? k_weight_stretch
+                                 : v.hall_dates.count(d) ? k_weight_played
+                                                         : k_weight_unplayed;
+        const long long last = sweep_rank(v, d);
+        const long long age = std::max(1LL, v.now - last);
+        ranked.emplace_back(fresh || last < 0 ? 0 : 1, -weight * age, last, d);
     }
     std::sort(ranked.begin(), ranked.end());
-    if (v.safety_turn) { // the least recently swept unplayed date moves up to tier 2
-        const auto it = std::find_if(ranked.begin(), ranked.end(),
-                                     [](const auto &r) { return std::get<0>(r) == 4; });
-        if (it != ranked.end())
-            std::get<0>(*it) = 2;
-        std::sort(ranked.begin(), ranked.end());
-    }
     std::vector<std::string> out;
-    for (const auto &[tier, rank, d] : ranked)
+    for (const auto &[tier, value, last, d] : ranked)
         if (static_cast<int>(out.size()) < v.budget || (v.finish_baseline && never_swept(v, d)))
             out.push_back(d);
     std::sort(out.begin(), out.end());
@@ -173,6 +174,17 @@ std::set<std::string> wave_dates(const std::vector<KnownShowing> &known, long lo
     std::set<std::string> out;
     for (const auto &s : known)
         if (!s.from_baseline && now - s.first_seen <= k_race_wave_minutes * 60)
+            out.insert(s.date);
+    return out;
+}
+
+std::set<std::string> wave_stretch(const std::vector<KnownShowing> &known, long long now) {
+    std::set<std::string> movies, out;
+    for (const auto &s : known)
+        if (!s.from_baseline && now - s.first_seen <= k_race_wave_minutes * 60)
+            movies.insert(s.movie_code);
+    for (const auto &s : known)
+        if (movies.count(s.movie_code))
             out.insert(s.date);
     return out;
 }

@@ -166,3 +166,41 @@ def test_spread_paces_the_requests_and_pushes_each_theater_as_soon_as_it_is_chec
                                             f"{reqs[-1].at - reqs[0].at:.2f} s")
     r = case.run("check", "--spread", "-1", config=cfg)
     expect(r.rc == 2 and "--spread" in r.err, "a negative spread is a usage error", r)
+
+
+def test_a_wave_sweeps_its_movies_dates_and_wakes_the_movies_other_halls(case):
+    targets = ('name = "yongsan-imax"\ntheater = "0013"\nscreen = "imax"\n'
+               '[[target]]\nname = "yongsan-4dx"\ntheater = "0013"\nscreen = "4dx"')
+    api, ntfy, cfg = race_setup(case, list(range(1, 26)), targets)
+    for d in range(3, 21):  # IMAX plays Dune on 18 more dates: a long rotation of played dates
+        api.showings.append(showing(ymd(d), "018", 1, *DUNE, "03", "1000", 624, 624))
+    api.showings.append(showing(ymd(5), "009", 1, *DUNE, "02", "1100"))  # 4DX plays only Dune
+    minute = iter(range(100))
+    run = lambda *args: case.run(*args, config=cfg, env=faked(60 * next(minute)))  # cron: a minute apart
+    expect(run("check").rc == 0, "baseline")
+    for _ in range(4):
+        run("check")
+    # A wave of Avatar: its first IMAX showing on day 22, found by its IMAX list ...
+    api.showings.append(showing(ymd(22), "018", 1, *AVATAR, "03", "1900"))
+    run("check")
+    expect(len(ntfy.messages) == 1, "the wave's first opening")
+    # ... then Avatar's first 4DX showing (the theater's 4DX had no news of Avatar at all) and
+    # more IMAX showings on a date Avatar already plays there (only its day page shows them).
+    api.showings.append(showing(ymd(12), "009", 1, *AVATAR, "02", "2030"))
+    api.showings.append(showing(ymd(2), "018", 2, *AVATAR, "03", "2200"))
+    before, found, counts = len(api.requests), {}, []
+    for runs in range(1, 9):
+        start = len(api.requests)
+        run("check")
+        counts.append(len(api.requests) - start)
+        for m in ntfy.messages[1:]:
+            found.setdefault("20:30" if "20:30" in m["message"] else "22:00", runs)
+        if len(found) == 2:
+            break
+    reqs = per_run(api, before)
+    expect(found.get("20:30") == 1 and any(q.path == BY_MOV and q.query.get("attrCd") == ["03"] and
+                                           q.query.get("movNo") == [AVATAR[0]] for q in reqs),
+           f"the 4DX first found on the next run, by Avatar's 4DX list, woken by its IMAX news: {found}")
+    # 18 played dates at one or two day pages a run would take 9-18 runs to come round.
+    expect(found.get("22:00", 99) <= 4, f"the wave's stretch swept first: found in run {found.get('22:00')}")
+    expect(max(counts) <= 5, f"within the budget of two halls: {counts}")

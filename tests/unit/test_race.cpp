@@ -21,6 +21,7 @@ RaceView swept_view(int from, int to, int budget) {
     long long at = 1000;
     for (const auto &d : v.listed)
         v.swept[d] = at++; // earlier dates swept longer ago
+    v.now = 2000;
     v.budget = budget;
     return v;
 }
@@ -30,9 +31,19 @@ TEST_CASE("hall movies: the latest news first, national newcomers by when they a
     const std::vector<KnownShowing> k = {known("2026-12-10", "A", 100),
                                          known("2026-12-11", "B", 300),
                                          known("2026-12-12", "A", 200)};
-    CHECK(hall_movies(k, "") == std::vector<std::string>{"B", "A"});
-    CHECK(hall_movies(k, "C@500,A@50") == std::vector<std::string>{"C", "B", "A"});
-    CHECK(hall_movies({}, "bad,D@x,E@7") == std::vector<std::string>{"E"});
+    CHECK(hall_movies(k, "", {}) == std::vector<std::string>{"B", "A"});
+    CHECK(hall_movies(k, "C@500,A@50", {}) == std::vector<std::string>{"C", "B", "A"});
+    CHECK(hall_movies(k, "A@400", {}) == std::vector<std::string>{"A", "B"}); // the later news
+    CHECK(hall_movies({}, "bad,D@x,E@7", {}) == std::vector<std::string>{"E"});
+}
+
+TEST_CASE("hall movies: news in the theater's other halls counts, their baseline does not") {
+    const std::vector<KnownShowing> k = {known("2026-12-10", "A", 100),
+                                         known("2026-12-11", "B", 300)};
+    const std::vector<KnownShowing> imax = {known("2026-12-10", "A", 900),
+                                            known("2026-12-12", "C", 800),
+                                            known("2026-12-12", "D", 1000, true)};
+    CHECK(hall_movies(k, "", imax) == std::vector<std::string>{"A", "C", "B"});
 }
 
 TEST_CASE("the likeliest movie every run, the next every other run, the rest in turn") {
@@ -68,25 +79,39 @@ TEST_CASE("tripwire: news against the last answer, or dates the target knows no 
           "2026-12-10,2026-12-11,2026-12-12");
 }
 
-TEST_CASE("day pages: flagged and new first, the wave, an unplayed date on its turn, the played") {
-    auto v = swept_view(1, 20, 3);
+TEST_CASE("day pages: flagged and new first, then weight times the time since the last sweep") {
+    auto v = swept_view(1, 20, 3);    // swept at 1001..1020, now 2000
     v.listed.push_back("2026-12-21"); // new: not in memory
     v.flagged = {"2026-12-15"};
     for (const auto &d : days(10, 20))
         v.hall_dates.insert(d);
-    // New, flagged, then the least recently swept date the halls play.
+    // New, flagged, then the least recently swept played date: 4 x 990 s beats 1 x 999 s.
     CHECK(choose_race_dates(v) ==
           std::vector<std::string>{"2026-12-10", "2026-12-15", "2026-12-21"});
-    v.safety_turn = true; // the least recently swept unplayed date comes before the played
+    for (const auto &d : days(10, 20)) // the played dates were just swept: an unplayed one's turn
+        v.swept[d] = 1800;
     CHECK(choose_race_dates(v) ==
           std::vector<std::string>{"2026-12-01", "2026-12-15", "2026-12-21"});
-    v.budget = 5;
-    v.safety_turn = false;
-    v.wave = {"2026-12-18"};
-    CHECK(choose_race_dates(v) == std::vector<std::string>{"2026-12-15", "2026-12-17", "2026-12-18",
-                                                           "2026-12-19", "2026-12-21"});
-    v.budget = 2; // a hard cap: the wave waits for the next run
-    CHECK(choose_race_dates(v).size() == 2);
+    v.budget = 2; // a hard cap: the flagged and new dates take it
+    CHECK(choose_race_dates(v) == std::vector<std::string>{"2026-12-15", "2026-12-21"});
+}
+
+TEST_CASE("day pages: a wave and its stretch are swept hard, and starve nothing for ever") {
+    auto v = swept_view(1, 20, 3);
+    for (const auto &d : days(1, 20))
+        v.hall_dates.insert(d);
+    for (const auto &d : days(1, 20))
+        v.swept[d] = 1900;        // all swept 100 s ago ...
+    v.swept["2026-12-02"] = 1500; // ... but this played date, 500 s ago: 4 x 500
+    v.wave = {"2026-12-18"};      // news: it and its listed neighbours weigh 64 x 100
+    CHECK(choose_race_dates(v) ==
+          std::vector<std::string>{"2026-12-17", "2026-12-18", "2026-12-19"});
+    v.stretch = {"2026-12-05"}; // the wave's movie plays there: 32 x 100, before the played
+    v.budget = 4;
+    CHECK(choose_race_dates(v) ==
+          std::vector<std::string>{"2026-12-05", "2026-12-17", "2026-12-18", "2026-12-19"});
+    v.swept["2026-12-02"] = -10000; // unswept for long: 4 x 12000 passes the wave
+    CHECK(choose_race_dates(v).front() == "2026-12-02");
 }
 
 TEST_CASE("day pages: the played dates rotate; a baseline is finished at once") {
@@ -108,4 +133,14 @@ TEST_CASE("a wave is news of the last minutes, never the baseline") {
                                          known("2026-12-11", "A", 10000 - 30 * 60),
                                          known("2026-12-12", "A", 10000, true)};
     CHECK(wave_dates(k, 10000 + 60) == std::set<std::string>{"2026-12-10"});
+}
+
+TEST_CASE("a wave's stretch: every date a movie with news plays in the hall") {
+    const std::vector<KnownShowing> k = {
+        known("2026-12-10", "A", 10000), known("2026-12-14", "A", 500, true),
+        known("2026-12-20", "A", 10000 - 30 * 60), known("2026-12-11", "B", 500, true),
+        known("2026-12-12", "C", 10000 - 30 * 60)};
+    CHECK(wave_stretch(k, 10000 + 60) ==
+          std::set<std::string>{"2026-12-10", "2026-12-14", "2026-12-20"});
+    CHECK(wave_stretch(k, 10000 + 30 * 60).empty());
 }
