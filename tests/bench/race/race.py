@@ -15,7 +15,9 @@ Latency of an opening, in runs: the run that first prints one of its showings (c
 counting the first run that could see it as 1. Missed: never printed by the end of its window
 (a showing taken silently into a baseline counts here).
 
-Usage: race.py ALIMI [--quick]    (--quick: the 11-day timeline only)"""
+Usage: race.py ALIMI [--quick] [--months SEEDS]
+  --quick: the 11-day timeline only; --months 1003,1004,1005: the synthetic months to replay
+  (default 1003), to see that a figure is not one month's luck."""
 import datetime as dt
 import json
 import os
@@ -156,10 +158,13 @@ def summary(name, sim, screens):
 def main():
     alimi = os.path.abspath(sys.argv[1])
     quick = "--quick" in sys.argv
+    seeds = [1003]
+    if "--months" in sys.argv:
+        seeds = [int(x) for x in sys.argv[sys.argv.index("--months") + 1].split(",")]
     with open(os.path.join(HERE, "timeline.json"), encoding="utf-8") as f:
         timelines = [("11 days (timeline.json)", json.load(f))]
     if not quick:
-        timelines.append(("synthetic month (seed 1003)", generate(1003, 30, 40)))
+        timelines += [(f"synthetic month (seed {seed})", generate(seed, 30, 40)) for seed in seeds]
     results = []
     for name, tl in timelines:
         for strategy in ("sweep", "race"):
