@@ -71,6 +71,15 @@ def race_setup(case, dates, targets='name = "yongsan-imax"\ntheater = "0013"\nsc
     return api, ntfy, cfg
 
 
+def cron(case, cfg):
+    """`run(*args)` runs alimi a minute after the last run, as cron does; the first (here) is the
+    baseline."""
+    minute = iter(range(100))
+    run = lambda *args: case.run(*args, config=cfg, env=faked(60 * next(minute)))
+    expect(run("check").rc == 0, "baseline")
+    return run
+
+
 def per_run(api, before):
     return [q for q in api.requests[before:]]
 
@@ -95,9 +104,7 @@ def test_the_first_run_finishes_the_baseline_so_no_opening_is_swallowed(case):
 
 def test_a_movies_first_imax_showings_on_a_listed_date_trip_the_wire(case):
     api, ntfy, cfg = race_setup(case, list(range(1, 26)))
-    minute = iter(range(100))
-    run = lambda *args: case.run(*args, config=cfg, env=faked(60 * next(minute)))  # cron: a minute apart
-    expect(run("check").rc == 0, "baseline")
+    run = cron(case, cfg)
     for _ in range(3):
         run("check")
     # Avatar's first IMAX showing on a far date that other halls already play: one day page of
@@ -175,9 +182,7 @@ def test_a_wave_sweeps_its_movies_dates_and_wakes_the_movies_other_halls(case):
     for d in range(3, 21):  # IMAX plays Dune on 18 more dates: a long rotation of played dates
         api.showings.append(showing(ymd(d), "018", 1, *DUNE, "03", "1000", 624, 624))
     api.showings.append(showing(ymd(5), "009", 1, *DUNE, "02", "1100"))  # 4DX plays only Dune
-    minute = iter(range(100))
-    run = lambda *args: case.run(*args, config=cfg, env=faked(60 * next(minute)))  # cron: a minute apart
-    expect(run("check").rc == 0, "baseline")
+    run = cron(case, cfg)
     for _ in range(4):
         run("check")
     # A wave of Avatar: its first IMAX showing on day 22, found by its IMAX list ...
