@@ -39,8 +39,8 @@ batches(const std::vector<const TargetConfig *> &order, bool by_theater) {
     std::vector<std::vector<const TargetConfig *>> out;
     std::map<std::string, std::size_t> theater_batch;
     for (const auto *t : order) {
-        const auto key = fmt::format("{}|{}|{}", t->chain->name(), t->settings.api, t->theater);
         if (by_theater) {
+            const auto key = fmt::format("{}|{}|{}", t->chain->name(), t->settings.api, t->theater);
             const auto [it, added] = theater_batch.try_emplace(key, out.size());
             if (added)
                 out.emplace_back();

@@ -80,7 +80,6 @@ Opening showing_from(const json &row, const std::string &site_no, const std::str
 // section 3), so the first runs also ask the theater list and the bookable-movie list, once,
 // and the state keeps what they said.
 // Names are a courtesy: a list that fails costs the push its names, never the target its check.
-
 class CgvMoviePlan final : public SourcePlan {
   public:
     CgvMoviePlan(const TargetConfig &t, const PlanContext &ctx) : m_target(t), m_ctx(ctx) {

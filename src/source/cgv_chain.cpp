@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 namespace alimi {
 
@@ -117,20 +116,12 @@ class CgvChain final : public CgvFamily {
     // A racing theater spends its budget, plus one per further hall type; others as usual.
     int expected_requests(const std::vector<const TargetConfig *> &targets) const override {
         std::vector<const TargetConfig *> others;
-        std::map<std::pair<std::string, std::string>, std::pair<int, std::set<std::string>>>
-            theaters;
-        for (const auto *t : targets) {
-            if (!races(*t)) {
-                others.push_back(t);
-                continue;
-            }
-            auto &[budget, halls] = theaters[{t->settings.api, t->theater}];
-            budget = std::max(budget, t->settings.requests_per_run);
-            halls.insert(t->screen);
-        }
+        std::map<std::pair<std::string, std::string>, std::vector<const TargetConfig *>> groups;
+        for (const auto *t : targets)
+            (races(*t) ? groups[{t->settings.api, t->theater}] : others).push_back(t);
         int n = Chain::expected_requests(others);
-        for (const auto &[where, spend] : theaters)
-            n += spend.first + static_cast<int>(spend.second.size()) - 1;
+        for (const auto &[where, group] : groups)
+            n += race_budget(group);
         return n;
     }
 

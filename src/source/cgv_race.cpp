@@ -52,10 +52,10 @@ std::vector<std::string> CgvRace::attrs() const {
 }
 
 int CgvRace::budget() const {
-    int base = 0;
+    std::vector<const TargetConfig *> group;
     for (const auto &m : m_members)
-        base = std::max(base, m.target->settings.requests_per_run);
-    return base + static_cast<int>(attrs().size()) - 1;
+        group.push_back(m.target);
+    return race_budget(group);
 }
 
 std::vector<KnownShowing> CgvRace::known(const std::string &attr) const {
@@ -228,6 +228,16 @@ class CgvRaceMember final : public SourcePlan {
 };
 
 } // namespace
+
+int race_budget(const std::vector<const TargetConfig *> &group) {
+    int base = 0;
+    std::set<std::string> halls;
+    for (const auto *t : group) {
+        base = std::max(base, t->settings.requests_per_run);
+        halls.insert(cgv_attr_code(t->screen));
+    }
+    return base + static_cast<int>(halls.size()) - 1;
+}
 
 bool races(const TargetConfig &t) {
     return t.movie.empty() && !t.screen.empty() && t.settings.strategy == "race";

@@ -36,6 +36,11 @@ std::map<std::string, long long> read_national(const std::string &note) {
     return out;
 }
 
+// A showing first seen after the baseline in the last k_race_wave_minutes: a wave under way.
+bool is_news(const KnownShowing &s, long long now) {
+    return !s.from_baseline && now - s.first_seen <= k_race_wave_minutes * 60;
+}
+
 bool never_swept(const RaceView &v, const std::string &d) {
     const auto it = v.swept.find(d);
     return it == v.swept.end() || !it->second;
@@ -159,7 +164,7 @@ std::vector<std::string> choose_race_dates(const RaceView &v) {
                                                          : k_weight_unplayed;
         const long long last = sweep_rank(v, d);
         const long long age = std::max(1LL, v.now - last);
-        ranked.emplace_back(fresh || last < 0 ? 0 : 1, -weight * age, last, d);
+        ranked.emplace_back(fresh || never_swept(v, d) ? 0 : 1, -weight * age, last, d);
     }
     std::sort(ranked.begin(), ranked.end());
     std::vector<std::string> out;
@@ -173,7 +178,7 @@ std::vector<std::string> choose_race_dates(const RaceView &v) {
 std::set<std::string> wave_dates(const std::vector<KnownShowing> &known, long long now) {
     std::set<std::string> out;
     for (const auto &s : known)
-        if (!s.from_baseline && now - s.first_seen <= k_race_wave_minutes * 60)
+        if (is_news(s, now))
             out.insert(s.date);
     return out;
 }
@@ -181,7 +186,7 @@ std::set<std::string> wave_dates(const std::vector<KnownShowing> &known, long lo
 std::set<std::string> wave_stretch(const std::vector<KnownShowing> &known, long long now) {
     std::set<std::string> movies, out;
     for (const auto &s : known)
-        if (!s.from_baseline && now - s.first_seen <= k_race_wave_minutes * 60)
+        if (is_news(s, now))
             movies.insert(s.movie_code);
     for (const auto &s : known)
         if (movies.count(s.movie_code))

@@ -31,12 +31,6 @@ inline constexpr long long k_weight_played = 4;
 inline constexpr long long k_weight_stretch = 32;
 inline constexpr long long k_weight_wave = 64;
 
-// A movie worth a tripwire, with the moment it last showed news (unix seconds).
-struct HallMovie {
-    std::string code;
-    long long news_at = 0;
-};
-
 // The movies of one hall type worth asking about, most recent news first. A movie's news is the
 // latest of: the first look at one of its showings in this hall type here (`known`), its first
 // appearance in the hall's national list (`national`, the list's note "code@unix,..."), and a
@@ -87,10 +81,10 @@ struct RaceView {
     bool finish_baseline = false; // a first run: sweep every listed date now, whatever the budget
 };
 
-// The dates to sweep, sorted; never more than the budget unless finishing a baseline. New and
-// flagged dates first; then the highest weight (k_weight_*: a wave date, its listed neighbour
-// or a date of its stretch; a played date; another) times the seconds since the date's last sweep,
-// so a wave is swept hard and no date waits for ever behind it.
+// The dates to sweep, sorted; never more than the budget unless finishing a baseline. New,
+// never swept and flagged dates first; then the highest weight (k_weight_*) times the seconds
+// since the date's last sweep: what most likely changed since it was looked at. A wave is
+// swept hard, and no date waits for ever behind it.
 std::vector<std::string> choose_race_dates(const RaceView &v);
 
 // Dates with news (showings first seen after the baseline) in the last k_race_wave_minutes.

@@ -110,7 +110,7 @@ TEST_CASE("day pages: a wave and its stretch are swept hard, and starve nothing 
     v.budget = 4;
     CHECK(choose_race_dates(v) ==
           std::vector<std::string>{"2026-12-05", "2026-12-17", "2026-12-18", "2026-12-19"});
-    v.swept["2026-12-02"] = -10000; // unswept for long: 4 x 12000 passes the wave
+    v.swept["2026-12-02"] = 300; // unswept for long: 4 x 1700 passes the wave's 64 x 100
     CHECK(choose_race_dates(v).front() == "2026-12-02");
 }
 
