@@ -122,7 +122,7 @@ void follow_clock_jumps(Store &store, TimePoint now) {
 void queue_alert(const Config &cfg, Store &store, const std::string &target, const PushMessage &m,
                  TimePoint now) {
     for (const auto &n : cfg.alerts.notify)
-        store.queue_push(target, n, m, now, "alert");
+        store.queue_push(target, n, m, now, "alert", push_route(cfg, *cfg.notifier(n)));
     if (!cfg.alerts.notify.empty())
         log::info("{}: operator alert queued: {}", target, m.title);
 }
@@ -244,41 +244,64 @@ void run_plans(std::vector<TargetRun> &runs, HttpClient &http) {
     }
 }
 
-// Records one target's good snapshot: openings, queued pushes and health. The caller holds the
-// run's transaction, so a crash keeps both an opening and its push or neither (and the next run
-// finds the opening again).
-Diff record_snapshot(const Config &cfg, Store &store, const TargetConfig &t, const Snapshot &snap,
-                     TimePoint now) {
-    const auto diff = diff_with_state(store, t, snap, now);
-    store.save_names(std::string(t.chain->name()), snap.names, now);
-    store.save_openings(t.name, diff.current, diff.baseline, now);
-    if (!diff.fresh.empty())
-        store.count_found(t.name, static_cast<int>(diff.fresh.size()));
-    store.record_sweep(t.name, snap, diff.baseline, now);
-    if (!diff.fresh.empty()) {
-        auto message = opening_message(t, snap, diff.fresh);
-        message.data = push_data(t, snap, diff.fresh);
-        for (const auto &n : t.notify)
-            if (cfg.notifier(n))
-                store.queue_push(t.name, n, message, now);
-        // As the push showed it: history prints the title, then the body's lines.
-        store.add_event(
-            t.name, "openings",
-            fmt::format("{} new: {}\n{}", diff.fresh.size(), message.title, message.body), now);
+// What a good snapshot teaches: renumbered keys, openings, sweeps, and the push of what is new.
+// The caller holds the run's transaction, so a crash keeps both an opening and its push or
+// neither (and the next run finds the opening again).
+void record_openings(const Config &cfg, Store &store, const TargetConfig &t, const Snapshot &snap,
+                     const Diff &diff, TimePoint now) {
+    if (!diff.rekeyed.empty()) {
+        store.rekey(t.name, diff.rekeyed);
+        log::info("{}: {} showing(s) kept under new keys: the site renumbered a hall (same "
+                  "starts and movies), which is no news",
+                  t.name, diff.rekeyed.size());
     }
-    if (diff.baseline && diff.current.empty())
-        warn_if_unknown(store, t, now);
-    if (const auto ended = store.record_success(t.name, diff.baseline, now); ended > 0)
+    store.save_openings(t.name, diff.current, diff.baseline, now);
+    store.record_sweep(t.name, snap, diff.baseline, now);
+    if (diff.fresh.empty())
+        return;
+    store.count_found(t.name, static_cast<int>(diff.fresh.size()));
+    auto message = opening_message(t, snap, diff.fresh);
+    message.data = push_data(t, snap, diff.fresh);
+    for (const auto &n : t.notify)
+        if (const auto *to = cfg.notifier(n))
+            store.queue_push(t.name, n, message, now, "opening", push_route(cfg, *to));
+    // As the push showed it: history prints the title, then the body's lines.
+    store.add_event(t.name, "openings",
+                    fmt::format("{} new: {}\n{}", diff.fresh.size(), message.title, message.body),
+                    now);
+}
+
+// A target that answered: its health, said when it ends a run of failures.
+void record_health(const Config &cfg, Store &store, const TargetConfig &t, bool baseline,
+                   TimePoint now) {
+    if (const auto ended = store.record_success(t.name, baseline, now); ended > 0)
         log::error("{}: works again after {} failure(s) in a row", t.name, ended);
     if (alert_change(true, 0, store.alerted(t.name), cfg.alerts.after) == AlertChange::recovered) {
         queue_alert(cfg, store, t.name, recovery_alert_message(t.name), now);
         store.set_alerted(t.name, false);
     }
+}
+
+// Records one target's good snapshot. Every chain alike (check_notes.hpp): a first answer with
+// nothing in it is no baseline, or the whole real schedule would be pushed as news the moment it
+// appears; the target then waits, healthy, for one that shows something.
+Diff record_snapshot(const Config &cfg, Store &store, const TargetConfig &t, const Snapshot &snap,
+                     TimePoint now) {
+    const auto diff = diff_with_state(store, t, snap, now);
+    store.save_names(std::string(t.chain->name()), snap.names, now);
+    const bool waits = diff.baseline && waits_for_content(store, t, snap, diff);
+    if (waits)
+        wait_for_first_answer(store, t, now);
+    else
+        record_openings(cfg, store, t, snap, diff, now);
+    record_health(cfg, store, t, diff.baseline && !waits, now);
     return diff;
 }
 
-void report(const TargetConfig &t, const Diff &diff) {
-    if (diff.baseline)
+void report(Store &store, const TargetConfig &t, const Snapshot &snap, const Diff &diff) {
+    if (diff.baseline && waits_for_content(store, t, snap, diff))
+        log::info("{}: nothing there yet; the baseline waits for a first non-empty answer", t.name);
+    else if (diff.baseline)
         log::info("{}: baseline of {} opening(s), nothing pushed", t.name, diff.current.size());
     else if (diff.fresh.empty())
         log::info("{}: nothing new ({} known)", t.name, diff.current.size());
@@ -307,7 +330,7 @@ std::string record_results(const Config &cfg, Store &store, const std::vector<Ta
                                           : record_snapshot(cfg, store, t, *snapshot, now);
         if (!snapshot->plan_note.empty())
             log::info("{}: {}", t.name, snapshot->plan_note);
-        report(t, diff);
+        report(store, t, *snapshot, diff);
         result.openings_new += static_cast<int>(diff.fresh.size());
         if (options.json)
             for (const auto &o : diff.fresh)
@@ -325,6 +348,8 @@ void finish_run(const Config &cfg, Store &store, const HttpClient &http, TimePoi
     store.add_request_counts(http.request_counts());
     store.set_meta("last_run_at", std::to_string(to_unix(now)));
     store.set_meta("last_check_seconds", fmt::format("{:.3f}", seconds));
+    if (const auto site = http.server_clock())
+        store.note_site_clock(*site); // what pruning trusts when our clock runs ahead
     const auto last_prune = store.meta("last_prune_at");
     if (!last_prune || to_unix(now) - std::stoll(*last_prune) >= 86400) {
         const auto c = store.prune(now, static_cast<long long>(cfg.status.keep_days * 86400));

@@ -22,6 +22,9 @@ struct CheckOptions {
     // Seconds to space the run's requests over (0: as fast as min_gap allows). Spread, the
     // targets go theater by theater and each theater's pushes go out as soon as it is checked.
     double spread = 0;
+    // Take over the default state of a config that is missing, without the proof that its
+    // targets are this config's (state_place.hpp).
+    bool adopt = false;
 };
 
 struct CheckOutcome {

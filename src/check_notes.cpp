@@ -2,6 +2,7 @@
 
 #include "log.hpp"
 #include "source/chain.hpp"
+#include "state_place.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -11,20 +12,6 @@
 #include <vector>
 
 namespace alimi {
-
-namespace {
-
-// What a target watches: edited under the same name to watch something else, it must neither
-// push the new schedule as news nor hide the new movie's openings behind the old one's.
-std::string target_identity(const TargetConfig &t) {
-    std::string id = fmt::format("{}|{}|{}|{}|{}", t.chain->name(), t.theater, t.screen, t.movie,
-                                 t.settings.api);
-    for (const auto &[k, v] : t.settings.params)
-        id += fmt::format("|{}={}", k, v);
-    return id;
-}
-
-} // namespace
 
 void adopt_identity(Store &store, const TargetConfig &t, TimePoint now) {
     const auto id = target_identity(t);
@@ -61,22 +48,37 @@ void say_failure(Store &store, const TargetConfig &t, const std::string &error,
         log::error("{}: {}", t.name, error);
 }
 
-// A first look that found nothing, at a theater or movie its site does not list, will most
-// likely never find anything: said once, when the baseline is taken.
-void warn_if_unknown(Store &store, const TargetConfig &t, TimePoint now) {
+bool waits_for_content(Store &store, const TargetConfig &t, const Snapshot &snap,
+                       const Diff &diff) {
+    if (!diff.current.empty() || !snap.listed_dates.empty())
+        return false;
+    if (t.movie.empty())
+        return true;
+    const auto name = store.cached_name(std::string(t.chain->name()), "theater", t.theater);
+    return snap.theater_name.empty() && (!name || name->name.empty());
+}
+
+// Said once per target while it waits (the event is the memory of having said it).
+void wait_for_first_answer(Store &store, const TargetConfig &t, TimePoint now) {
+    if (!store.events(t.name, TimePoint{}, 1, "waiting").empty())
+        return;
     const std::string chain(t.chain->name());
     std::vector<std::string> unknown;
     for (const auto &[kind, code] : {std::pair{"theater", t.theater}, std::pair{"movie", t.movie}})
         if (const auto n = store.cached_name(chain, kind, code); n && n->name.empty())
             unknown.push_back(fmt::format("{} {}", kind, code));
-    if (unknown.empty())
-        return;
-    const auto what = fmt::format(
-        "the first look found nothing, and {} lists no {}: this target may never fire (check "
-        "the codes with: alimi validate --online)",
-        t.chain->display_name(), fmt::join(unknown, " and no "));
-    log::error("{}: warning: {}", t.name, what);
-    store.add_event(t.name, "warning", what, now);
+    const auto what =
+        unknown.empty()
+            ? fmt::format("{} shows nothing there yet; the silent baseline is taken from the "
+                          "first answer that shows something",
+                          t.chain->display_name())
+            : fmt::format("the first look found nothing, and {} lists no {}: this target may "
+                          "never fire (check the codes with: alimi validate --online)",
+                          t.chain->display_name(), fmt::join(unknown, " and no "));
+    log::error("{}: {}{}", t.name, unknown.empty() ? "" : "warning: ", what);
+    store.add_event(t.name, "waiting", what, now);
+    if (!unknown.empty())
+        store.add_event(t.name, "warning", what, now);
 }
 
 } // namespace alimi

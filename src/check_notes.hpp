@@ -5,6 +5,7 @@
 
 #include "check.hpp"
 #include "config.hpp"
+#include "diff.hpp"
 #include "store.hpp"
 
 #include <string>
@@ -21,7 +22,15 @@ void say_failure(Store &store, const TargetConfig &t, const std::string &error,
 // Records what a target watches; one edited to watch something else starts a silent baseline.
 void adopt_identity(Store &store, const TargetConfig &t, TimePoint now);
 
-// An empty first look at a theater or movie the site does not list: said once.
-void warn_if_unknown(Store &store, const TargetConfig &t, TimePoint now);
+// Whether a target's first answer is too empty to be its baseline. One that lists no showing
+// and no open date is a site that shows nothing there yet, or a partial answer, for a whole
+// screen's schedule (a real one is never empty). For one movie, nothing is the usual look before
+// it goes on sale, and its first dates are the news: that look is a baseline when the site
+// answers with real data about the theater (it knows the theater's name).
+bool waits_for_content(Store &store, const TargetConfig &t, const Snapshot &snap, const Diff &diff);
+
+// A target whose site shows nothing there yet: said once (a warning when the site does not list
+// its theater or movie, which most likely never fires), at -v on later runs.
+void wait_for_first_answer(Store &store, const TargetConfig &t, TimePoint now);
 
 } // namespace alimi

@@ -6,6 +6,9 @@
 #include "text.hpp"
 
 #include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <cmath>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,6 +18,22 @@
 namespace alimi {
 
 namespace {
+
+// A number of seconds from lo to hi. CLI::Range lets "nan" through (no comparison with it is
+// true), and a NaN or infinite spread would make every wait undefined.
+CLI::Validator seconds_between(double lo, double hi) {
+    return CLI::Validator(
+        [lo, hi](const std::string &text) -> std::string {
+            double v = 0;
+            const auto *end = text.data() + text.size();
+            const auto [at, ec] = std::from_chars(text.data(), end, v);
+            if (ec != std::errc{} || at != end || !std::isfinite(v) || v < lo || v > hi)
+                return fmt::format("'{}' is not a number of seconds from {:g} to {:g}", text, lo,
+                                   hi);
+            return "";
+        },
+        fmt::format("({:g}-{:g})", lo, hi));
+}
 
 // Runs the chosen command, turning exceptions into the documented exit codes, each said once.
 template <typename F> int guarded(F &&command) {
@@ -119,8 +138,11 @@ int run_cli(int argc, char **argv) {
     c->add_option("--spread", check.spread,
                   "Space the run's requests over SECONDS (e.g. 45 under a one-minute cron), "
                   "theater by theater, each theater's pushes sent as soon as it is checked")
-        ->check(CLI::Range(0.0, 3600.0).description("(0-3600)"))
+        ->check(seconds_between(0, 3600))
         ->type_name("SECONDS");
+    c->add_flag("--adopt", check.adopt,
+                "Take over the default state of a config that is missing, even when its targets "
+                "are not this config's");
     c->add_option("TARGET", check.targets, "Only these targets (default: all)");
 
     StatusOptions status;

@@ -31,10 +31,11 @@ void warn_if_secret_exposed(const Config &cfg, log::Level level) {
     if (cfg.inline_secret.empty() || ::stat(cfg.path.c_str(), &st) != 0 || !(st.st_mode & S_IROTH))
         return;
     const auto message = fmt::format(
-        "warning: {} holds a secret ({}) and other users can read it (mode {:o}); move the "
-        "secret out of the file: token_env / password_env / webhook_url_env / bot_token_env / "
-        "url_env naming a variable set from a file only root reads (systemd: EnvironmentFile=, "
-        "as examples/alimi.service does), or chmod 600 the config when alimi runs as its owner",
+        "warning: {} holds a secret ({}; an ntfy topic is one: whoever knows it reads the "
+        "pushes) and other users can read it (mode {:o}); chmod 600 the config when alimi runs "
+        "as its owner, or move the secret out of the file: token_env / password_env / "
+        "webhook_url_env / bot_token_env / url_env naming a variable set from a file only root "
+        "reads (systemd: EnvironmentFile=, as examples/alimi.service does)",
         cfg.path, cfg.inline_secret, st.st_mode & 0777);
     if (level == log::Level::error)
         log::error("{}", message);
@@ -123,7 +124,8 @@ int cmd_check(const Globals &g, const CheckOptions &opt) {
         return run_check(cfg, *store, opt, std::cout).targets_failed ? k_exit_failed : k_exit_ok;
     }
     std::string lock_path;
-    auto state = open_for_check(state_place(g.state, cfg), k_lock_wait_seconds, lock_path);
+    auto state =
+        open_for_check(state_place(g.state, cfg, opt.adopt), k_lock_wait_seconds, lock_path);
     if (!state) {
         log::error("another alimi check has held {} for {} s; this run skipped", lock_path,
                    k_lock_wait_seconds);
@@ -161,7 +163,7 @@ int cmd_status(const Globals &g, const StatusOptions &opt) {
     else if (!files && !exists)
         std::cout << fmt::format("no state yet at {}: no check has run with this config\n", path);
     else if (!files) {
-        std::cout << status_table(report.rows, now);
+        std::cout << terminal_safe(status_table(report.rows, now));
         if (report.ntfy_configured)
             std::cout << (report.ntfy ? fmt::format("ntfy: {:g} subscribers, {:g} visitors\n",
                                                     report.ntfy->subscribers, report.ntfy->visitors)
@@ -184,7 +186,7 @@ int cmd_history(const Globals &g, const HistoryOptions &opt) {
     auto store = open_existing(state_path(g, cfg));
     auto events = store->events(opt.target, now_utc() - std::chrono::seconds(*since), 100000);
     std::reverse(events.begin(), events.end()); // oldest first, like a log
-    std::cout << (opt.json ? history_json(events) : history_text(events));
+    std::cout << (opt.json ? history_json(events) : terminal_safe(history_text(events)));
     return k_exit_ok;
 }
 

@@ -21,6 +21,9 @@ void read_http(TableReader &r, HttpSettings &http) {
     if (auto ua = r.string("user_agent")) {
         if (ua->empty())
             r.error(r.get("user_agent", ConfigNode::Kind::string), "[http] 'user_agent' is empty");
+        if (breaks_header(*ua))
+            r.error(r.get("user_agent", ConfigNode::Kind::string),
+                    "[http] 'user_agent' holds a line break or NUL; a header value is one line");
         http.user_agent = *ua;
     }
     r.integer("retries", http.retries, 0, 10);
@@ -176,6 +179,7 @@ void read_sections(TableReader &top, const ConfigNode &root, Config &cfg,
             else
                 cfg.notifiers.push_back(read_notifier(item, errors, env, cfg.push_problems));
         }
+    refuse_shared_destinations(cfg.notifiers, errors);
     if (const auto *alerts = top.get("alerts", ConfigNode::Kind::table)) {
         TableReader r(*alerts, "[alerts]", errors);
         read_alerts(r, cfg);
@@ -216,8 +220,12 @@ std::vector<std::string> Config::secrets() const {
     std::vector<std::string> out;
     for (const auto &n : notifiers)
         for (auto &s : n.channel->secrets(n))
-            if (!s.empty())
+            if (!s.empty()) {
+                // "Bearer X" is redacted as X too, and Basic's user and password.
+                for (auto &part : credential_parts(s))
+                    out.push_back(std::move(part));
                 out.push_back(std::move(s));
+            }
     for (const auto &url : {status.ping_url, status.ntfy_metrics})
         for (auto &s : url_secrets(url))
             out.push_back(std::move(s));

@@ -42,6 +42,8 @@ struct NotifierConfig {
     // Changes whenever anything that decides delivery changes; reveals no secret. A push refused
     // for bad credentials waits for this to change instead of hammering the server.
     std::string fingerprint() const;
+    // Changes only when where the push lands changes (Channel::destination_text); no secret.
+    std::string destination() const;
     // "phone (https://ntfy.sh/topic)" or "admin (discord webhook 1234)": safe to print.
     std::string describe() const;
     // The channel's settings, as the channel that read them knows their type.
@@ -129,6 +131,9 @@ class TableReader;
 NotifierConfig read_notifier(const ConfigNode &node, std::vector<std::string> &errors,
                              const EnvLookup &env, std::vector<std::string> &push_problems);
 void read_alerts(TableReader &r, Config &cfg);
+// Two notifiers with one destination (NotifierConfig::destination) are a config error.
+void refuse_shared_destinations(const std::vector<NotifierConfig> &notifiers,
+                                std::vector<std::string> &errors);
 // A `notify` list: every name a [[notifier]], none twice; who starts each error.
 std::optional<std::vector<std::string>> read_notify_list(TableReader &r, const Config &cfg,
                                                          const std::string &who);

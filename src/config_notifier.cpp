@@ -5,6 +5,7 @@
 #include "config_reader.hpp"
 #include "notify/channel.hpp"
 
+#include <map>
 #include <set>
 
 namespace alimi {
@@ -72,6 +73,25 @@ NotifierConfig read_notifier(const ConfigNode &node, std::vector<std::string> &e
     n.inline_secret = r.secret_key();
     r.finish();
     return n;
+}
+
+void refuse_shared_destinations(const std::vector<NotifierConfig> &notifiers,
+                                std::vector<std::string> &errors) {
+    std::map<std::string, const NotifierConfig *> seen; // destination text -> first notifier
+    for (const auto &n : notifiers) {
+        if (!n.channel || !n.settings)
+            continue;
+        const auto text = n.channel->destination_text(n);
+        // A secret from an unset variable leaves a part empty: that is said elsewhere.
+        if (text.ends_with('\n') || text.find("\n\n") != std::string::npos || text.ends_with("://"))
+            continue;
+        const auto [it, fresh] = seen.emplace(text, &n);
+        if (!fresh)
+            errors.push_back(fmt::format(
+                "{}: notifiers '{}' ({}) and '{}' push to the same destination: every opening "
+                "would arrive twice; keep one",
+                n.where, it->second->name, it->second->where, n.name));
+    }
 }
 
 void read_alerts(TableReader &r, Config &cfg) {

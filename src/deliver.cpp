@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <set>
 
 namespace alimi {
@@ -19,8 +21,24 @@ HttpSettings push_settings(const HttpSettings &s) {
     // A push POST whose answer is lost may have been delivered: it is never sent again within
     // the run; the outbox retries it in a later run, with backoff and the same sequence id.
     p.retries = 0;
+    // A refusal is a short text; a longer answer is read no further (a 2xx is then delivered).
+    p.max_body = std::min<long long>(p.max_body, 64 << 10);
     p.user_agent = default_user_agent();
     return p;
+}
+
+namespace {
+
+std::string real_config_path(const Config &cfg) {
+    std::error_code ec;
+    const auto p = std::filesystem::weakly_canonical(cfg.path, ec);
+    return ec ? cfg.path : p.string();
+}
+
+} // namespace
+
+PushRoute push_route(const Config &cfg, const NotifierConfig &n) {
+    return {n.destination(), real_config_path(cfg)};
 }
 
 namespace {
@@ -63,19 +81,35 @@ void settle(const Config &cfg, Store &store, const QueuedPush &p, const Notifier
     store.add_event(p.target, "push_failed", fmt::format("push to {} failed: {}", n.name, d.detail),
                     now);
     // Said when it starts failing or fails anew; the run's summary line says it is still pending.
-    const auto line = fmt::format(
-        "{} failed, kept for {}: {}", where,
-        *next <= now ? "the next run" : "a retry at " + kst_clock(*next) + " KST", d.detail);
+    const auto line =
+        fmt::format("{} failed, kept for {}: {}", where,
+                    *next <= now ? "the next run" : "a retry at " + kst_when(*next, now), d.detail);
     if (same_cause(p.last_error, d.detail))
         log::info("{}", line);
     else
         log::error("{}", line);
 }
 
-// A push whose notifier has left the config is kept (a rename or a typo is often undone) until
-// give_up_after; said once as an error, then at -v each run.
-void keep_orphan(const Config &cfg, Store &store, const QueuedPush &p, TimePoint now) {
-    const auto why = fmt::format("notifier '{}' is no longer configured", p.notifier);
+// Why a push cannot go to the notifier of its name now: it has left the config, or it pushes to
+// another destination than the one the push was queued for (another config's namesake, an
+// edited address); nullopt when it can go.
+std::optional<std::string> undeliverable(const Config &cfg, const QueuedPush &p,
+                                         const NotifierConfig *n) {
+    if (!n)
+        return fmt::format("notifier '{}' is no longer configured", p.notifier);
+    const auto &route = p.route;
+    if (!route.destination.empty() && route.destination != n->destination() &&
+        route.config != real_config_path(cfg))
+        return fmt::format("notifier '{}' now pushes to another destination than the one this "
+                           "push was queued for",
+                           p.notifier);
+    return std::nullopt;
+}
+
+// A push whose notifier has left the config, or points elsewhere now, is kept (a rename or a
+// typo is often undone) until give_up_after; said once as an error, then at -v each run.
+void keep_orphan(const Config &cfg, Store &store, const QueuedPush &p, const std::string &why,
+                 TimePoint now) {
     if (now >= give_up_time(cfg, p)) {
         store.mark_dropped(p.id, why, now);
         store.add_event(p.target, "dropped", fmt::format("push dropped: {}", why), now);
@@ -88,8 +122,7 @@ void keep_orphan(const Config &cfg, Store &store, const QueuedPush &p, TimePoint
         log::error("{}: push #{} kept: {}; dropped at {} unless it comes back", p.target, p.id, why,
                    until);
     else
-        log::info("{}: push #{} still waits for notifier '{}' (until {})", p.target, p.id,
-                  p.notifier, until);
+        log::info("{}: push #{} still waits: {} (until {})", p.target, p.id, why, until);
 }
 
 } // namespace
@@ -116,8 +149,8 @@ int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<lon
         for (const auto &p : due) {
             const auto *n = cfg.notifier(p.notifier);
             tried.insert(p.id);
-            if (!n) {
-                keep_orphan(cfg, store, p, now);
+            if (const auto why = undeliverable(cfg, p, n)) {
+                keep_orphan(cfg, store, p, *why, now);
                 continue;
             }
             // Unanswered, it waits as if its answer had been lost (a retry with backoff).

@@ -11,6 +11,9 @@
 
 namespace alimi {
 
+// What a push queued now for notifier n of cfg remembers of where it goes.
+PushRoute push_route(const Config &cfg, const NotifierConfig &n);
+
 // Delivers due pushes of the outbox except those in tried (the ones this run has already sent,
 // which it adds to); returns how many are still pending afterwards.
 int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<long long> &tried);

@@ -1,6 +1,7 @@
 #include "diff.hpp"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 namespace alimi {
@@ -9,8 +10,63 @@ bool opening_before(const Opening &a, const Opening &b) {
     return std::tie(a.date, a.time, a.movie, a.key) < std::tie(b.date, b.time, b.movie, b.key);
 }
 
+std::set<std::string> keys_of(const std::vector<KnownRow> &rows) {
+    std::set<std::string> keys;
+    for (const auto &r : rows)
+        keys.insert(r.key);
+    return keys;
+}
+
+namespace {
+
+using HallDay = std::pair<std::string, std::string>;               // (date, hall)
+using Showings = std::vector<std::pair<std::string, std::string>>; // sorted (time+movie, key)
+
+template <typename Row> std::map<HallDay, Showings> by_hall_day(const std::vector<Row> &rows) {
+    std::map<HallDay, Showings> out;
+    for (const auto &r : rows)
+        if (!r.hall.empty() && !r.time.empty())
+            out[{r.date, r.hall}].emplace_back(r.time + "|" + r.movie_code, r.key);
+    for (auto &[_, v] : out)
+        std::sort(v.begin(), v.end());
+    return out;
+}
+
+bool same_showings(const Showings &a, const Showings &b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](const auto &x, const auto &y) { return x.first == y.first; });
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>>
+renumbered_halls(const std::vector<Opening> &fresh, const std::vector<KnownRow> &known,
+                 const std::set<std::string> &current_keys) {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto known_days = by_hall_day(known);
+    std::set<HallDay> still; // known halls with a showing still listed did not move
+    for (const auto &r : known)
+        if (current_keys.contains(r.key))
+            still.insert({r.date, r.hall});
+    for (const auto &[day, showings] : by_hall_day(fresh)) {
+        if (known_days.contains(day))
+            continue; // the hall had showings known on that date: not a new code
+        for (auto it = known_days.begin(); it != known_days.end(); ++it) {
+            if (it->first.first != day.first || still.contains(it->first) ||
+                !same_showings(it->second, showings))
+                continue;
+            for (std::size_t i = 0; i < showings.size(); ++i)
+                out.emplace_back(it->second[i].second, showings[i].second);
+            known_days.erase(it); // one old hall becomes one new hall
+            break;
+        }
+    }
+    return out;
+}
+
 Diff diff_openings(const Snapshot &snapshot, const std::set<std::string> &known, bool has_baseline,
-                   Date today, const std::set<std::string> &silent_dates) {
+                   Date today, const std::set<std::string> &silent_dates,
+                   const std::vector<KnownRow> &known_rows) {
     Diff d;
     d.baseline = !has_baseline;
     const auto first_day = iso_date(today);
@@ -27,6 +83,11 @@ Diff diff_openings(const Snapshot &snapshot, const std::set<std::string> &known,
     for (const auto &o : d.current)
         if (!known.contains(o.key) && !silent_dates.contains(o.date))
             d.fresh.push_back(o);
+    d.rekeyed = renumbered_halls(d.fresh, known_rows, keys);
+    std::set<std::string> moved;
+    for (const auto &[_, to] : d.rekeyed)
+        moved.insert(to);
+    std::erase_if(d.fresh, [&](const Opening &o) { return moved.contains(o.key); });
     return d;
 }
 

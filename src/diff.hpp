@@ -5,6 +5,7 @@
 
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace alimi {
@@ -13,14 +14,38 @@ struct Diff {
     std::vector<Opening> current; // the snapshot's openings from today on, sorted
     std::vector<Opening> fresh;   // those of current whose key was not known (empty on a baseline)
     bool baseline = false;        // the target had no successful snapshot before
+    // Known keys the site renumbered (old, new): the same showings under a new hall code.
+    std::vector<std::pair<std::string, std::string>> rekeyed;
 };
+
+// A showing the state knows, as far as telling a renumbered hall apart needs.
+struct KnownRow {
+    std::string key;
+    std::string date;
+    std::string time; // "" for date-level openings
+    std::string movie_code;
+    std::string hall;
+};
+
+// The keys of rows.
+std::set<std::string> keys_of(const std::vector<KnownRow> &rows);
+
+// A hall whose code changed with the same showings (CGV's scnsNo 0010 -> 0011: same times and
+// movies on a date) is not a wave. Among fresh, each (date, hall) whose showings are all new and
+// match, start for start and movie for movie, the known showings of one other hall on that date
+// that this answer no longer lists, is that hall renumbered: returns (old key, new key) pairs.
+std::vector<std::pair<std::string, std::string>>
+renumbered_halls(const std::vector<Opening> &fresh, const std::vector<KnownRow> &known,
+                 const std::set<std::string> &current_keys);
 
 // Past dates (Korea time) are dropped: a date that has gone by is no longer bookable news.
 // Openings that vanished from the snapshot are not reported: absence never changes what is known.
 // Openings on silent_dates (ISO) are recorded without being fresh: dates first swept long after
 // they opened, whose showings are old news to everyone but us.
+// known_rows, when given, lets a renumbered hall be re-keyed instead of pushed (renumbered_halls).
 Diff diff_openings(const Snapshot &snapshot, const std::set<std::string> &known, bool has_baseline,
-                   Date today, const std::set<std::string> &silent_dates = {});
+                   Date today, const std::set<std::string> &silent_dates = {},
+                   const std::vector<KnownRow> &known_rows = {});
 
 // Sort order of openings everywhere: date, time, movie, key.
 bool opening_before(const Opening &a, const Opening &b);

@@ -53,6 +53,8 @@ struct Job {
     Slist headers;
     std::string body;
     std::string retry_after;
+    std::string date;
+    long status_line = 0; // the last status line's code, known before any body arrives
     std::string error_buffer = std::string(CURL_ERROR_SIZE, '\0');
     long long max_body = 0;
     bool too_large = false;
@@ -72,11 +74,22 @@ size_t on_body(char *data, size_t size, size_t n, void *user) {
 size_t on_header(char *data, size_t size, size_t n, void *user) {
     auto *job = static_cast<Job *>(user);
     const std::string_view line(data, size * n);
-    if (line.starts_with("HTTP/"))
+    if (line.starts_with("HTTP/")) {
         job->retry_after.clear(); // a new response after a redirect
-    constexpr std::string_view k_name = "retry-after:";
-    if (line.size() > k_name.size() && curl_strnequal(line.data(), k_name.data(), k_name.size()))
-        job->retry_after = std::string(trim(line.substr(k_name.size())));
+        const auto space = line.find(' ');
+        job->status_line = space == std::string_view::npos
+                               ? 0
+                               : std::atol(std::string(line.substr(space + 1, 3)).c_str());
+    }
+    const auto value_of = [&](std::string_view name) -> std::optional<std::string> {
+        if (line.size() > name.size() && curl_strnequal(line.data(), name.data(), name.size()))
+            return std::string(trim(line.substr(name.size())));
+        return std::nullopt;
+    };
+    if (auto v = value_of("retry-after:"))
+        job->retry_after = std::move(*v);
+    if (auto v = value_of("date:"))
+        job->date = std::move(*v);
     return size * n;
 }
 
@@ -171,6 +184,8 @@ void configure(Job &job, const HttpRequest &req, const HttpSettings &s, const st
     job.max_body = s.max_body;
     job.body.clear();
     job.retry_after.clear();
+    job.date.clear();
+    job.status_line = 0;
     job.too_large = false;
 }
 
@@ -218,11 +233,34 @@ HttpResult transport_failure(const Job &job, CURLcode code) {
     return r;
 }
 
-HttpResult finished(Job &job, CURLcode code, Expect expect, TimePoint now,
+// A push whose status line said 2xx before its body failed (cut off, too large, too slow): the
+// server took the message, so it is delivered; the body read so far is all there is.
+HttpResult accepted_push(Job &job, CURLcode code, const std::vector<std::string> &secrets) {
+    HttpResult r;
+    r.outcome = Outcome::ok;
+    r.status = job.status_line;
+    r.body_whole = false;
+    r.body = redact(std::move(job.body), secrets);
+    r.error = "answer body not read whole (" +
+              transport_failure(job, job.too_large ? CURLE_FILESIZE_EXCEEDED : code).error + ")";
+    return r;
+}
+
+std::optional<long long> server_date(const std::string &value) {
+    if (value.empty())
+        return std::nullopt;
+    const auto t = curl_getdate(value.c_str(), nullptr);
+    return t > 0 ? std::optional<long long>(t) : std::nullopt;
+}
+
+HttpResult finished(Job &job, CURLcode code, const HttpRequest &req, TimePoint now,
                     const std::vector<std::string> &secrets) {
+    if (code != CURLE_OK && req.status_decides && job.status_line >= 200 && job.status_line < 300)
+        return accepted_push(job, code, secrets);
     if (code != CURLE_OK)
         return transport_failure(job, job.too_large ? CURLE_FILESIZE_EXCEEDED : code);
     HttpResult r;
+    r.server_date = server_date(job.date);
     curl_easy_getinfo(job.easy.get(), CURLINFO_RESPONSE_CODE, &r.status);
     const char *ct = nullptr;
     curl_easy_getinfo(job.easy.get(), CURLINFO_CONTENT_TYPE, &ct);
@@ -232,7 +270,7 @@ HttpResult finished(Job &job, CURLcode code, Expect expect, TimePoint now,
     r.location = redact(location ? location : "", secrets);
     r.body = redact(std::move(job.body), secrets);
     r.retry_after = parse_retry_after(job.retry_after, now);
-    classify_response(r, expect);
+    classify_response(r, req.expect);
     return r;
 }
 
@@ -307,10 +345,12 @@ std::vector<HttpResult> HttpClient::perform_each(const std::vector<HttpRequest> 
             auto &host = hosts[job->host];
             --host.active;
             const auto &req = requests[job->index];
-            auto r = finished(*job, msg->data.result, req.expect, now_utc(), m_secrets);
+            auto r = finished(*job, msg->data.result, req, now_utc(), m_secrets);
             if (req.refine)
                 req.refine(r);
             r.attempts = job->failures + 1;
+            if (r.server_date)
+                m_server_clock = std::max(m_server_clock.value_or(0), *r.server_date);
             ++m_counts[fmt::format("{} {}", job->host, outcome_name(r.outcome))];
             if (r.outcome == Outcome::rate_limited || r.outcome == Outcome::blocked)
                 m_troubled[cooldown_key(req.url, r.outcome)] = {r.outcome, r.retry_after,

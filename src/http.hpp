@@ -47,6 +47,9 @@ class HttpClient {
 
     const std::string &user_agent() const { return m_user_agent; }
 
+    // The latest server clock (Date header, unix seconds) any answer carried; nullopt: none did.
+    std::optional<long long> server_clock() const { return m_server_clock; }
+
     // From now on the same request (method, URL, headers, body) is sent once in this client's
     // life: later askers get the first answer. A check's targets share lists and day pages so.
     void share_answers() { m_sharing = true; }
@@ -73,6 +76,7 @@ class HttpClient {
     std::string m_user_agent;
     std::vector<std::string> m_secrets;
     bool m_stoppable = false;
+    std::optional<long long> m_server_clock;
     bool m_sharing = false;
     double m_spread = 0;                  // seconds (0: no spreading)
     std::map<std::string, double> m_pace; // host -> seconds between request starts

@@ -123,6 +123,26 @@ std::string printable_url(std::string_view url) {
     return fmt::format("{}://{}{}", url.substr(0, scheme), authority, path);
 }
 
+std::string canonical_url(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos)
+        return std::string(url);
+    const auto scheme = lower(url.substr(0, scheme_end));
+    auto rest = url.substr(scheme_end + 3);
+    const auto path_at = rest.find_first_of("/?#");
+    auto host = lower(rest.substr(0, path_at));
+    for (const auto *port : {":80", ":443"})
+        if (host.ends_with(port) && (std::string_view(port) == ":80") == (scheme == "http"))
+            host.resize(host.size() - std::string_view(port).size());
+    std::string tail(path_at == std::string_view::npos ? std::string_view{} : rest.substr(path_at));
+    const auto query_at = tail.find_first_of("?#");
+    auto path = tail.substr(0, query_at);
+    while (!path.empty() && path.back() == '/')
+        path.pop_back();
+    return scheme + "://" + host + path +
+           (query_at == std::string::npos ? "" : tail.substr(query_at));
+}
+
 std::string cooldown_key(std::string_view url, Outcome outcome) {
     const auto host = host_of(url);
     if (outcome != Outcome::rate_limited || host.empty())

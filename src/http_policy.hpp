@@ -41,6 +41,9 @@ struct HttpRequest {
     // Pushes do not follow redirects: curl would turn the POST into a GET, and the message is
     // better told to use the new address.
     bool follow_redirects = true;
+    // A push: its status line decides. After a 2xx the server has the message, so a body that is
+    // cut off, too large or too slow still means delivered (sending again would double it).
+    bool status_decides = false;
 };
 
 // The URL as logs and errors may show it: display if set, else the URL without query and userinfo.
@@ -55,6 +58,9 @@ struct HttpResult {
     std::string error;                 // what went wrong, one line, no secrets
     std::string location;              // where a redirect not followed pointed
     int attempts = 0;
+    bool body_whole = true; // false: a status_decides 2xx whose body was not read to its end
+    // The server's clock (its Date header, unix seconds): what pruning trusts over ours.
+    std::optional<long long> server_date;
 };
 
 // Classifies a completed exchange. Sets outcome and, when not ok, error.
@@ -68,6 +74,10 @@ std::string host_of(std::string_view url);
 
 // The URL without query and userinfo: safe to print, even if a query carried a secret.
 std::string printable_url(std::string_view url);
+
+// One spelling per address, for telling two notifiers that push to one place: scheme and host
+// lowercased, a default port and a trailing slash dropped, path and query as given.
+std::string canonical_url(std::string_view url);
 
 // What a 429 or a block silences: Cloudflare limits per path and IP, so a 429 silences its host
 // and path ("host/path", no query); a 403 or block page is a verdict on us, so the whole host.

@@ -9,9 +9,12 @@
 #include <fmt/ranges.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <random>
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
 
 namespace alimi {
 
@@ -59,6 +62,33 @@ theater = "{theater}"        # find codes with: alimi theaters NAME --chain {cha
     return text;
 }
 
+// Writes a file that did not exist, atomically and for its owner only (the topic is the secret):
+// the text goes to a private temporary file beside it, which is then linked to the name. link()
+// never replaces anything, a dangling symlink included, so of several inits at once exactly one
+// writes and the others are told the file exists.
+void write_new_file(const std::string &path, const std::string &text) {
+    const auto file = std::filesystem::path(path);
+    std::error_code ec;
+    if (const auto dir = file.parent_path(); !dir.empty())
+        std::filesystem::create_directories(dir, ec);
+    auto temp = (file.parent_path() / ("." + file.filename().string() + ".XXXXXX")).string();
+    const int fd = ::mkstemp(temp.data()); // mode 0600
+    if (fd < 0)
+        throw UsageError(
+            fmt::format("{}: cannot write the config ({})", path, std::strerror(errno)));
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    const bool synced = written && ::fsync(fd) == 0;
+    ::close(fd);
+    const int linked = synced ? ::link(temp.c_str(), path.c_str()) : -1;
+    const int err = errno;
+    ::unlink(temp.c_str());
+    if (linked == 0)
+        return;
+    if (synced && err == EEXIST)
+        throw UsageError(fmt::format("{} exists; not overwritten (move it away first)", path));
+    throw UsageError(fmt::format("{}: cannot write the config ({})", path, std::strerror(err)));
+}
+
 } // namespace
 
 int cmd_init(const Globals &g, const InitOptions &opt) {
@@ -69,7 +99,8 @@ int cmd_init(const Globals &g, const InitOptions &opt) {
     const auto path = g.config                   ? *g.config
                       : named && !named->empty() ? *named
                                                  : default_config_path(env);
-    if (std::filesystem::exists(path))
+    std::error_code exists_ec; // a dangling symlink exists too: it is not followed
+    if (std::filesystem::exists(std::filesystem::symlink_status(path, exists_ec)))
         throw UsageError(fmt::format("{} exists; not overwritten (move it away first)", path));
     const auto topic = random_topic();
     const auto text = starter_config(opt, topic);
@@ -80,12 +111,7 @@ int cmd_init(const Globals &g, const InitOptions &opt) {
         const auto &why = e.problems().front();
         throw UsageError(fmt::format("init: {}; nothing written", why.substr(why.find(": ") + 2)));
     }
-    std::error_code ec;
-    if (const auto dir = std::filesystem::path(path).parent_path(); !dir.empty())
-        std::filesystem::create_directories(dir, ec);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!(out << text) || !out.flush())
-        throw UsageError(fmt::format("{}: cannot write the config", path));
+    write_new_file(path, text);
     std::cout << fmt::format(
         "wrote {}\n"
         "subscribe to your pushes: https://ntfy.sh/{} in a browser or the ntfy app, or: ntfy "

@@ -10,8 +10,10 @@
 #include "text.hpp"
 
 #include <fmt/format.h>
+
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include <iostream>
 
@@ -70,25 +72,25 @@ std::string opening_line(const Opening &o) {
 void print_show_text(const TargetConfig &t, const Snapshot &names, const TargetHealth &h,
                      const std::vector<KnownOpening> &known,
                      const std::vector<Store::PendingPush> &pending, const std::string &state) {
-    std::cout << definition_text(t, names);
-    std::cout << fmt::format("state: {}{}\n", state,
-                             file_exists(state) ? "" : " (no state yet: nothing checked)");
-    std::cout << fmt::format("health: last success {}, {} failure(s) in a row{}; baseline {}\n",
-                             when(h.last_success_at), h.consecutive_failures,
-                             h.last_error.empty() ? ""
-                                                  : ", last error: " + one_line(h.last_error, 200),
-                             when(h.baseline_at));
-    std::cout << fmt::format("known: {} opening(s)\n", known.size());
+    std::ostringstream out; // server text: printed terminal-safe below
+    out << definition_text(t, names);
+    out << fmt::format("state: {}{}\n", state,
+                       file_exists(state) ? "" : " (no state yet: nothing checked)");
+    out << fmt::format("health: last success {}, {} failure(s) in a row{}; baseline {}\n",
+                       when(h.last_success_at), h.consecutive_failures,
+                       h.last_error.empty() ? "" : ", last error: " + one_line(h.last_error, 200),
+                       waiting(h) ? k_waiting : when(h.baseline_at));
+    out << fmt::format("known: {} opening(s)\n", known.size());
     for (const auto &k : known)
-        std::cout << fmt::format("  {}  first seen {}{}\n", opening_line(k.opening),
-                                 kst_timestamp(k.first_seen), k.from_baseline ? " (baseline)" : "");
-    std::cout << fmt::format("pending pushes: {}\n", pending.size());
+        out << fmt::format("  {}  first seen {}{}\n", opening_line(k.opening),
+                           kst_timestamp(k.first_seen), k.from_baseline ? " (baseline)" : "");
+    out << fmt::format("pending pushes: {}\n", pending.size());
     for (const auto &p : pending)
-        std::cout << fmt::format(
-            "  #{} to {} since {}, {} attempt(s), {} {}: {}\n", p.push.id, p.push.notifier,
-            kst_timestamp(p.push.created_at), p.push.attempts, p.held ? "held until" : "next try",
-            kst_timestamp(p.next_attempt),
-            one_line(p.push.last_error.empty() ? "-" : p.push.last_error, 200));
+        out << fmt::format("  #{} to {} since {}, {} attempt(s), {} {}: {}\n", p.push.id,
+                           p.push.notifier, kst_timestamp(p.push.created_at), p.push.attempts,
+                           p.held ? "held until" : "next try", kst_timestamp(p.next_attempt),
+                           one_line(p.push.last_error.empty() ? "-" : p.push.last_error, 200));
+    std::cout << terminal_safe(out.str());
 }
 
 ojson show_json(const TargetConfig &t, const Snapshot &names, const TargetHealth &h,
@@ -163,16 +165,21 @@ ojson test_json(const TargetConfig &t, const Snapshot &snap, const Diff &diff,
 
 void print_test_text(const TargetConfig &t, const Diff &diff, const PushMessage &all,
                      const PushMessage &would) {
-    std::cout << fmt::format("{}: {} opening(s) now\n", t.name, diff.current.size());
+    std::ostringstream out; // server text: printed terminal-safe below
+    out << fmt::format("{}: {} opening(s) now\n", t.name, diff.current.size());
     if (!diff.current.empty())
-        std::cout << "\nas a push would show them:\n" << all.title << '\n' << all.body << "\n\n";
-    if (diff.baseline)
-        std::cout << "no baseline yet: the first check takes these silently\n";
+        out << "\nas a push would show them:\n" << all.title << '\n' << all.body << "\n\n";
+    if (diff.baseline && diff.current.empty())
+        out << "no baseline yet, and nothing there: the first check that sees something "
+               "takes it silently\n";
+    else if (diff.baseline)
+        out << "no baseline yet: the first check takes these silently\n";
     else if (diff.fresh.empty())
-        std::cout << "nothing new compared with the state\n";
+        out << "nothing new compared with the state\n";
     else
-        std::cout << fmt::format("{} new compared with the state; the push would be:\n{}\n{}\n",
-                                 diff.fresh.size(), would.title, would.body);
+        out << fmt::format("{} new compared with the state; the push would be:\n{}\n{}\n",
+                           diff.fresh.size(), would.title, would.body);
+    std::cout << terminal_safe(out.str());
 }
 
 } // namespace

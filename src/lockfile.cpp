@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -40,7 +41,14 @@ std::optional<FileLock> FileLock::acquire(const std::string &path, double wait_s
 std::string FileLock::lock_path(const std::string &state) {
     std::error_code ec;
     const auto real = std::filesystem::weakly_canonical(state, ec);
-    return (ec ? std::filesystem::path(state) : real).string() + ".lock";
+    return (ec ? std::filesystem::path(state) : real).string();
+}
+
+std::pair<unsigned long long, unsigned long long> FileLock::identity() const {
+    struct stat st {};
+    if (::fstat(m_fd, &st) != 0)
+        return {0, 0};
+    return {static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino)};
 }
 
 std::optional<FileLock> FileLock::for_state(const std::string &state, double wait_seconds) {

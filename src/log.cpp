@@ -57,7 +57,7 @@ void write(Level level, std::string_view raw) {
             "\n";
     } else {
         line = "alimi: ";
-        line.append(message);
+        line.append(terminal_safe(message));
         line += '\n';
     }
     std::fwrite(line.data(), 1, line.size(), stderr);

@@ -50,8 +50,9 @@ std::string watches_line(Store &store, const TargetConfig &t) {
 }
 
 Diff diff_with_state(Store &store, const TargetConfig &t, const Snapshot &snap, TimePoint now) {
-    return diff_openings(snap, store.known_keys(t.name), store.has_baseline(t.name), kst_date(now),
-                         store.silent_dates(t.name, snap.swept_dates));
+    const auto rows = store.known_rows(t.name);
+    return diff_openings(snap, keys_of(rows), store.has_baseline(t.name), kst_date(now),
+                         store.silent_dates(t.name, snap.swept_dates), rows);
 }
 
 SnapshotResult fetch_snapshot(Store &store, const TargetConfig &t, HttpClient &http,

@@ -3,6 +3,10 @@
 #include "crypto.hpp"
 #include "log.hpp"
 #include "paths.hpp"
+#include "source/chain.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 
@@ -11,6 +15,7 @@ namespace alimi {
 namespace {
 
 constexpr const char *k_owner_key = "config"; // meta: the real path of the owning config
+constexpr const char *k_home_key = "home";    // meta: the name the state is opened by
 
 std::string real_path(const std::string &path) {
     std::error_code ec;
@@ -24,37 +29,121 @@ std::string own_file(const std::string &default_path, const std::string &owner) 
     return (dir / ("state-" + sha256_hex(owner).substr(0, 12) + ".db")).string();
 }
 
-// The recorded owner of a state file; nullopt when none (or the file cannot tell).
-std::optional<std::string> recorded_owner(const std::string &path) {
+// A meta value of a state file, read without migrating it; nullopt when none (or the file cannot
+// tell: not a database yet, or an empty new one).
+std::optional<std::string> recorded_meta(const std::string &path, const char *key) {
     try {
         Database db(path, Database::Mode::existing);
+        db.keep_wal(); // a look, not a checkpoint: closing must not cost a sync
         Statement s(db, "SELECT value FROM meta WHERE key = ?1");
-        s.bind(k_owner_key);
+        s.bind(key);
         return s.step() ? std::optional(s.text(0)) : std::nullopt;
     } catch (const StoreError &) {
         return std::nullopt; // no meta table yet, or not a database: the Store will say so
     }
 }
 
-// Whether a state file belongs to another config that still exists.
-bool owned_by_another(const std::optional<std::string> &owner, const std::string &me) {
-    return owner && *owner != me && file_exists(*owner);
+// The targets a state knows, with what each watched (targets of old states without one skipped).
+std::map<std::string, std::string> known_identities(Database &db) {
+    std::map<std::string, std::string> out;
+    Statement s(db, "SELECT name, identity FROM targets WHERE identity IS NOT NULL");
+    while (s.step())
+        out[s.text(0)] = s.text(1);
+    return out;
+}
+
+std::map<std::string, std::string> known_identities(const std::string &path) {
+    try {
+        Database db(path, Database::Mode::existing);
+        db.keep_wal();
+        return known_identities(db);
+    } catch (const StoreError &) {
+        return {};
+    }
+}
+
+// Proof that a state is this config's: it knows targets, and each is one of the config's,
+// watching the same thing.
+bool proven_mine(const std::map<std::string, std::string> &known, const StatePlace &place) {
+    if (known.empty())
+        return false;
+    for (const auto &[name, identity] : known) {
+        const auto it = place.identities.find(name);
+        if (it == place.identities.end() || it->second != identity)
+            return false;
+    }
+    return true;
+}
+
+// Whether a state file belongs to another config: one that exists, or a missing one whose
+// state this config cannot prove its own.
+bool owned_by_another(const std::optional<std::string> &owner, const std::string &me,
+                      const StatePlace &place, const std::map<std::string, std::string> &known) {
+    if (!owner || *owner == me)
+        return false;
+    return file_exists(*owner) || !(place.adopt || proven_mine(known, place));
+}
+
+// SQLite keeps a database's journal beside the name it was opened by: a second name for one
+// file (a hard link, a bind mount) would write a second journal and corrupt it. The state
+// remembers its name; another name that leads to the same file is refused.
+// Checked before the Store opens (and may migrate) the file under the second name.
+void refuse_second_name(const std::string &path, const FileLock &lock) {
+    const auto me = real_path(path);
+    const auto home = recorded_meta(path, k_home_key);
+    if (home && *home != me) {
+        struct stat st {};
+        const auto id = lock.identity();
+        if (::stat(home->c_str(), &st) == 0 &&
+            static_cast<unsigned long long>(st.st_dev) == id.first &&
+            static_cast<unsigned long long>(st.st_ino) == id.second)
+            throw StoreError(fmt::format(
+                "state {} is the same file as {} (a hard link, a bind mount or another name for "
+                "it); SQLite keeps its journal beside the name it opens, so use {}",
+                me, *home, *home));
+    }
+}
+
+// A new, moved or copied state: the name it is opened by is its name now.
+void remember_name(const std::string &path, Store &store) {
+    const auto me = real_path(path);
+    if (store.meta(k_home_key) != me)
+        store.set_meta(k_home_key, me);
 }
 
 } // namespace
 
-StatePlace state_place(const std::optional<std::string> &cli, const Config &cfg) {
+StatePlace state_place(const std::optional<std::string> &cli, const Config &cfg, bool adopt) {
     const auto env = process_env();
     const auto named = env("ALIMI_STATE");
-    return {resolve_state_path(cli, cfg.state, cfg.path, env),
-            !cli && !cfg.state && (!named || named->empty()), cfg.path};
+    StatePlace place{resolve_state_path(cli, cfg.state, cfg.path, env),
+                     !cli && !cfg.state && (!named || named->empty()),
+                     cfg.path,
+                     {},
+                     adopt};
+    for (const auto &t : cfg.targets)
+        place.identities[t.name] = target_identity(t);
+    return place;
+}
+
+std::string target_identity(const TargetConfig &t) {
+    std::string id = fmt::format("{}|{}|{}|{}|{}", t.chain->name(), t.theater, t.screen, t.movie,
+                                 t.settings.api);
+    for (const auto &[k, v] : t.settings.params)
+        id += fmt::format("|{}={}", k, v);
+    return id;
 }
 
 std::string state_of(const StatePlace &place) {
     if (!place.is_default || !file_exists(place.path))
         return place.path;
     const auto me = real_path(place.config_path);
-    return owned_by_another(recorded_owner(place.path), me) ? own_file(place.path, me) : place.path;
+    const auto owner = recorded_meta(place.path, k_owner_key);
+    if (!owner || *owner == me)
+        return place.path;
+    return owned_by_another(owner, me, place, known_identities(place.path))
+               ? own_file(place.path, me)
+               : place.path;
 }
 
 std::optional<LockedState> open_for_check(const StatePlace &place, double wait_seconds,
@@ -66,13 +155,21 @@ std::optional<LockedState> open_for_check(const StatePlace &place, double wait_s
         auto lock = FileLock::for_state(path, wait_seconds);
         if (!lock)
             return std::nullopt;
+        refuse_second_name(path, *lock);
         auto store = std::make_unique<Store>(path, Database::Mode::create);
+        remember_name(path, *store);
         if (!place.is_default)
             return LockedState{path, std::move(*lock), std::move(store)};
         const auto owner = store->meta(k_owner_key);
         // Checked again under the lock: another config's first run may have claimed it meanwhile.
-        if (owned_by_another(owner, me) && path == place.path) {
+        if (path == place.path &&
+            owned_by_another(owner, me, place, known_identities(store->db()))) {
             path = own_file(place.path, me);
+            if (!file_exists(*owner) && !file_exists(path)) // said once: its own file is new
+                log::error("state {} belongs to {}, which is missing; its targets are not this "
+                           "config's, so it is left alone and this config starts its own state "
+                           "{} (alimi check --adopt takes the old one over instead)",
+                           place.path, *owner, path);
             continue;
         }
         if (owner != me) {

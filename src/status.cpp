@@ -45,7 +45,9 @@ std::string status_table(const std::vector<StatusRow> &rows, TimePoint now) {
              h.dropped_notifications
                  ? fmt::format("{} ({} dropped)", h.pending_notifications, h.dropped_notifications)
                  : std::to_string(h.pending_notifications),
-             h.consecutive_failures > 0 ? h.last_error : "-"});
+             h.consecutive_failures > 0 ? h.last_error
+             : waiting(h)               ? k_waiting
+                                        : "-"});
     }
     std::vector<std::size_t> widths(head.size(), 0);
     for (const auto &row : cells)
@@ -71,6 +73,8 @@ std::string status_json(const std::vector<StatusRow> &rows) {
         j["last_success_at"] = iso_or_null(h.last_success_at);
         j["last_attempt_at"] = iso_or_null(h.last_attempt_at);
         j["baseline_at"] = iso_or_null(h.baseline_at);
+        if (waiting(h))
+            j["baseline"] = k_waiting;
         j["consecutive_failures"] = h.consecutive_failures;
         j["last_error"] =
             h.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(h.last_error);

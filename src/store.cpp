@@ -129,6 +129,14 @@ constexpr std::array k_migrations = {
          value TEXT NOT NULL,
          at INTEGER NOT NULL,
          PRIMARY KEY(target, key)) WITHOUT ROWID;)",
+    // The hall's code of a showing: a hall the site renumbers (same showings, new code) is
+    // re-keyed, not pushed. Rows learnt before take theirs the next time they are seen.
+    R"(ALTER TABLE openings ADD COLUMN hall TEXT NOT NULL DEFAULT '';)",
+    // Where a push was queued for (NotifierConfig::destination) and by which config: another
+    // config's namesake notifier that pushes elsewhere never gets it; the same config's edited
+    // notifier does (a fixed chat id). NULL: queued before, by name alone.
+    R"(ALTER TABLE outbox ADD COLUMN destination TEXT;
+       ALTER TABLE outbox ADD COLUMN queued_by TEXT;)",
 };
 
 } // namespace

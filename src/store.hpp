@@ -2,6 +2,7 @@
 // Schema versioned with PRAGMA user_version and ordered migrations; prepared statements only.
 #pragma once
 
+#include "diff.hpp"
 #include "http_policy.hpp"
 #include "message.hpp"
 #include "source/source.hpp"
@@ -44,6 +45,10 @@ class Store {
                                               const std::string &identity);
     bool has_baseline(const std::string &target);
     std::set<std::string> known_keys(const std::string &target);
+    std::vector<KnownRow> known_rows(const std::string &target);
+    // Renames known openings (old key, new key): a renumbered hall keeps its first-seen times.
+    void rekey(const std::string &target,
+               const std::vector<std::pair<std::string, std::string>> &moves);
     void save_openings(const std::string &target, const std::vector<Opening> &current,
                        bool baseline, TimePoint now);
     // The name cache (see NameRecord): a known name is never forgotten for an unknown one.
@@ -73,8 +78,10 @@ class Store {
                    TimePoint now);
 
     // kind: "opening", "alert" or another word for history; all are delivered alike.
+    // route: the notifier's destination and the config that queues it (QueuedPush).
     long long queue_push(const std::string &target, const std::string &notifier,
-                         const PushMessage &m, TimePoint now, const std::string &kind = "opening");
+                         const PushMessage &m, TimePoint now, const std::string &kind = "opening",
+                         const PushRoute &route = {});
     std::vector<QueuedPush> due_pushes(TimePoint now);
     // Written before a push is sent, and counts the attempt: if no answer is ever recorded (a
     // kill, a full disk), its row says when it went out and waits until retry_at like a push
@@ -135,7 +142,14 @@ class Store {
     // future moment (push retries, holds, cool-downs) back too, so waits keep their length.
     void shift_future_times(long long seconds);
 
-    // Deletes events and finished pushes older than keep_seconds, and openings of past days.
+    // The sites' clock as last seen (their Date headers): a clock of ours that runs ahead of it
+    // (a VM restored, a wrong NTP answer) must not forget today's openings, or they come back as
+    // news when the clock does. trusted_now is now, or the sites' last time when that is earlier.
+    void note_site_clock(long long unix_seconds);
+    TimePoint trusted_now(TimePoint now);
+
+    // Deletes events and finished pushes older than keep_seconds, and openings of past days, all
+    // by trusted_now(now).
     PruneCounts prune(TimePoint now, long long keep_seconds);
 
   private:

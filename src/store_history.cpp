@@ -109,7 +109,19 @@ long long Store::found_since(const std::string &target, TimePoint since) {
     return s.step() ? s.integer(0) : 0;
 }
 
-PruneCounts Store::prune(TimePoint now, long long keep_seconds) {
+void Store::note_site_clock(long long unix_seconds) {
+    const auto before = meta("site_clock");
+    if (!before || std::stoll(*before) < unix_seconds)
+        set_meta("site_clock", std::to_string(unix_seconds));
+}
+
+TimePoint Store::trusted_now(TimePoint now) {
+    const auto site = meta("site_clock");
+    return site ? std::min(now, from_unix(std::stoll(*site))) : now;
+}
+
+PruneCounts Store::prune(TimePoint clock, long long keep_seconds) {
+    const auto now = trusted_now(clock);
     const auto cutoff = to_unix(now) - keep_seconds;
     PruneCounts c;
     Transaction tx(*m_db);

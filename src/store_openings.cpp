@@ -45,6 +45,22 @@ std::set<std::string> Store::known_keys(const std::string &target) {
     return out;
 }
 
+std::vector<KnownRow> Store::known_rows(const std::string &target) {
+    Statement s(*m_db, "SELECT key, date, time, movie_code, hall FROM openings WHERE target = ?1");
+    s.bind(target);
+    std::vector<KnownRow> out;
+    while (s.step())
+        out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+    return out;
+}
+
+void Store::rekey(const std::string &target,
+                  const std::vector<std::pair<std::string, std::string>> &moves) {
+    Statement s(*m_db, "UPDATE OR IGNORE openings SET key = ?3 WHERE target = ?1 AND key = ?2");
+    for (const auto &[from, to] : moves)
+        s.bind(target, from, to).run();
+}
+
 std::optional<Store::CachedName>
 Store::cached_name(const std::string &chain, const std::string &kind, const std::string &code) {
     Statement s(*m_db,
@@ -124,21 +140,23 @@ void Store::record_sweep(const std::string &target, const Snapshot &snap, bool b
         note.bind(target, key, value, to_unix(now)).run();
     // Dates that have gone by are no longer open; keep the table to the dates that matter.
     Statement(*m_db, "DELETE FROM sweeps WHERE target = ?1 AND date < ?2")
-        .bind(target, iso_date(kst_date(now)))
+        .bind(target, iso_date(kst_date(trusted_now(now))))
         .run();
 }
 
 void Store::save_openings(const std::string &target, const std::vector<Opening> &current,
                           bool baseline, TimePoint now) {
     Statement s(*m_db, R"(INSERT INTO openings(target, key, date, time, movie, movie_code, screen,
-                            seats_free, seats_total, first_seen, last_seen, from_baseline)
-                          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, NULLIF(?8, -1), NULLIF(?9, -1), ?10, ?10, ?11)
+                            seats_free, seats_total, first_seen, last_seen, from_baseline, hall)
+                          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, NULLIF(?8, -1), NULLIF(?9, -1), ?10, ?10, ?11,
+                                 ?12)
                           ON CONFLICT(target, key) DO UPDATE SET last_seen = excluded.last_seen,
-                            seats_free = excluded.seats_free, seats_total = excluded.seats_total)");
+                            seats_free = excluded.seats_free, seats_total = excluded.seats_total,
+                            hall = excluded.hall)");
     for (const auto &o : current) {
         // Unknown seat counts are -1 in an Opening and NULL in the table.
         s.bind(target, o.key, o.date, o.time, o.movie, o.movie_code, o.screen, o.seats_free,
-               o.seats_total, to_unix(now), baseline ? 1 : 0);
+               o.seats_total, to_unix(now), baseline ? 1 : 0, o.hall);
         s.run();
     }
 }

@@ -23,6 +23,20 @@ struct TargetHealth {
     int dropped_notifications = 0; // given up after [delivery] give_up_after
 };
 
+// What status and show say of a target that answered but has no baseline yet: its site showed
+// nothing there so far (an empty first look is not a baseline).
+inline constexpr const char *k_waiting = "waiting for a first non-empty answer";
+inline bool waiting(const TargetHealth &h) {
+    return h.last_success_at && !h.baseline_at;
+}
+
+// Where a push was queued for: its notifier's NotifierConfig::destination and the real path of
+// the config that queued it.
+struct PushRoute {
+    std::string destination;
+    std::string config;
+};
+
 struct QueuedPush {
     long long id = 0;
     std::string target;
@@ -31,6 +45,7 @@ struct QueuedPush {
     int attempts = 0;
     TimePoint created_at;
     std::string last_error; // why the last attempt did not deliver ("" before any)
+    PushRoute route;        // where it was queued for ("" parts: queued by name alone)
 };
 
 struct Cooldown {

@@ -1,5 +1,7 @@
 #include "text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include <optional>
@@ -71,25 +73,6 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
     return s.substr(0, end);
 }
 
-std::string base64_encode(std::string_view bytes) {
-    static constexpr char k_alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    for (std::size_t i = 0; i < bytes.size(); i += 3) {
-        unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
-        if (i + 1 < bytes.size())
-            n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-        if (i + 2 < bytes.size())
-            n |= static_cast<unsigned char>(bytes[i + 2]);
-        out += k_alphabet[(n >> 18) & 63];
-        out += k_alphabet[(n >> 12) & 63];
-        out += i + 1 < bytes.size() ? k_alphabet[(n >> 6) & 63] : '=';
-        out += i + 2 < bytes.size() ? k_alphabet[n & 63] : '=';
-    }
-    return out;
-}
-
 std::string url_encode(std::string_view s) {
     static constexpr char k_hex[] = "0123456789ABCDEF";
     std::string out;
@@ -158,11 +141,35 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+std::string terminal_safe(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
+            out += fmt::format("\\x{:02x}", c);
+        else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) { // C1: U+0080..U+009F (CSI 9B)
+            out += fmt::format("\\u{:04x}", next);
+            ++i;
+        } else
+            out += static_cast<char>(c);
+    }
+    return out;
+}
+
 std::string one_line(std::string_view s, std::size_t max_bytes) {
     std::string out;
-    for (const char ch : utf8_prefix(trim(s), max_bytes)) {
-        const auto c = static_cast<unsigned char>(ch);
-        out += (c < 0x20 || c == 0x7F) ? ' ' : ch;
+    const auto text = utf8_prefix(trim(s), max_bytes);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+        if (c == 0xC2 && next >= 0x80 && next <= 0x9F) { // a C1 control, as ESC is a C0 one
+            out += ' ';
+            ++i;
+            continue;
+        }
+        out += (c < 0x20 || c == 0x7F) ? ' ' : static_cast<char>(c);
     }
     if (!is_valid_utf8(out)) {
         std::string ascii;
@@ -180,17 +187,6 @@ std::string join_choices(const std::vector<std::string_view> &choices) {
         out += choices[i];
     }
     return out;
-}
-
-std::string redact(std::string text, const std::vector<std::string> &secrets) {
-    for (const auto &secret : secrets) {
-        if (secret.size() < 4)
-            continue;
-        for (const auto &form : {secret, url_encode(secret)})
-            for (auto at = text.find(form); at != std::string::npos; at = text.find(form, at + 3))
-                text.replace(at, form.size(), "***");
-    }
-    return text;
 }
 
 namespace {
@@ -236,27 +232,6 @@ std::string nearest(std::string_view word, const std::vector<std::string> &choic
             best_distance = d;
         }
     return best;
-}
-
-std::vector<std::string> url_secrets(std::string_view url) {
-    if (url.empty())
-        return {};
-    std::vector<std::string> out = {std::string(url)};
-    const auto scheme = url.find("://");
-    const auto path_at = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
-    if (path_at == std::string_view::npos)
-        return out;
-    auto path = url.substr(path_at);
-    path = path.substr(0, path.find_first_of("?#"));
-    out.emplace_back(path);
-    constexpr std::size_t k_key_length = 12;
-    for (auto rest = path.substr(1); !rest.empty();) {
-        const auto part = rest.substr(0, rest.find('/'));
-        if (part.size() >= k_key_length)
-            out.emplace_back(part);
-        rest.remove_prefix(std::min(rest.size(), part.size() + 1));
-    }
-    return out;
 }
 
 std::string escape_markup(std::string_view s) {

@@ -2,9 +2,12 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "secret_text.hpp"
 
 namespace alimi {
 
@@ -16,8 +19,6 @@ std::string_view strip_bom(std::string_view s);
 
 // The longest prefix of s that is at most max_bytes long and ends on a code point boundary.
 std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
-
-std::string base64_encode(std::string_view bytes);
 
 // Percent-encoding for query values (RFC 3986 unreserved characters stay as they are).
 std::string url_encode(std::string_view s);
@@ -36,15 +37,16 @@ std::string_view trim(std::string_view s);
 bool json_nesting_exceeds(std::string_view json, int limit);
 inline constexpr int k_max_json_depth = 64;
 
+// Text from servers made safe for a terminal: C0 controls but newline and tab, DEL and C1
+// controls (U+0080..U+009F) become visible escapes (\x1b, \u009b), so a cinema's name cannot
+// move the cursor, retitle the window (OSC) or hide a line. JSON output is not passed through it.
+std::string terminal_safe(std::string_view s);
+
 // s with control characters replaced, cut to max_bytes: safe to put in a one-line message.
 std::string one_line(std::string_view s, std::size_t max_bytes = 200);
 
 // "a", "a or b", "a, b or c": the choices an error message offers.
 std::string join_choices(const std::vector<std::string_view> &choices);
-
-// text with every secret (and its URL-encoded form) replaced by "***"; secrets shorter than 4
-// characters are skipped, they would blank ordinary words.
-std::string redact(std::string text, const std::vector<std::string> &secrets);
 
 // Whether two error texts tell of the same trouble: equal once digits are ignored, so "HTTP 503"
 // after "HTTP 502", or a cool-down's later end, is no news to a person reading cron mail.
@@ -53,11 +55,6 @@ bool same_cause(std::string_view a, std::string_view b);
 // The choice closest to word by edit distance, when close enough to be a typo of it (at most a
 // third of its letters wrong, and never more than 3): "theatre" -> "theater"; "" otherwise.
 std::string nearest(std::string_view word, const std::vector<std::string> &choices);
-
-// What of a URL that holds a key must be redacted: the URL, its path, and each path part long
-// enough to be a key (hc-ping.com/UUID, /webhook/ID, /services/T/B/X). Shorter parts are words
-// like "ping". Empty for an empty url.
-std::vector<std::string> url_secrets(std::string_view url);
 
 // s with & < > as entities: what Telegram's HTML and Slack's mrkdwn need around plain text.
 std::string escape_markup(std::string_view s);

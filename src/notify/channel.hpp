@@ -44,6 +44,10 @@ class Channel {
     virtual std::string where(const NotifierConfig &n) const = 0;
     // Every setting that decides delivery, secrets included: only ever hashed.
     virtual std::string fingerprint_text(const NotifierConfig &n) const = 0;
+    // Where the push lands, and nothing else (no priority, no credentials, one spelling per
+    // address): two notifiers with one destination would put one opening twice on one phone,
+    // and a queued push goes only to the destination it was queued for. Only ever hashed.
+    virtual std::string destination_text(const NotifierConfig &n) const = 0;
     // The secret values of n (tokens, passwords, webhook URLs and their secret parts): removed
     // from every answer text before it is printed or stored.
     virtual std::vector<std::string> secrets(const NotifierConfig &n) const = 0;

@@ -94,6 +94,12 @@ class DiscordChannel final : public Channel {
         return fmt::format("discord\nhttps://ntfy.sh\n\n\n\n\n{}",
                            n.settings_as<DiscordSettings>().webhook_url);
     }
+    // A webhook is its id and thread, whichever of Discord's host names reaches it.
+    std::string destination_text(const NotifierConfig &n) const override {
+        const auto url = canonical_url(n.settings_as<DiscordSettings>().webhook_url);
+        const auto at = url.find("/webhooks/");
+        return "discord\n" + (at == std::string::npos ? url : url.substr(at));
+    }
 };
 
 } // namespace

@@ -19,10 +19,15 @@ HttpRequest push_request(const NotifierConfig &n, const PushMessage &m,
                          const std::string &sequence_id) {
     auto r = n.channel->request(n, m, sequence_id);
     r.follow_redirects = false;
+    r.status_decides = true;
     return r;
 }
 
 Delivery interpret_push_answer(const NotifierConfig &n, const HttpResult &answer) {
+    // The server said 2xx and then the body failed: it has the message, whatever it went on to
+    // say. Counted delivered, never sent again (every channel alike).
+    if (!answer.body_whole)
+        return {Delivery::Kind::delivered, "", 0};
     auto d =
         answer.status >= 300 && answer.status < 400
             ? Delivery{Delivery::Kind::rejected,

@@ -95,6 +95,10 @@ void read_ntfy(TableReader &r, NtfySettings &n, const std::string &who, const En
                                  who, n.topic));
     if (auto token = read_secret(r, "token", who, env); !token.empty())
         n.token = token;
+    // Without a token, whoever knows the topic reads (and can send to) the pushes: a topic
+    // written in the file is a secret of the file's, noted after any token (which says more).
+    if (!n.topic.empty() && n.token.empty())
+        r.note_secret(r.find_node("url") ? "url" : "topic");
     if (auto user = r.string("user"))
         n.user = *user;
     if (auto password = read_secret(r, "password", who, env); !password.empty())
@@ -104,6 +108,12 @@ void read_ntfy(TableReader &r, NtfySettings &n, const std::string &who, const En
     if (!n.user.empty() && n.password.empty())
         r.error(nullptr, fmt::format("{}: user needs password or password_env", who));
     n.icon = r.string("icon").value_or("");
+    for (const auto &[key, value] : {std::pair{"icon", &n.icon}, std::pair{"user", &n.user}})
+        if (breaks_header(*value))
+            r.error(r.find_node(key),
+                    fmt::format("{}: {} holds a line break or NUL; it goes into a header line, "
+                                "which must be one line",
+                                who, key));
     if (const auto *m = r.get("markdown", ConfigNode::Kind::boolean))
         n.markdown = m->boolean;
 }
@@ -135,6 +145,10 @@ class NtfyChannel final : public Channel {
     }
     bool claims_url(std::string_view url) const override {
         return url.starts_with("ntfy://") || url.starts_with("ntfys://");
+    }
+    std::string destination_text(const NotifierConfig &n) const override {
+        const auto &s = n.settings_as<NtfySettings>();
+        return fmt::format("ntfy\n{}/{}", canonical_url(s.server), s.topic);
     }
     // The layout of the fingerprints stored with held pushes; kept so they stay held.
     std::string fingerprint_text(const NotifierConfig &n) const override {

@@ -56,6 +56,10 @@ std::string NotifierConfig::fingerprint() const {
     return sha256_hex(channel->fingerprint_text(*this)).substr(0, 16);
 }
 
+std::string NotifierConfig::destination() const {
+    return sha256_hex(channel->destination_text(*this)).substr(0, 16);
+}
+
 std::string NotifierConfig::describe() const {
     return fmt::format("{} ({})", name, channel->where(*this));
 }

@@ -80,6 +80,9 @@ class SlackChannel final : public Channel {
     std::string fingerprint_text(const NotifierConfig &n) const override {
         return fmt::format("slack\n{}", n.settings_as<SlackSettings>().webhook_url);
     }
+    std::string destination_text(const NotifierConfig &n) const override {
+        return "slack\n" + canonical_url(n.settings_as<SlackSettings>().webhook_url);
+    }
     std::vector<std::string> secrets(const NotifierConfig &n) const override {
         const auto &url = n.settings_as<SlackSettings>().webhook_url;
         return {url, url.substr(url.rfind('/') + 1)};

@@ -173,6 +173,11 @@ class TelegramChannel final : public Channel {
         return fmt::format("telegram\n{}\n{}\n{}\n{}\n{}", s.api, s.bot_token, s.chat_id,
                            s.thread_id, s.silent);
     }
+    // One bot writing to one chat (and topic) is one destination, whichever Bot API server.
+    std::string destination_text(const NotifierConfig &n) const override {
+        const auto &s = n.settings_as<TelegramSettings>();
+        return fmt::format("telegram\n{}\n{}\n{}", s.bot_token, s.chat_id, s.thread_id);
+    }
     std::vector<std::string> secrets(const NotifierConfig &n) const override {
         const auto &token = n.settings_as<TelegramSettings>().bot_token;
         return {token, token.substr(token.find(':') + 1)};

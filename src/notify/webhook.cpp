@@ -27,11 +27,6 @@ bool names_a_credential(std::string_view name) {
     return false;
 }
 
-// A value that would end the header line early, or smuggle another one in.
-bool breaks_header(std::string_view v) {
-    return v.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
-}
-
 // json://host/path and jsons://host/path (Apprise) are http:// and https://.
 std::string native_url(const std::string &url) {
     if (url.starts_with("json://"))
@@ -105,6 +100,9 @@ class WebhookChannel final : public Channel {
     // Only the host: a webhook's path or query is often its key.
     std::string where(const NotifierConfig &n) const override {
         return fmt::format("webhook {}", host_of(n.settings_as<WebhookSettings>().url));
+    }
+    std::string destination_text(const NotifierConfig &n) const override {
+        return "webhook\n" + canonical_url(n.settings_as<WebhookSettings>().url);
     }
     std::string fingerprint_text(const NotifierConfig &n) const override {
         const auto &s = n.settings_as<WebhookSettings>();

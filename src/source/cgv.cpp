@@ -64,6 +64,7 @@ Opening showing_from(const json &row, const std::string &site_no, const std::str
     if (o.movie.empty())
         o.movie = field(row, "expoProdNm");
     o.movie_code = field(row, "movNo");
+    o.hall = field(row, "scnsNo");
     o.screen = field(row, "expoScnsNm");
     if (o.screen.empty())
         o.screen = field(row, "scnsNm");

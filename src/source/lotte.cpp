@@ -67,6 +67,7 @@ Opening showing_from(const json &row, const std::string &date) {
     if (o.movie_code.empty())
         o.movie_code = field(row, "MovieCode");
     o.screen = screen_name(row);
+    o.hall = field(row, "ScreenID");
     o.seats_free = count(row, "BookingSeatCount"); // the seats still free, despite its name
     o.seats_total = count(row, "TotalSeatCount");
     o.link = fmt::format("https://www.lottecinema.co.kr/NLCHS/ticketing?link_screenId={}"

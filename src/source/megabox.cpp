@@ -57,6 +57,7 @@ Opening showing_from(const json &row, const std::string &date) {
     if (o.movie_code.empty())
         o.movie_code = field(row, "movieNo");
     o.screen = field(row, "theabExpoNm");
+    o.hall = field(row, "theabNo");
     o.seats_free = count(row, "restSeatCnt");
     o.seats_total = count(row, "totSeatCnt");
     if (const auto no = field(row, "playSchdlNo"); !no.empty())

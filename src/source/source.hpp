@@ -25,6 +25,7 @@ struct Opening {
     std::string movie; // title, as CGV writes it
     std::string movie_code;
     std::string screen;  // hall or screen type name for display
+    std::string hall;    // the hall's code on the site ("" when the chain gives none)
     int seats_free = -1; // -1 when unknown
     int seats_total = -1;
     std::string link; // the booking page for this opening

@@ -39,6 +39,8 @@ class Case:
         p = self.path(name)
         with open(p, "w", encoding="utf-8") as f:
             f.write(text)
+        # As init writes a config and validate asks: its topic is a secret of the file's.
+        os.chmod(p, 0o600)
         return p
 
     def env(self, config=None, extra=None):

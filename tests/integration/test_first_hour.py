@@ -102,6 +102,7 @@ def test_quiet_never_hides_a_config_error(case):
 def test_cron_mail_says_a_failure_when_it_starts_changes_and_recovers(case):
     from fakes import Reply
     api, ntfy, cfg = one_target(case)
+    api.showings.append(showing(ymd(1), "018", 1, "30000774", "아바타: 불과 재", "03", "1000"))
     expect(case.run("check", config=cfg).rc == 0, "baseline")
     five = lambda: api.script("/api/v1/", Reply(500, "x", content_type="text/plain"))
     five()
