@@ -39,10 +39,35 @@ bool same_showings(const Showings &a, const Showings &b) {
 
 } // namespace
 
+namespace {
+
+// A showing renumbered within its hall (a Megabox playSchdlNo, a Lotte sequence): a known one no
+// longer listed with the same date, hall, start and movie. Moves them out of fresh.
+void renumbered_in_hall(std::vector<Opening> &fresh, const std::vector<KnownRow> &known,
+                        const std::set<std::string> &current_keys,
+                        std::vector<std::pair<std::string, std::string>> &out) {
+    std::multimap<std::string, std::string> gone; // date|hall|start|movie -> old key
+    for (const auto &r : known)
+        if (!r.hall.empty() && !r.time.empty() && !current_keys.contains(r.key))
+            gone.emplace(r.date + "|" + r.hall + "|" + r.time + "|" + r.movie_code, r.key);
+    std::erase_if(fresh, [&](const Opening &o) {
+        const auto it = gone.find(o.date + "|" + o.hall + "|" + o.time + "|" + o.movie_code);
+        if (o.hall.empty() || it == gone.end())
+            return false;
+        out.emplace_back(it->second, o.key);
+        gone.erase(it);
+        return true;
+    });
+}
+
+} // namespace
+
 std::vector<std::pair<std::string, std::string>>
-renumbered_halls(const std::vector<Opening> &fresh, const std::vector<KnownRow> &known,
+renumbered_halls(const std::vector<Opening> &fresh_in, const std::vector<KnownRow> &known,
                  const std::set<std::string> &current_keys) {
     std::vector<std::pair<std::string, std::string>> out;
+    auto fresh = fresh_in;
+    renumbered_in_hall(fresh, known, current_keys, out);
     auto known_days = by_hall_day(known);
     std::set<HallDay> still; // known halls with a showing still listed did not move
     for (const auto &r : known)

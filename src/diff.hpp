@@ -30,10 +30,12 @@ struct KnownRow {
 // The keys of rows.
 std::set<std::string> keys_of(const std::vector<KnownRow> &rows);
 
-// A hall whose code changed with the same showings (CGV's scnsNo 0010 -> 0011: same times and
-// movies on a date) is not a wave. Among fresh, each (date, hall) whose showings are all new and
-// match, start for start and movie for movie, the known showings of one other hall on that date
-// that this answer no longer lists, is that hall renumbered: returns (old key, new key) pairs.
+// Keys the site renumbered are not a wave; returns (old key, new key) pairs. A fresh showing
+// with the date, hall, start and movie of a known one this answer no longer lists is that
+// showing renumbered (a Megabox playSchdlNo). A hall whose code changed with the same showings
+// (CGV's scnsNo 0010 -> 0011): each (date, hall) of fresh whose showings are all new and match,
+// start for start and movie for movie, the known showings of one other hall on that date that
+// this answer no longer lists, is that hall renumbered.
 std::vector<std::pair<std::string, std::string>>
 renumbered_halls(const std::vector<Opening> &fresh, const std::vector<KnownRow> &known,
                  const std::set<std::string> &current_keys);

@@ -44,6 +44,11 @@ std::string FileLock::lock_path(const std::string &state) {
     return (ec ? std::filesystem::path(state) : real).string();
 }
 
+unsigned long long FileLock::links() const {
+    struct stat st {};
+    return ::fstat(m_fd, &st) == 0 ? static_cast<unsigned long long>(st.st_nlink) : 0;
+}
+
 std::pair<unsigned long long, unsigned long long> FileLock::identity() const {
     struct stat st {};
     if (::fstat(m_fd, &st) != 0)

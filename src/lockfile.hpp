@@ -23,6 +23,8 @@ class FileLock {
     static std::string lock_path(const std::string &state);
     // The locked file's identity (device, inode).
     std::pair<unsigned long long, unsigned long long> identity() const;
+    // How many names (hard links) the locked file has.
+    unsigned long long links() const;
     FileLock(FileLock &&other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
     FileLock &operator=(FileLock &&) = delete;
     FileLock(const FileLock &) = delete;

@@ -84,31 +84,62 @@ bool owned_by_another(const std::optional<std::string> &owner, const std::string
     return file_exists(*owner) || !(place.adopt || proven_mine(known, place));
 }
 
-// SQLite keeps a database's journal beside the name it was opened by: a second name for one
-// file (a hard link, a bind mount) would write a second journal and corrupt it. The state
-// remembers its name; another name that leads to the same file is refused.
-// Checked before the Store opens (and may migrate) the file under the second name.
-void refuse_second_name(const std::string &path, const FileLock &lock) {
-    const auto me = real_path(path);
-    const auto home = recorded_meta(path, k_home_key);
-    if (home && *home != me) {
+// ": NAME, ..." for the other names of a file in its own folder (where a hard link usually is).
+std::string other_names(const std::string &path,
+                        std::pair<unsigned long long, unsigned long long> id) {
+    std::string out;
+    std::error_code ec;
+    const auto me = std::filesystem::path(path).filename();
+    const auto dir = std::filesystem::path(path).parent_path();
+    for (const auto &e : std::filesystem::directory_iterator(dir.empty() ? "." : dir, ec)) {
         struct stat st {};
-        const auto id = lock.identity();
-        if (::stat(home->c_str(), &st) == 0 &&
+        if (e.path().filename() != me && ::lstat(e.path().c_str(), &st) == 0 &&
             static_cast<unsigned long long>(st.st_dev) == id.first &&
             static_cast<unsigned long long>(st.st_ino) == id.second)
-            throw StoreError(fmt::format(
-                "state {} is the same file as {} (a hard link, a bind mount or another name for "
-                "it); SQLite keeps its journal beside the name it opens, so use {}",
-                me, *home, *home));
+            out += (out.empty() ? ": " : ", ") + e.path().string();
     }
+    return out;
 }
 
-// A new, moved or copied state: the name it is opened by is its name now.
+// SQLite keeps a database's journal beside the name it opens: a second name for one file would
+// write a second journal and corrupt it. A file with hard links has several names, so none of
+// them is used; another path to the same file (a bind-mounted file) is told from the state's
+// remembered name. Checked before anything is written under the name.
+void refuse_second_name(const std::string &path, const FileLock &lock, Database &db) {
+    if (const auto links = lock.links(); links > 1)
+        throw StoreError(fmt::format(
+            "state {} has {} names (hard links{}); SQLite keeps its journal beside the name it "
+            "opens, so two names would corrupt it: keep one (rm the other link)",
+            path, links, other_names(path, lock.identity())));
+    const auto me = real_path(path);
+    std::optional<std::string> home;
+    try {
+        Statement s(db, "SELECT value FROM meta WHERE key = ?1");
+        s.bind(k_home_key);
+        if (s.step())
+            home = s.text(0);
+    } catch (const StoreError &) {
+        return; // a new state, or one from before meta: nothing remembered yet
+    }
+    struct stat st {};
+    const auto id = lock.identity();
+    if (home && *home != me && ::stat(home->c_str(), &st) == 0 &&
+        static_cast<unsigned long long>(st.st_dev) == id.first &&
+        static_cast<unsigned long long>(st.st_ino) == id.second)
+        throw StoreError(fmt::format(
+            "state {} is the same file as {} (a bind mount or another name for it); SQLite keeps "
+            "its journal beside the name it opens, so use {}",
+            me, *home, *home));
+}
+
+// A new, moved or copied state: the name it is opened by is its name now. Checkpointed into
+// the file itself, where a look through another name (which sees no journal) finds it.
 void remember_name(const std::string &path, Store &store) {
     const auto me = real_path(path);
-    if (store.meta(k_home_key) != me)
-        store.set_meta(k_home_key, me);
+    if (store.meta(k_home_key) == me)
+        return;
+    store.set_meta(k_home_key, me);
+    store.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 } // namespace
@@ -149,14 +180,15 @@ std::string state_of(const StatePlace &place) {
 std::optional<LockedState> open_for_check(const StatePlace &place, double wait_seconds,
                                           std::string &lock_path) {
     const auto me = real_path(place.config_path);
-    auto path = state_of(place);
+    auto path = place.path; // the loop decides, under the lock, whether it is this config's
     for (;;) {
         lock_path = FileLock::lock_path(path);
         auto lock = FileLock::for_state(path, wait_seconds);
         if (!lock)
             return std::nullopt;
-        refuse_second_name(path, *lock);
-        auto store = std::make_unique<Store>(path, Database::Mode::create);
+        auto store = std::make_unique<Store>(path, Database::Mode::create, [&](Database &db) {
+            refuse_second_name(path, *lock, db);
+        });
         remember_name(path, *store);
         if (!place.is_default)
             return LockedState{path, std::move(*lock), std::move(store)};

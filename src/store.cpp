@@ -145,7 +145,8 @@ Store::Store(std::unique_ptr<Database> db) : m_db(std::move(db)) {
     migrate(*m_db, schema_version());
 }
 
-Store::Store(const std::string &path, Database::Mode mode) {
+Store::Store(const std::string &path, Database::Mode mode,
+             const std::function<void(Database &)> &before_migrate) {
     if (mode == Database::Mode::create) {
         std::error_code ec;
         const auto dir = std::filesystem::path(path).parent_path();
@@ -156,6 +157,8 @@ Store::Store(const std::string &path, Database::Mode mode) {
                                          dir.string(), ec.message()));
     }
     m_db = std::make_unique<Database>(path, mode);
+    if (before_migrate)
+        before_migrate(*m_db);
     migrate(*m_db, schema_version());
 }
 

@@ -10,6 +10,7 @@
 #include "store_values.hpp"
 #include "timeutil.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,7 +23,9 @@ namespace alimi {
 class Store {
   public:
     // Creates the file (and its folders) unless mode is existing; migrates to the current schema.
-    Store(const std::string &path, Database::Mode mode);
+    // before_migrate, when given, looks at the opened database first and may refuse it (throw).
+    Store(const std::string &path, Database::Mode mode,
+          const std::function<void(Database &)> &before_migrate = {});
     // An empty in-memory store: what --dry-run and `status` use when no state file exists yet.
     static std::unique_ptr<Store> in_memory();
     // The schema version this build writes (PRAGMA user_version).

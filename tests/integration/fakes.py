@@ -29,9 +29,11 @@ def ymd(days_from_today):
 
 class Reply:
     """A scripted answer. delay > 0 sleeps before answering (a hang when longer than the client's timeout).
-    truncate=N announces the full Content-Length but sends only N bytes and closes."""
+    truncate=N announces the full Content-Length but sends only N bytes and closes. stall > 0 sends
+    the status line and headers, then waits that long before the body (a body slower than the
+    client's timeout)."""
 
-    def __init__(self, status=200, body=b"", headers=None, delay=0.0, truncate=None, content_type=None):
+    def __init__(self, status=200, body=b"", headers=None, delay=0.0, truncate=None, content_type=None, stall=0.0):
         self.status = status
         self.body = body.encode() if isinstance(body, str) else body
         self.headers = dict(headers or {})
@@ -39,6 +41,7 @@ class Reply:
             self.headers["Content-Type"] = content_type
         self.delay = delay
         self.truncate = truncate
+        self.stall = stall
 
 
 def html_block_page(status=403):
@@ -144,6 +147,9 @@ class FakeServer:
             if reply.truncate is not None:
                 handler.send_header("Connection", "close")
             handler.end_headers()
+            if reply.stall:
+                handler.wfile.flush()
+                time.sleep(reply.stall)
             handler.wfile.write(reply.body if reply.truncate is None else reply.body[: reply.truncate])
             handler.wfile.flush()
             if reply.truncate is not None:

@@ -47,3 +47,58 @@ TEST_CASE("vanished openings are not news and repeated keys count once") {
     CHECK(d.current.size() == 1);
     CHECK(d.fresh.size() == 1);
 }
+
+namespace {
+Opening showing_at(const std::string &key, const std::string &hall, const std::string &time,
+                   const std::string &movie = "m1") {
+    Opening o;
+    o.key = key;
+    o.date = "2026-12-25";
+    o.hall = hall;
+    o.time = time;
+    o.movie_code = movie;
+    return o;
+}
+KnownRow known_row(const Opening &o) {
+    return {o.key, o.date, o.time, o.movie_code, o.hall};
+}
+} // namespace
+
+TEST_CASE("a hall renumbered with the same showings is re-keyed, not fresh") {
+    const std::vector<Opening> before = {showing_at("a|0010|10:00", "0010", "10:00"),
+                                         showing_at("a|0010|13:00", "0010", "13:00")};
+    std::vector<KnownRow> known;
+    for (const auto &o : before)
+        known.push_back(known_row(o));
+    Snapshot now;
+    now.openings = {showing_at("a|0011|10:00", "0011", "10:00"),
+                    showing_at("a|0011|13:00", "0011", "13:00")};
+    const auto d = diff_openings(now, keys_of(known), true, k_today, {}, known);
+    CHECK(d.fresh.empty());
+    CHECK(d.rekeyed == std::vector<std::pair<std::string, std::string>>{
+                           {"a|0010|10:00", "a|0011|10:00"}, {"a|0010|13:00", "a|0011|13:00"}});
+}
+
+TEST_CASE("a new hall with other showings, or an old hall still listed, is news") {
+    const std::vector<KnownRow> known = {known_row(showing_at("a|0010|10:00", "0010", "10:00"))};
+    Snapshot other_start;
+    other_start.openings = {showing_at("a|0011|11:00", "0011", "11:00")};
+    CHECK(diff_openings(other_start, keys_of(known), true, k_today, {}, known).fresh.size() == 1);
+    Snapshot both;
+    both.openings = {showing_at("a|0010|10:00", "0010", "10:00"),
+                     showing_at("a|0011|10:00", "0011", "10:00")};
+    const auto d = diff_openings(both, keys_of(known), true, k_today, {}, known);
+    CHECK(d.fresh.size() == 1);
+    CHECK(d.rekeyed.empty());
+}
+
+TEST_CASE("a showing renumbered within its hall keeps its place") {
+    const std::vector<KnownRow> known = {known_row(showing_at("2612251351001", "03", "10:00"))};
+    Snapshot now;
+    now.openings = {showing_at("2612251351041", "03", "10:00"),
+                    showing_at("2612251351042", "03", "19:00")};
+    const auto d = diff_openings(now, keys_of(known), true, k_today, {}, known);
+    REQUIRE(d.fresh.size() == 1);
+    CHECK(d.fresh[0].time == "19:00");
+    CHECK(d.rekeyed.size() == 1);
+}

@@ -122,3 +122,10 @@ TEST_CASE("cool-downs: Retry-After rules, a 429 starts short and doubles on repe
     rules.max_429 = 30;
     CHECK(cooldown_seconds(rules, limited, std::nullopt, std::nullopt, at) == 30);
 }
+
+TEST_CASE("one spelling per address tells two notifiers of one destination") {
+    CHECK(canonical_url("HTTPS://Hook.Example:443/x/") == "https://hook.example/x");
+    CHECK(canonical_url("http://h:80/a?k=1") == "http://h/a?k=1");
+    CHECK(canonical_url("http://h:8080/a") == "http://h:8080/a");
+    CHECK(canonical_url("https://h/a?B=1") != canonical_url("https://h/a?b=1"));
+}

@@ -325,3 +325,18 @@ TEST_CASE("CGV showing keys move from sequence to start time; other keys stay as
     CHECK(s.known_keys("megabox") == std::set<std::string>{"2612241351037"});
     CHECK(s.known_keys("legacy") == std::set<std::string>{"20261224"});
 }
+
+TEST_CASE("pruning trusts the sites' clock over one that runs ahead") {
+    auto s = Store::in_memory();
+    const auto today = kst_date(k_now);
+    Opening o;
+    o.key = o.date = iso_date(today);
+    s->save_openings("t", {o}, true, k_now);
+    s->note_site_clock(to_unix(k_now));
+    const auto ahead = k_now + std::chrono::hours(24 * 14);
+    CHECK(s->trusted_now(ahead) == k_now);
+    CHECK(s->prune(ahead, 86400).openings == 0);
+    CHECK(s->known_keys("t").size() == 1);
+    s->note_site_clock(to_unix(ahead)); // the sites agree: the days really went by
+    CHECK(s->prune(ahead, 86400).openings == 1);
+}

@@ -78,3 +78,29 @@ TEST_CASE("a URL's secrets: whole, its path and parts long enough to be keys") {
     CHECK(url_secrets("https://h.example/ping?x=1") ==
           std::vector<std::string>{"https://h.example/ping?x=1", "/ping"});
 }
+
+TEST_CASE("the credential part of a secret header is a secret too") {
+    CHECK(credential_parts("Bearer tk_abc123") == std::vector<std::string>{"tk_abc123"});
+    CHECK(credential_parts("Bot 123:xyz") == std::vector<std::string>{"123:xyz"});
+    const auto basic = credential_parts("Basic " + base64_encode("alice:s3cret"));
+    CHECK(basic == std::vector<std::string>{base64_encode("alice:s3cret"), "alice:s3cret", "alice",
+                                            "s3cret"});
+    CHECK(credential_parts(base64_encode("bob:pw12")) ==
+          std::vector<std::string>{"bob:pw12", "bob", "pw12"});
+    CHECK(credential_parts("tk_plain").empty());
+    CHECK(base64_decode("YWxpY2U6czNjcmV0") == std::optional<std::string>("alice:s3cret"));
+    CHECK_FALSE(base64_decode("not base64!"));
+}
+
+TEST_CASE("server text is made safe for a terminal, newlines kept") {
+    CHECK(terminal_safe("a\x1b]0;x\x07"
+                        "b\nc\td") == "a\\x1b]0;x\\x07b\nc\td");
+    CHECK(terminal_safe("\xC2\x9B"
+                        "31m용산") == "\\u009b31m용산");
+    CHECK(terminal_safe("\x7f") == "\\x7f");
+    CHECK(one_line("a\xC2\x9B"
+                   "b") == "a b");
+    CHECK(breaks_header("a\r\nb"));
+    CHECK(breaks_header(std::string_view("a\0b", 3)));
+    CHECK_FALSE(breaks_header("plain"));
+}
