@@ -31,9 +31,21 @@ void say_pending(Store &store, int pending) {
     if (all.empty())
         return;
     const auto &p = all.front();
-    log::error("{} push(es) pending; the oldest, #{} to {}, since {}{}: {}", pending, p.push.id,
-               p.push.notifier, kst_timestamp(p.push.created_at), p.held ? " (held)" : "",
-               one_line(p.push.last_error.empty() ? "not tried yet" : p.push.last_error, 200));
+    const auto line = fmt::format(
+        "{} push(es) pending; the oldest, #{} to {}, since {}{}: {}", pending, p.push.id,
+        p.push.notifier, kst_timestamp(p.push.created_at),
+        p.held ? " (held until released: alimi retry, or a notify-test that works)" : "",
+        one_line(p.push.last_error.empty() ? "not tried yet" : p.push.last_error, 200));
+    // Held pushes are not retried: the same line every minute would only fill cron mail. Said
+    // when the cause starts or changes, at -v otherwise; retried ones are said each run.
+    const auto cause = fmt::format("#{} {}", p.push.id, p.push.last_error);
+    if (p.held && store.meta("pending_said") == cause) {
+        log::info("{}", line);
+        return;
+    }
+    log::error("{}", line);
+    if (p.held)
+        store.set_meta("pending_said", cause);
 }
 
 // Cron mails whatever a run prints: a failure is said when it starts and when its cause changes,

@@ -10,9 +10,11 @@ namespace alimi {
 
 namespace {
 
+// A paused target (enabled = false) is not checked, even by name; its state waits for it.
 bool selected(const CheckOptions &options, const TargetConfig &t) {
-    return options.targets.empty() || std::find(options.targets.begin(), options.targets.end(),
-                                                t.name) != options.targets.end();
+    return t.enabled &&
+           (options.targets.empty() || std::find(options.targets.begin(), options.targets.end(),
+                                                 t.name) != options.targets.end());
 }
 
 } // namespace

@@ -188,6 +188,9 @@ int run_cli(int argc, char **argv) {
     bool online = false;
     auto *v = app.add_subcommand(
         "validate", "Check the config; exit 0 when valid, 2 with every problem otherwise");
+    bool validate_json = false;
+    v->add_flag("--json", validate_json,
+                "Print {\"valid\", \"errors\", ...} as JSON on stdout (same exit status)");
     v->add_flag("--online", online,
                 "Also look every target's theater and movie up on its chain's site");
 
@@ -195,6 +198,23 @@ int run_cli(int argc, char **argv) {
     auto *n =
         app.add_subcommand("notify-test", "Send a test push to every notifier (or the named ones)");
     n->add_option("NOTIFIER", notifier_names, "Notifier names");
+
+    std::vector<std::string> retried;
+    auto *rt = app.add_subcommand(
+        "retry", "Release pushes a notifier refused (held) and send what is due now");
+    rt->add_option("NOTIFIER", retried, "Only these notifiers' held pushes (default: all)");
+
+    std::string cooled;
+    auto *cd = app.add_subcommand("cooldown", "Manage the silences sites asked for");
+    auto *cdc =
+        cd->add_subcommand("clear", "End a host's cool-down now (the site may refuse again)");
+    cdc->add_option("HOST", cooled, "The host, like cgv.co.kr (default: every host)");
+    cd->require_subcommand(1);
+
+    bool list_json = false;
+    auto *ls = app.add_subcommand(
+        "list", "The targets: what each watches, by name where known, and where it pushes");
+    ls->add_flag("--json", list_json, "A JSON array instead of lines");
 
     std::string query, theater, screen;
     DiscoverArgs discover;
@@ -255,9 +275,16 @@ int run_cli(int argc, char **argv) {
     if (pr->parsed())
         return guarded([&] { return cmd_prune(g, keep); });
     if (v->parsed())
-        return guarded([&] { return cmd_validate(g, online); });
+        return guarded(
+            [&] { return validate_json ? cmd_validate_json(g, online) : cmd_validate(g, online); });
     if (n->parsed())
         return guarded([&] { return cmd_notify_test(g, notifier_names); });
+    if (rt->parsed())
+        return guarded([&] { return cmd_retry(g, retried); });
+    if (cdc->parsed())
+        return guarded([&] { return cmd_cooldown_clear(g, cooled); });
+    if (ls->parsed())
+        return guarded([&] { return cmd_list(g, list_json); });
     if (th->parsed())
         return guarded([&] { return cmd_theaters(g, query, discover); });
     if (mv->parsed())

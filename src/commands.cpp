@@ -320,7 +320,12 @@ int cmd_notify_test(const Globals &g, const std::vector<std::string> &names) {
             throw UsageError(fmt::format("unknown notifier '{}' (not in {})", n, cfg.path));
     if (cfg.notifiers.empty())
         throw UsageError(fmt::format("{} has no [[notifier]]", cfg.path));
-    return notify_test(cfg, names, std::cout);
+    std::vector<std::string> delivered;
+    const int rc = notify_test(cfg, names, std::cout, delivered);
+    // The notifier works now (a /start sent to the bot, an ntfy access granted): what it
+    // refused before goes out.
+    release_held(g, cfg, delivered);
+    return rc;
 }
 
 int cmd_theaters(const Globals &g, const std::string &query, const DiscoverArgs &d) {

@@ -58,11 +58,23 @@ struct DiscoverArgs {
 };
 
 int cmd_check(const Globals &g, const CheckOptions &opt);
+
+// Held pushes (refused by their notifier) of these notifiers are due again, said per notifier;
+// nothing when there is no state. For notify-test's successes and `alimi retry`.
+int release_held(const Globals &g, const Config &cfg, const std::vector<std::string> &notifiers);
+// `alimi retry [NOTIFIER...]`: release held pushes by hand and deliver what is due now.
+int cmd_retry(const Globals &g, const std::vector<std::string> &notifiers);
+// `alimi cooldown clear [HOST]`: end running cool-downs by hand, with a warning.
+int cmd_cooldown_clear(const Globals &g, const std::string &host);
+// `alimi list [--json]`: the targets with their names and notifiers; no state needed.
+int cmd_list(const Globals &g, bool json);
 int cmd_status(const Globals &g, const StatusOptions &opt);
 int cmd_history(const Globals &g, const HistoryOptions &opt);
 int cmd_prune(const Globals &g, const std::string &keep);
 // online: also look every target's theater and movie up on its chain's site.
 int cmd_validate(const Globals &g, bool online);
+// `validate --json`: {"valid", "errors", "targets", "notifiers"} on stdout, the same exit status.
+int cmd_validate_json(const Globals &g, bool online);
 int cmd_notify_test(const Globals &g, const std::vector<std::string> &names);
 int cmd_theaters(const Globals &g, const std::string &query, const DiscoverArgs &d);
 int cmd_movies(const Globals &g, const std::string &theater, const std::string &screen,

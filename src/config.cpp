@@ -115,6 +115,8 @@ TargetConfig read_target(const ConfigNode &node, const Config &cfg,
     t.notify = read_target_notify(r, cfg, t.name);
     t.title_template = read_template(r, "title", t.name);
     t.message_template = read_template(r, "message", t.name);
+    if (const auto *e = r.get("enabled", ConfigNode::Kind::boolean))
+        t.enabled = e->boolean;
     t.chain->check_target(r, t);
     r.finish();
     return t;

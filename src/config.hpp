@@ -86,6 +86,7 @@ struct TargetConfig {
     std::vector<std::string> notify; // notifier names, resolved
     std::string title_template;      // "" = the built-in Korean title
     std::string message_template;    // "" = the built-in list of openings
+    bool enabled = true;             // false: paused, not checked, its state kept
 };
 
 struct StatusConfig {

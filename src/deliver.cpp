@@ -73,8 +73,9 @@ void settle(const Config &cfg, Store &store, const QueuedPush &p, const Notifier
         store.mark_held(p.id, d.detail, n.fingerprint(), give_up);
         store.add_event(p.target, "push_failed",
                         fmt::format("push to {} refused: {}", n.name, d.detail), now);
-        log::error("{} refused: {}; not retried until the notifier's config changes", where,
-                   d.detail);
+        log::error("{} refused: {}; not retried until the notifier's config changes or it is "
+                   "released (alimi retry {}, or a notify-test that works)",
+                   where, d.detail, n.name);
         return;
     }
     store.mark_retry(p.id, d.detail, std::min(*next, give_up));
@@ -177,7 +178,8 @@ int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<lon
     return store.pending_count();
 }
 
-int notify_test(const Config &cfg, const std::vector<std::string> &names, std::ostream &out) {
+int notify_test(const Config &cfg, const std::vector<std::string> &names, std::ostream &out,
+                std::vector<std::string> &delivered) {
     PushMessage m;
     m.title = "alimi 테스트 알림";
     m.body = fmt::format("Test push from alimi for {}. 알림이 잘 도착했습니다.", cfg.path);
@@ -198,6 +200,7 @@ int notify_test(const Config &cfg, const std::vector<std::string> &names, std::o
         const auto d = interpret_push_answer(*chosen[i], answers[i]);
         const auto where = chosen[i]->describe();
         if (d.kind == Delivery::Kind::delivered) {
+            delivered.push_back(chosen[i]->name);
             out << fmt::format("{}: delivered, message id {}\n", where,
                                d.detail.empty() ? "?" : d.detail);
         } else {

@@ -23,6 +23,8 @@ HttpSettings push_settings(const HttpSettings &s);
 
 // `alimi notify-test [NAME]`: one test push per notifier (or the named one), straight, not queued.
 // Prints one line per notifier with the server's answer; returns the exit code.
-int notify_test(const Config &cfg, const std::vector<std::string> &names, std::ostream &out);
+// delivered: the names of the notifiers that took the test push.
+int notify_test(const Config &cfg, const std::vector<std::string> &names, std::ostream &out,
+                std::vector<std::string> &delivered);
 
 } // namespace alimi

@@ -86,9 +86,12 @@ void print_show_text(const TargetConfig &t, const Snapshot &names, const TargetH
                            kst_timestamp(k.first_seen), k.from_baseline ? " (baseline)" : "");
     out << fmt::format("pending pushes: {}\n", pending.size());
     for (const auto &p : pending)
-        out << fmt::format("  #{} to {} since {}, {} attempt(s), {} {}: {}\n", p.push.id,
+        out << fmt::format("  #{} to {} since {}, {} attempt(s), {}: {}\n", p.push.id,
                            p.push.notifier, kst_timestamp(p.push.created_at), p.push.attempts,
-                           p.held ? "held until" : "next try", kst_timestamp(p.next_attempt),
+                           p.held
+                               ? fmt::format("held: dropped at {} unless released (alimi retry {})",
+                                             kst_timestamp(p.next_attempt), p.push.notifier)
+                               : "next try " + kst_timestamp(p.next_attempt),
                            one_line(p.push.last_error.empty() ? "-" : p.push.last_error, 200));
     std::cout << terminal_safe(out.str());
 }

@@ -112,6 +112,9 @@ class Store {
     std::optional<PastCooldown> last_cooldown(const std::string &key);
     void set_cooldown(const std::string &key, TimePoint until, double seconds,
                       const std::string &reason);
+    // Ends the running cool-downs of host (its whole-host and path keys; every host for "") now;
+    // returns how many. Their length is kept, so a repeat still doubles.
+    int end_cooldowns(const std::string &host, TimePoint now);
 
     TargetHealth health(const std::string &target);
     // When each target was last attempted (unix seconds), for the order of a run.

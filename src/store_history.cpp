@@ -37,6 +37,14 @@ std::optional<PastCooldown> Store::last_cooldown(const std::string &key) {
     return PastCooldown{from_unix(s.integer(0)), static_cast<double>(s.integer(1))};
 }
 
+int Store::end_cooldowns(const std::string &host, TimePoint now) {
+    Statement(*m_db, R"(UPDATE host_cooldowns SET until = ?2 WHERE until > ?2 AND
+                          (?1 = '' OR host = ?1 OR substr(host, 1, length(?1) + 1) = ?1 || '/'))")
+        .bind(host, to_unix(now))
+        .run();
+    return m_db->changes();
+}
+
 void Store::set_cooldown(const std::string &key, TimePoint until, double seconds,
                          const std::string &reason) {
     Statement(*m_db, R"(INSERT INTO host_cooldowns(host, until, reason, seconds)
