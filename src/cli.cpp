@@ -88,6 +88,56 @@ int say_unknown_command(const CLI::App &app, const std::string &word) {
     return k_exit_usage;
 }
 
+// Every usage line names the program: "Usage: alimi check [OPTIONS] [TARGET...]".
+class AlimiFormatter final : public CLI::Formatter {
+  public:
+    std::string make_usage(const CLI::App *app, std::string name) const override {
+        if (!name.starts_with("alimi"))
+            name = "alimi " + name;
+        return CLI::Formatter::make_usage(app, name);
+    }
+};
+
+// The command the parser was in when it stopped: the deepest one it had started on.
+const CLI::App &parsed_command(const CLI::App &app) {
+    for (const auto *s : app.get_subcommands([](const CLI::App *) { return true; }))
+        if (s->parsed())
+            return parsed_command(*s);
+    return app;
+}
+
+// The long option names of a command, for suggestions.
+std::vector<std::string> option_names(const CLI::App &cmd) {
+    std::vector<std::string> out;
+    for (const auto *o : cmd.get_options())
+        for (const auto &n : o->get_lnames())
+            out.push_back("--" + n);
+    return out;
+}
+
+// A parse error in the house style: "alimi: check: unknown option '--jsn'; did you mean
+// '--json'?", naming the command and its help, once, on stderr.
+int say_parse_error(const CLI::App &app, const CLI::ParseError &e) {
+    const auto &cmd = parsed_command(app);
+    const auto where = cmd.get_parent() ? cmd.get_name() + ": " : std::string();
+    const auto help = cmd.get_parent() ? "alimi " + cmd.get_name() + " --help" : "alimi --help";
+    std::string what = e.what();
+    constexpr std::string_view k_extra = "The following argument was not expected: ";
+    constexpr std::string_view k_extras = "The following arguments were not expected: ";
+    for (const auto prefix : {k_extra, k_extras})
+        if (what.starts_with(prefix)) {
+            const auto word =
+                what.substr(prefix.size(), what.find(' ', prefix.size()) - prefix.size());
+            const auto guess = word.starts_with("-") ? nearest(word, option_names(cmd)) : "";
+            log::error("{}unexpected {} '{}'; {}", where,
+                       word.starts_with("-") ? "option" : "argument", one_line(word, 40),
+                       guess.empty() ? "see: " + help : "did you mean '" + guess + "'?");
+            return k_exit_usage;
+        }
+    log::error("{}{} (see: {})", where, one_line(what, 300), help);
+    return k_exit_usage;
+}
+
 int print_help(CLI::App &app, const std::string &topic) {
     if (topic.empty()) {
         // app.help() would explain the `help` command itself, the one that was parsed.
@@ -112,6 +162,7 @@ int run_cli(int argc, char **argv) {
         "Exit status: 0 ok, 1 a target failed or a push is pending, 2 usage or config error, "
         "3 state database error.",
         "alimi"};
+    app.formatter(std::make_shared<AlimiFormatter>());
     app.set_version_flag("--version", std::string("alimi ") + ALIMI_VERSION);
     app.require_subcommand(1);
     app.fallthrough();
@@ -175,7 +226,9 @@ int run_cli(int argc, char **argv) {
     InitOptions init;
     auto *in = app.add_subcommand(
         "init", "Write a starter config with a ntfy topic of your own (never overwrites)");
-    in->add_option("--theater", init.theater, "Theater code (default 0013, CGV Yongsan)");
+    in->add_option(
+        "--theater", init.theater,
+        "Theater code (default: the chain's example: CGV 0013, Megabox 1351, Lotte 1016)");
     in->add_option("--screen", init.screen, "Screen type, like imax (default: the chain's first)");
     in->add_option("--movie", init.movie, "Watch one movie's play dates (a movie code)");
     in->add_option("--chain", init.chain, "Cinema chain: " + chain_names() + " (default cgv)");
@@ -250,8 +303,9 @@ int run_cli(int argc, char **argv) {
     } catch (const CLI::ParseError &e) {
         if (const auto word = unknown_command(app, argc, argv); !word.empty())
             return say_unknown_command(app, word);
-        const int rc = app.exit(e);
-        return rc == 0 ? k_exit_ok : k_exit_usage;
+        if (e.get_exit_code() == 0) // --help, --version
+            return app.exit(e);
+        return say_parse_error(app, e);
     }
     if (hp->parsed())
         return print_help(app, help_topic);

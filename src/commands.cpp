@@ -110,7 +110,7 @@ void require_push_ready(const Config &cfg) {
 void require_known_targets(const Config &cfg, const std::vector<std::string> &names) {
     for (const auto &n : names)
         if (!cfg.target(n))
-            throw UsageError(fmt::format("unknown target '{}' (not in {})", n, cfg.path));
+            throw UsageError(unknown_name("target", n, cfg.targets, cfg.path));
 }
 
 int cmd_check(const Globals &g, const CheckOptions &opt) {
@@ -317,7 +317,7 @@ int cmd_notify_test(const Globals &g, const std::vector<std::string> &names) {
     warn_if_secret_exposed(cfg, log::Level::error);
     for (const auto &n : names)
         if (!cfg.notifier(n))
-            throw UsageError(fmt::format("unknown notifier '{}' (not in {})", n, cfg.path));
+            throw UsageError(unknown_name("notifier", n, cfg.notifiers, cfg.path));
     if (cfg.notifiers.empty())
         throw UsageError(fmt::format("{} has no [[notifier]]", cfg.path));
     std::vector<std::string> delivered;

@@ -6,6 +6,9 @@
 #include "config.hpp"
 #include "log.hpp"
 #include "store.hpp"
+#include "text.hpp"
+
+#include <fmt/format.h>
 
 #include <memory>
 #include <optional>
@@ -37,6 +40,19 @@ std::string state_path(const Globals &g, const Config &cfg);
 // Read-only commands never create a state file: without one they see an empty store.
 std::unique_ptr<Store> open_existing(const std::string &path);
 void require_known_targets(const Config &cfg, const std::vector<std::string> &names);
+
+// "unknown target 'typ' (not in PATH); did you mean 'test'?" for a name of items (targets,
+// notifiers) that is none of theirs.
+template <typename Item>
+std::string unknown_name(const char *kind, const std::string &name, const std::vector<Item> &items,
+                         const std::string &path) {
+    std::vector<std::string> names;
+    for (const auto &i : items)
+        names.push_back(i.name);
+    const auto guess = nearest(name, names);
+    return fmt::format("unknown {} '{}' (not in {}){}", kind, one_line(name, 60), path,
+                       guess.empty() ? "" : "; did you mean '" + guess + "'?");
+}
 // Commands that push refuse a config with push problems (Config::push_problems); read-only ones
 // do not ask.
 void require_push_ready(const Config &cfg);

@@ -34,7 +34,7 @@ std::string random_topic() {
 
 std::string starter_config(const InitOptions &opt, const std::string &topic) {
     const auto &chain = opt.chain.empty() ? default_chain() : *find_chain(opt.chain);
-    const auto theater = opt.theater.empty() ? std::string("0013") : opt.theater;
+    const auto theater = opt.theater.empty() ? std::string(chain.example_theater()) : opt.theater;
     const auto screen =
         opt.screen.empty() && opt.movie.empty() ? chain.screens().front() : opt.screen;
     auto text = fmt::format(

@@ -43,7 +43,7 @@ template <typename Work> int with_locked_state(const Globals &g, const Config &c
 void require_notifiers(const Config &cfg, const std::vector<std::string> &names) {
     for (const auto &n : names)
         if (!cfg.notifier(n))
-            throw UsageError(fmt::format("unknown notifier '{}' (not in {})", n, cfg.path));
+            throw UsageError(unknown_name("notifier", n, cfg.notifiers, cfg.path));
 }
 
 // Every configured notifier's name when none is named.

@@ -40,6 +40,7 @@ void check_codes(TableReader &r, const TargetConfig &t, const char *missing_hint
 class CgvFamily : public Chain {
   public:
     std::string_view display_name() const override { return "CGV"; }
+    std::string_view example_theater() const override { return "0013"; } // 용산아이파크몰
     std::string_view opening_phrase() const override { return "예매 오픈"; }
     std::string day_page(const std::string &theater, const std::string &theater_name,
                          const std::string &iso_date) const override {

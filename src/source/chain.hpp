@@ -28,6 +28,8 @@ class Chain {
     virtual std::string_view section() const = 0;
     // The chain's name in pushes: "CGV".
     virtual std::string_view display_name() const = 0;
+    // A theater of the chain with its special screens, for `alimi init`: "0013" (CGV Yongsan).
+    virtual std::string_view example_theater() const = 0;
     // What a push says has happened: "예매 오픈", or softer where the chain's "bookable" flag
     // can come before the booking page takes bookings.
     virtual std::string_view opening_phrase() const = 0;

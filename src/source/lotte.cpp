@@ -303,6 +303,7 @@ class LotteChain final : public SiteChain {
   public:
     std::string_view name() const override { return "lotte"; }
     std::string_view display_name() const override { return "롯데시네마"; }
+    std::string_view example_theater() const override { return "1016"; } // 월드타워
     std::string day_page(const std::string &theater, const std::string &,
                          const std::string &iso_date) const override {
         // The site applies link_* parameters only with the naver channel code (cgv-api peers).

@@ -267,6 +267,7 @@ class MegaboxChain final : public SiteChain {
   public:
     std::string_view name() const override { return "megabox"; }
     std::string_view display_name() const override { return "메가박스"; }
+    std::string_view example_theater() const override { return "1351"; } // 코엑스
     std::string day_page(const std::string &theater, const std::string &,
                          const std::string &iso_date) const override {
         return fmt::format("https://www.megabox.co.kr/theater/time?brchNo={}&playDe={}",

@@ -107,3 +107,28 @@ def test_validate_json_says_valid_or_every_error(case):
     j = json.loads(r.out)
     expect(r.rc == 2 and j["valid"] is False and len(j["errors"]) == 2 and all("b.toml:" in e for e in j["errors"]),
            f"every error, with file:line: {j}", r)
+
+
+def test_init_writes_each_chain_s_own_example_theater(case):
+    for chain, theater in (("megabox", "1351"), ("lotte", "1016"), ("cgv", "0013")):
+        path = case.path(f"{chain}.toml")
+        r = case.run("-c", path, "init", "--chain", chain)
+        text = open(path, encoding="utf-8").read()
+        expect(r.rc == 0 and f'source = "{chain}"' in text and f'theater = "{theater}"' in text, f"{chain}: {text}", r)
+        v = case.run("-c", path, "validate")
+        expect(v.rc == 0, f"{chain}: the starter config validates", v)
+
+
+def test_usage_mistakes_follow_the_house_style(case):
+    cgv, ntfy = case.serve(FakeLegacyCgv()), case.serve(FakeNtfy())
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy))
+    for args, said in ((("check", "--jsn"), "alimi: check: unexpected option '--jsn'; did you mean '--json'?\n"),
+                       (("status", "NAME"), "alimi: status: unexpected argument 'NAME'; see: alimi status --help\n"),
+                       (("test", "yongsan-imx"),
+                        f"alimi: unknown target 'yongsan-imx' (not in {cfg}); did you mean 'yongsan-imax'?\n"),
+                       (("notify-test", "phnoe"), f"alimi: unknown notifier 'phnoe' (not in {cfg}); did you mean 'phone'?\n")):
+        r = case.run(*args, config=cfg)
+        expect(r.rc == 2 and r.err == said, f"{args}", r)
+    for args in (("help", "check"), ("check", "--help")):
+        r = case.run(*args, config=cfg)
+        expect(r.rc == 0 and "Usage: alimi check [OPTIONS]" in r.out, f"{args}: the usage names the program", r)
