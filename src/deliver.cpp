@@ -5,12 +5,12 @@
 #include "http.hpp"
 #include "log.hpp"
 #include "notify/notifier.hpp"
+#include "paths.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
 
 namespace alimi {
@@ -27,18 +27,8 @@ HttpSettings push_settings(const HttpSettings &s) {
     return p;
 }
 
-namespace {
-
-std::string real_config_path(const Config &cfg) {
-    std::error_code ec;
-    const auto p = std::filesystem::weakly_canonical(cfg.path, ec);
-    return ec ? cfg.path : p.string();
-}
-
-} // namespace
-
 PushRoute push_route(const Config &cfg, const NotifierConfig &n) {
-    return {n.destination(), real_config_path(cfg)};
+    return {n.destination(), real_path(cfg.path)};
 }
 
 namespace {
@@ -94,13 +84,14 @@ void settle(const Config &cfg, Store &store, const QueuedPush &p, const Notifier
 // Why a push cannot go to the notifier of its name now: it has left the config, or it pushes to
 // another destination than the one the push was queued for (another config's namesake, an
 // edited address); nullopt when it can go.
-std::optional<std::string> undeliverable(const Config &cfg, const QueuedPush &p,
+// config: the real path of the config that delivers (push_route's spelling).
+std::optional<std::string> undeliverable(const std::string &config, const QueuedPush &p,
                                          const NotifierConfig *n) {
     if (!n)
         return fmt::format("notifier '{}' is no longer configured", p.notifier);
     const auto &route = p.route;
     if (!route.destination.empty() && route.destination != n->destination() &&
-        route.config != real_config_path(cfg))
+        route.config != config)
         return fmt::format("notifier '{}' now pushes to another destination than the one this "
                            "push was queued for",
                            p.notifier);
@@ -147,10 +138,11 @@ int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<lon
         // tried once, it is not tried again in this run.
         // A failed write shows at commit even without waiting for the disk, which it needs not.
         Transaction tx(store.db(), Transaction::Sync::deferred);
+        const auto config = real_path(cfg.path);
         for (const auto &p : due) {
             const auto *n = cfg.notifier(p.notifier);
             tried.insert(p.id);
-            if (const auto why = undeliverable(cfg, p, n)) {
+            if (const auto why = undeliverable(config, p, n)) {
                 keep_orphan(cfg, store, p, *why, now);
                 continue;
             }

@@ -1,5 +1,6 @@
 #include "lockfile.hpp"
 
+#include "paths.hpp"
 #include "sqlite.hpp"
 
 #include <fmt/format.h>
@@ -39,9 +40,7 @@ std::optional<FileLock> FileLock::acquire(const std::string &path, double wait_s
 }
 
 std::string FileLock::lock_path(const std::string &state) {
-    std::error_code ec;
-    const auto real = std::filesystem::weakly_canonical(state, ec);
-    return (ec ? std::filesystem::path(state) : real).string();
+    return real_path(state);
 }
 
 unsigned long long FileLock::links() const {

@@ -32,6 +32,12 @@ EnvLookup process_env() {
     };
 }
 
+std::string real_path(const std::string &path) {
+    std::error_code ec;
+    const auto p = std::filesystem::weakly_canonical(path, ec);
+    return ec ? path : p.string();
+}
+
 bool file_exists(const std::string &path) {
     std::error_code ec;
     return std::filesystem::exists(path, ec);

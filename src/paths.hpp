@@ -13,6 +13,9 @@ using FileExists = std::function<bool(const std::string &path)>;
 
 EnvLookup process_env();
 bool file_exists(const std::string &path);
+// The path with symlinks and dots resolved (as far as it exists); the path itself when that
+// fails. One spelling for a config or state, however it was reached.
+std::string real_path(const std::string &path);
 
 // -c/--config, else $ALIMI_CONFIG, else $XDG_CONFIG_HOME/alimi/config.toml, then config.json.
 // The TOML name is returned when neither exists, so the error names the file a user would create.

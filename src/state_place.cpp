@@ -17,12 +17,6 @@ namespace {
 constexpr const char *k_owner_key = "config"; // meta: the real path of the owning config
 constexpr const char *k_home_key = "home";    // meta: the name the state is opened by
 
-std::string real_path(const std::string &path) {
-    std::error_code ec;
-    const auto p = std::filesystem::weakly_canonical(path, ec);
-    return ec ? path : p.string();
-}
-
 // DIR/state-HASH.db beside the default: stable for a config, and no two configs collide.
 std::string own_file(const std::string &default_path, const std::string &owner) {
     const auto dir = std::filesystem::path(default_path).parent_path();
@@ -84,6 +78,12 @@ bool owned_by_another(const std::optional<std::string> &owner, const std::string
     return file_exists(*owner) || !(place.adopt || proven_mine(known, place));
 }
 
+// Whether st describes the file of that identity (device, inode).
+bool is_file(const struct stat &st, std::pair<unsigned long long, unsigned long long> id) {
+    return static_cast<unsigned long long>(st.st_dev) == id.first &&
+           static_cast<unsigned long long>(st.st_ino) == id.second;
+}
+
 // ": NAME, ..." for the other names of a file in its own folder (where a hard link usually is).
 std::string other_names(const std::string &path,
                         std::pair<unsigned long long, unsigned long long> id) {
@@ -93,9 +93,7 @@ std::string other_names(const std::string &path,
     const auto dir = std::filesystem::path(path).parent_path();
     for (const auto &e : std::filesystem::directory_iterator(dir.empty() ? "." : dir, ec)) {
         struct stat st {};
-        if (e.path().filename() != me && ::lstat(e.path().c_str(), &st) == 0 &&
-            static_cast<unsigned long long>(st.st_dev) == id.first &&
-            static_cast<unsigned long long>(st.st_ino) == id.second)
+        if (e.path().filename() != me && ::lstat(e.path().c_str(), &st) == 0 && is_file(st, id))
             out += (out.empty() ? ": " : ", ") + e.path().string();
     }
     return out;
@@ -122,10 +120,7 @@ void refuse_second_name(const std::string &path, const FileLock &lock, Database 
         return; // a new state, or one from before meta: nothing remembered yet
     }
     struct stat st {};
-    const auto id = lock.identity();
-    if (home && *home != me && ::stat(home->c_str(), &st) == 0 &&
-        static_cast<unsigned long long>(st.st_dev) == id.first &&
-        static_cast<unsigned long long>(st.st_ino) == id.second)
+    if (home && *home != me && ::stat(home->c_str(), &st) == 0 && is_file(st, lock.identity()))
         throw StoreError(fmt::format(
             "state {} is the same file as {} (a bind mount or another name for it); SQLite keeps "
             "its journal beside the name it opens, so use {}",
@@ -194,7 +189,8 @@ std::optional<LockedState> open_for_check(const StatePlace &place, double wait_s
             return LockedState{path, std::move(*lock), std::move(store)};
         const auto owner = store->meta(k_owner_key);
         // Checked again under the lock: another config's first run may have claimed it meanwhile.
-        if (path == place.path &&
+        // The state's targets are read only when another config is recorded as its owner.
+        if (path == place.path && owner && *owner != me &&
             owned_by_another(owner, me, place, known_identities(store->db()))) {
             path = own_file(place.path, me);
             if (!file_exists(*owner) && !file_exists(path)) // said once: its own file is new
