@@ -56,6 +56,22 @@ batches(const std::vector<const TargetConfig *> &order, bool by_theater) {
     return out;
 }
 
+std::vector<std::vector<std::vector<const TargetConfig *>>>
+host_lanes(const std::vector<const TargetConfig *> &order, bool by_theater) {
+    std::vector<std::vector<const TargetConfig *>> by_host;
+    std::map<std::string, std::size_t> lane_of;
+    for (const auto *t : order) {
+        const auto [it, added] = lane_of.try_emplace(source_host(*t), by_host.size());
+        if (added)
+            by_host.emplace_back();
+        by_host[it->second].push_back(t);
+    }
+    std::vector<std::vector<std::vector<const TargetConfig *>>> out;
+    for (const auto &targets : by_host)
+        out.push_back(batches(targets, by_theater));
+    return out;
+}
+
 std::map<std::string, int> expected_requests(const std::vector<const TargetConfig *> &order) {
     std::map<std::pair<std::string, const Chain *>, std::vector<const TargetConfig *>> by_host;
     for (const auto *t : order)

@@ -23,6 +23,11 @@ std::vector<const TargetConfig *> check_order(const Config &cfg, Store &store,
 std::vector<std::vector<const TargetConfig *>>
 batches(const std::vector<const TargetConfig *> &order, bool by_theater);
 
+// The batches of each host on its own (hosts in order of first appearance): `check` runs the
+// hosts side by side, so one site that hangs holds back no other site's targets or pushes.
+std::vector<std::vector<std::vector<const TargetConfig *>>>
+host_lanes(const std::vector<const TargetConfig *> &order, bool by_theater);
+
 // About how many requests each host should expect this run, by the chains' own estimates.
 std::map<std::string, int> expected_requests(const std::vector<const TargetConfig *> &order);
 

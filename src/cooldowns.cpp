@@ -21,12 +21,14 @@ void hold_cooling_paths(Store &store, HttpClient &http, TimePoint now) {
                                          kst_when(c.until, now), c.reason));
 }
 
-void record_cooldowns(const Config &cfg, Store &store, const HttpClient &http, TimePoint now) {
+void record_cooldowns(const Config &cfg, Store &store,
+                      const std::map<std::string, HttpClient::HostTrouble> &troubles,
+                      TimePoint now) {
     CooldownRules rules;
     rules.max_429 = cfg.http.cooldown_429;
     rules.block = cfg.http.cooldown_block;
     rules.longest = k_max_cooldown;
-    for (const auto &[key, trouble] : http.troubled_hosts()) {
+    for (const auto &[key, trouble] : troubles) {
         const auto last = store.last_cooldown(key);
         // Nothing is sent inside a cool-down, so one that outlasts this answer was set for it by
         // an earlier batch of this run: recording it again would double it.

@@ -20,6 +20,8 @@ void hold_cooling_paths(Store &store, HttpClient &http, TimePoint now);
 
 // A 429 silences its path, a block page its host (cooldown_key); a repeated 429 waits twice as
 // long as the last, up to cooldown_429.
-void record_cooldowns(const Config &cfg, Store &store, const HttpClient &http, TimePoint now);
+void record_cooldowns(const Config &cfg, Store &store,
+                      const std::map<std::string, HttpClient::HostTrouble> &troubles,
+                      TimePoint now);
 
 } // namespace alimi

@@ -3,7 +3,7 @@ notify-test that works or by `alimi retry`, said once; `enabled = false`; `alimi
 `alimi cooldown clear`; `validate --json`."""
 import json
 
-from fakes import FakeCgvApi, FakeLegacyCgv, FakeNtfy, Reply, showing, ymd
+from fakes import FakeCgvApi, FakeLegacyCgv, FakeLotte, FakeNtfy, Reply, showing, ymd
 from harness import expect, legacy_config
 from test_cgv import AVATAR, config as cgv_config
 
@@ -132,3 +132,22 @@ def test_usage_mistakes_follow_the_house_style(case):
     for args in (("help", "check"), ("check", "--help")):
         r = case.run(*args, config=cfg)
         expect(r.rc == 0 and "Usage: alimi check [OPTIONS]" in r.out, f"{args}: the usage names the program", r)
+
+
+def test_a_hung_site_holds_back_no_other_site_s_push(case):
+    """Point 2: each host's targets proceed on their own, and their pushes go out as soon as their
+    own answers are in: a CGV push does not wait for a Lotte that hangs."""
+    cgv, lt, ntfy = case.serve(FakeLegacyCgv()), case.serve(FakeLotte()), case.serve(FakeNtfy())
+    lotte = f'\n[lotte]\napi = "{lt.url}"\n[[target]]\nname = "lotte"\nsource = "lotte"\ntheater = "1016"\n' \
+            'screen = "superplex"\n'
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy, http="timeout = 8\nmin_gap = 0\n") + lotte)
+    expect(case.run("check", config=cfg).rc == 0, "baseline of both")
+    asked = len(lt.requests)
+    cgv.days.append(ymd(9))
+    hang = 5
+    lt.script(FakeLotte.PATH, Reply(200, "{}", delay=hang))
+    r = case.run("check", config=cfg)
+    expect(r.rc == 1 and "lotte" in r.err and len(ntfy.messages) == 1, "CGV pushed, Lotte failed", r)
+    pushed, lotte_asked = ntfy.requests[-1].at, lt.requests[asked].at
+    expect(pushed < lotte_asked + hang - 2,
+           f"the push went out while Lotte was still silent ({pushed - lotte_asked:.1f} s after asking it)")

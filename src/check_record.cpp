@@ -1,0 +1,145 @@
+#include "check_record.hpp"
+#include "check_notes.hpp"
+#include "snapshot.hpp"
+
+#include "deliver.hpp"
+#include "diff.hpp"
+#include "log.hpp"
+#include "message.hpp"
+#include "report.hpp"
+#include "source/chain.hpp"
+#include "stop.hpp"
+
+#include <fmt/format.h>
+
+namespace alimi {
+
+namespace {
+
+void queue_alert(const Config &cfg, Store &store, const std::string &target, const PushMessage &m,
+                 TimePoint now) {
+    for (const auto &n : cfg.alerts.notify)
+        store.queue_push(target, n, m, now, "alert", push_route(cfg, *cfg.notifier(n)));
+    if (!cfg.alerts.notify.empty())
+        log::info("{}: operator alert queued: {}", target, m.title);
+}
+
+// What a good snapshot teaches: renumbered keys, openings, sweeps, and the push of what is new.
+// The caller holds the run's transaction, so a crash keeps both an opening and its push or
+// neither (and the next run finds the opening again).
+void record_openings(const Config &cfg, Store &store, const TargetConfig &t, const Snapshot &snap,
+                     const Diff &diff, TimePoint now) {
+    if (!diff.rekeyed.empty()) {
+        store.rekey(t.name, diff.rekeyed);
+        log::info("{}: {} showing(s) kept under new keys: the site renumbered a hall (same "
+                  "starts and movies), which is no news",
+                  t.name, diff.rekeyed.size());
+    }
+    store.save_openings(t.name, diff.current, diff.baseline, now);
+    store.record_sweep(t.name, snap, diff.baseline, now);
+    if (diff.fresh.empty())
+        return;
+    store.count_found(t.name, static_cast<int>(diff.fresh.size()));
+    auto message = opening_message(t, snap, diff.fresh);
+    message.data = push_data(t, snap, diff.fresh);
+    for (const auto &n : t.notify)
+        if (const auto *to = cfg.notifier(n))
+            store.queue_push(t.name, n, message, now, "opening", push_route(cfg, *to));
+    // As the push showed it: history prints the title, then the body's lines.
+    store.add_event(t.name, "openings",
+                    fmt::format("{} new: {}\n{}", diff.fresh.size(), message.title, message.body),
+                    now);
+}
+
+// A target that answered: its health, said when it ends a run of failures.
+void record_health(const Config &cfg, Store &store, const TargetConfig &t, bool baseline,
+                   TimePoint now) {
+    if (const auto ended = store.record_success(t.name, baseline, now); ended > 0)
+        log::error("{}: works again after {} failure(s) in a row", t.name, ended);
+    if (alert_change(true, 0, store.alerted(t.name), cfg.alerts.after) == AlertChange::recovered) {
+        queue_alert(cfg, store, t.name, recovery_alert_message(t.name), now);
+        store.set_alerted(t.name, false);
+    }
+}
+
+// Records one target's good snapshot. Every chain alike (check_notes.hpp): a first answer with
+// nothing in it is no baseline, or the whole real schedule would be pushed as news the moment it
+// appears; the target then waits, healthy, for one that shows something.
+Diff record_snapshot(const Config &cfg, Store &store, const TargetConfig &t, const Snapshot &snap,
+                     TimePoint now) {
+    const auto diff = diff_with_state(store, t, snap, now);
+    store.save_names(std::string(t.chain->name()), snap.names, now);
+    const bool waits = diff.baseline && waits_for_content(store, t, snap, diff);
+    if (waits)
+        wait_for_first_answer(store, t, now);
+    else
+        record_openings(cfg, store, t, snap, diff, now);
+    record_health(cfg, store, t, diff.baseline && !waits, now);
+    return diff;
+}
+
+void report(Store &store, const TargetConfig &t, const Snapshot &snap, const Diff &diff) {
+    if (diff.baseline && waits_for_content(store, t, snap, diff))
+        log::info("{}: nothing there yet; the baseline waits for a first non-empty answer", t.name);
+    else if (diff.baseline)
+        log::info("{}: baseline of {} opening(s), nothing pushed", t.name, diff.current.size());
+    else if (diff.fresh.empty())
+        log::info("{}: nothing new ({} known)", t.name, diff.current.size());
+    else
+        log::info("{}: {} new opening(s)", t.name, diff.fresh.size());
+}
+
+} // namespace
+
+void record_failure(const Config &cfg, Store &store, const TargetConfig &t,
+                    const std::string &error, TimePoint now) {
+    const int failures = store.record_failure(t.name, error, now);
+    store.add_event(t.name, "error", error, now);
+    if (alert_change(false, failures, store.alerted(t.name), cfg.alerts.after) ==
+        AlertChange::failing) {
+        queue_alert(cfg, store, t.name, failure_alert_message(t.name, failures, error), now);
+        store.set_alerted(t.name, true);
+    }
+}
+
+// Records every plan's outcome (a dry run only compares); returns the --json lines.
+std::string record_results(const Config &cfg, Store &store, const std::vector<TargetRun> &runs,
+                           const CheckOptions &options, TimePoint now, CheckOutcome &result) {
+    std::string json_lines;
+    for (const auto &r : runs) {
+        const auto &t = *r.target;
+        const auto snapshot = r.plan->result();
+        if (!snapshot && snapshot.error().outcome == Outcome::not_sent && stop_requested())
+            continue; // not checked: neither a failure nor news, and first in line next run
+        if (!snapshot) {
+            ++result.targets_failed;
+            say_failure(store, t, snapshot.error().message, options);
+            if (!options.dry_run)
+                record_failure(cfg, store, t, snapshot.error().message, now);
+            continue;
+        }
+        ++result.targets_ok;
+        const auto diff = options.dry_run ? diff_with_state(store, t, *snapshot, now)
+                                          : record_snapshot(cfg, store, t, *snapshot, now);
+        if (!snapshot->plan_note.empty())
+            log::info("{}: {}", t.name, snapshot->plan_note);
+        report(store, t, *snapshot, diff);
+        result.openings_new += static_cast<int>(diff.fresh.size());
+        if (options.json)
+            for (const auto &o : diff.fresh)
+                json_lines += opening_json(t, *snapshot, o) + '\n';
+    }
+    return json_lines;
+}
+
+std::string opening_json(const TargetConfig &t, const Snapshot &snap, const Opening &o) {
+    return json_text(opening_object(t, snap, o));
+}
+
+AlertChange alert_change(bool success, int failures, bool alerted, int after) {
+    if (success)
+        return alerted ? AlertChange::recovered : AlertChange::none;
+    return !alerted && failures >= after ? AlertChange::failing : AlertChange::none;
+}
+
+} // namespace alimi
