@@ -70,15 +70,53 @@ bool waits_for_content(Store &store, const TargetConfig &t, const Snapshot &snap
     return snap.theater_name.empty() && (!name || name->name.empty());
 }
 
-// Said once per target while it waits (the event is the memory of having said it).
-void wait_for_first_answer(Store &store, const TargetConfig &t, TimePoint now) {
-    if (!store.events(t.name, TimePoint{}, 1, "waiting").empty())
-        return;
+namespace {
+
+// The target's codes its site was asked about and does not list ("theater 0099").
+std::vector<std::string> unlisted_codes(Store &store, const TargetConfig &t) {
     const std::string chain(t.chain->name());
     std::vector<std::string> unknown;
     for (const auto &[kind, code] : {std::pair{"theater", t.theater}, std::pair{"movie", t.movie}})
         if (const auto n = store.cached_name(chain, kind, code); n && n->name.empty())
             unknown.push_back(fmt::format("{} {}", kind, code));
+    return unknown;
+}
+
+// A theater the site does not list is a likely typo; a movie alone is most often one not on
+// sale yet (no chain tells the two apart in the answers alimi reads), which is watched as is.
+std::string unlisted_text(const TargetConfig &t, const std::vector<std::string> &unknown) {
+    if (unknown.size() == 1 && unknown.front().starts_with("movie "))
+        return fmt::format("{} lists no bookable {} at theater {} yet: a film not on sale yet is "
+                           "watched as it is (its first dates are pushed), a wrong code never "
+                           "fires (see: alimi movies {} --chain {})",
+                           t.chain->display_name(), unknown.front(), t.theater, t.theater,
+                           t.chain->lister().name());
+    return fmt::format("{} lists no {}: this target may never fire (check the codes with: alimi "
+                       "validate --online)",
+                       t.chain->display_name(), fmt::join(unknown, " and no "));
+}
+
+} // namespace
+
+void keep_warning(Store &store, const TargetConfig &t, bool said, TimePoint now) {
+    const auto unknown = unlisted_codes(store, t);
+    const auto text = unknown.empty() ? std::string() : unlisted_text(t, unknown);
+    if (text == store.warning(t.name))
+        return;
+    store.set_warning(t.name, text);
+    if (text.empty())
+        return;
+    store.add_event(t.name, "warning", text, now);
+    const bool note = unknown.size() == 1 && unknown.front().starts_with("movie ");
+    if (!said)
+        log::error("{}: {}: {}", t.name, note ? "note" : "warning", text);
+}
+
+// Said once per target while it waits (the event is the memory of having said it).
+void wait_for_first_answer(Store &store, const TargetConfig &t, TimePoint now) {
+    if (!store.events(t.name, TimePoint{}, 1, "waiting").empty())
+        return;
+    const auto unknown = unlisted_codes(store, t);
     const auto what =
         unknown.empty()
             ? fmt::format("{} shows nothing there yet; the silent baseline is taken from the "
@@ -89,8 +127,6 @@ void wait_for_first_answer(Store &store, const TargetConfig &t, TimePoint now) {
                           t.chain->display_name(), fmt::join(unknown, " and no "));
     log::error("{}: {}{}", t.name, unknown.empty() ? "" : "warning: ", what);
     store.add_event(t.name, "waiting", what, now);
-    if (!unknown.empty())
-        store.add_event(t.name, "warning", what, now);
 }
 
 } // namespace alimi

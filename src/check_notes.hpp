@@ -29,6 +29,11 @@ void adopt_identity(Store &store, const TargetConfig &t, TimePoint now);
 // answers with real data about the theater (it knows the theater's name).
 bool waits_for_content(Store &store, const TargetConfig &t, const Snapshot &snap, const Diff &diff);
 
+// Keeps the target's standing warning true (Store::warning): set and said once when its site
+// lists none of one of its codes (a movie alone is a note: most often one not on sale yet),
+// cleared when every code is listed. said: the run has already said it (wait_for_first_answer).
+void keep_warning(Store &store, const TargetConfig &t, bool said, TimePoint now);
+
 // A target whose site shows nothing there yet: said once (a warning when the site does not list
 // its theater or movie, which most likely never fires), at -v on later runs.
 void wait_for_first_answer(Store &store, const TargetConfig &t, TimePoint now);

@@ -8,9 +8,12 @@
 #include "message.hpp"
 #include "report.hpp"
 #include "source/chain.hpp"
+#include "state_place.hpp"
 #include "stop.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace alimi {
 
@@ -74,6 +77,7 @@ Diff record_snapshot(const Config &cfg, Store &store, const TargetConfig &t, con
         wait_for_first_answer(store, t, now);
     else
         record_openings(cfg, store, t, snap, diff, now);
+    keep_warning(store, t, waits, now);
     record_health(cfg, store, t, diff.baseline && !waits, now);
     return diff;
 }
@@ -89,6 +93,40 @@ void report(Store &store, const TargetConfig &t, const Snapshot &snap, const Dif
         log::info("{}: {} new opening(s)", t.name, diff.fresh.size());
 }
 
+// What a real check would make of a snapshot, written nowhere. An edited target's state is
+// forgotten first (adopt_identity), so what it shows now is a fresh baseline, not news.
+Diff dry_run_diff(Store &store, const TargetConfig &t, const Snapshot &snap, TimePoint now,
+                  bool &edited) {
+    const auto before = store.identity(t.name);
+    edited = before && *before != target_identity(t);
+    if (!edited)
+        return diff_with_state(store, t, snap, now);
+    return diff_openings(snap, {}, false, kst_date(now), {}, {});
+}
+
+// A dry run's line (and the push it would send) for one target, on stdout without -v: what
+// `check` would do now, in the words a check's -v log uses.
+std::string dry_run_text(Store &store, const TargetConfig &t, const Snapshot &snap,
+                         const Diff &diff, bool edited) {
+    if (edited)
+        return fmt::format("{}: edited since the last check (now {}); a check would forget what "
+                           "it knew and take a silent baseline of {} opening(s)\n",
+                           t.name, watches_line(store, t), diff.current.size());
+    if (diff.baseline && waits_for_content(store, t, snap, diff))
+        return fmt::format("{}: nothing there yet; a check would wait for a first non-empty "
+                           "answer\n",
+                           t.name);
+    if (diff.baseline)
+        return fmt::format("{}: a check would take a silent baseline of {} opening(s)\n", t.name,
+                           diff.current.size());
+    if (diff.fresh.empty())
+        return fmt::format("{}: nothing new ({} known)\n", t.name, diff.current.size());
+    const auto m = opening_message(t, snap, diff.fresh);
+    return fmt::format("{}: {} new; a check would push to {}:\n{}\n{}\n", t.name, diff.fresh.size(),
+                       t.notify.empty() ? "nobody" : fmt::format("{}", fmt::join(t.notify, ", ")),
+                       m.title, m.body);
+}
+
 } // namespace
 
 void record_failure(const Config &cfg, Store &store, const TargetConfig &t,
@@ -102,10 +140,11 @@ void record_failure(const Config &cfg, Store &store, const TargetConfig &t,
     }
 }
 
-// Records every plan's outcome (a dry run only compares); returns the --json lines.
+// Records every plan's outcome (a dry run only compares); returns the lines for stdout: --json
+// objects, or a dry run's report.
 std::string record_results(const Config &cfg, Store &store, const std::vector<TargetRun> &runs,
                            const CheckOptions &options, TimePoint now, CheckOutcome &result) {
-    std::string json_lines;
+    std::string lines;
     for (const auto &r : runs) {
         const auto &t = *r.target;
         const auto snapshot = r.plan->result();
@@ -119,17 +158,21 @@ std::string record_results(const Config &cfg, Store &store, const std::vector<Ta
             continue;
         }
         ++result.targets_ok;
-        const auto diff = options.dry_run ? diff_with_state(store, t, *snapshot, now)
+        bool edited = false;
+        const auto diff = options.dry_run ? dry_run_diff(store, t, *snapshot, now, edited)
                                           : record_snapshot(cfg, store, t, *snapshot, now);
         if (!snapshot->plan_note.empty())
             log::info("{}: {}", t.name, snapshot->plan_note);
-        report(store, t, *snapshot, diff);
+        if (options.dry_run && !options.json)
+            lines += terminal_safe(dry_run_text(store, t, *snapshot, diff, edited));
+        else
+            report(store, t, *snapshot, diff);
         result.openings_new += static_cast<int>(diff.fresh.size());
         if (options.json)
             for (const auto &o : diff.fresh)
-                json_lines += opening_json(t, *snapshot, o) + '\n';
+                lines += opening_json(t, *snapshot, o) + '\n';
     }
-    return json_lines;
+    return lines;
 }
 
 std::string opening_json(const TargetConfig &t, const Snapshot &snap, const Opening &o) {

@@ -25,7 +25,8 @@ struct TargetRun {
 void record_failure(const Config &cfg, Store &store, const TargetConfig &t,
                     const std::string &error, TimePoint now);
 
-// Records every plan's outcome (a dry run only compares); returns the --json lines.
+// Records every plan's outcome (a dry run only compares); returns the lines for stdout: --json
+// objects, or a dry run's report of what a check would do.
 std::string record_results(const Config &cfg, Store &store, const std::vector<TargetRun> &runs,
                            const CheckOptions &options, TimePoint now, CheckOutcome &result);
 

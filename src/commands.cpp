@@ -241,11 +241,11 @@ class OnlineCheck {
         const auto &movies = m_movies[key];
         if (!movies)
             ++unreachable;
-        else if (!lists(*movies, t.movie))
-            out.push_back(fmt::format(
-                "{}: target '{}': {} lists no bookable movie '{}' (a wrong code, or not bookable "
-                "yet; see: alimi movies {} --chain {})",
-                t.where, t.name, chain.display_name(), t.movie, t.theater, name));
+        else if (!lists(*movies, t.movie)) // most often a film not on sale yet: not a typo
+            log::error("{}: target '{}': note: {} lists no bookable movie '{}' at theater {} yet: "
+                       "a film not on sale yet is watched as it is (its first dates are pushed), "
+                       "a wrong code never fires (see: alimi movies {} --chain {})",
+                       t.where, t.name, chain.display_name(), t.movie, t.theater, t.theater, name);
         return out;
     }
 

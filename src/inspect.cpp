@@ -80,6 +80,8 @@ void print_show_text(const TargetConfig &t, const Snapshot &names, const TargetH
                        when(h.last_success_at), h.consecutive_failures,
                        h.last_error.empty() ? "" : ", last error: " + one_line(h.last_error, 200),
                        waiting(h) ? k_waiting : when(h.baseline_at));
+    if (!h.warning.empty())
+        out << "warning: " << h.warning << '\n';
     out << fmt::format("known: {} opening(s)\n", known.size());
     for (const auto &k : known)
         out << fmt::format("  {}  first seen {}{}\n", opening_line(k.opening),
@@ -148,6 +150,29 @@ int cmd_show(const Globals &g, const std::string &name, bool json) {
 
 namespace {
 
+// Open dates a test looks at, at most: every one a theater lists (17-30 on real sites).
+constexpr int k_all_dates = 40;
+
+// A test of a whole-screen target looks at every open date at once, a one-off like a first
+// baseline: at a check's budget it would see a few dates and call the rest empty.
+TargetConfig one_off(const TargetConfig &t) {
+    auto all = t;
+    all.settings.dates_per_run = k_all_dates;
+    all.settings.requests_per_run = std::max(t.settings.requests_per_run, k_all_dates + 2);
+    return all;
+}
+
+// "12 showing(s) on 8 of 8 open date(s) fetched", or nothing for a target without day pages.
+std::string sweep_line(const Snapshot &snap) {
+    if (snap.swept_dates.empty())
+        return "";
+    const auto all = snap.swept_dates.size() >= snap.listed_dates.size();
+    return fmt::format("{} showing(s) on {} of {} open date(s) fetched{}\n", snap.openings.size(),
+                       snap.swept_dates.size(), snap.listed_dates.size(),
+                       all ? " (every open date, once: a check sweeps a few a run)"
+                           : fmt::format(" (at most {} a test)", k_all_dates));
+}
+
 ojson test_json(const TargetConfig &t, const Snapshot &snap, const Diff &diff,
                 const PushMessage &would) {
     ojson j;
@@ -161,15 +186,19 @@ ojson test_json(const TargetConfig &t, const Snapshot &snap, const Diff &diff,
     j["new"] = ojson::array();
     for (const auto &o : diff.fresh)
         j["new"].push_back(opening_object(t, snap, o));
+    if (!snap.swept_dates.empty()) {
+        j["dates_open"] = snap.listed_dates.size();
+        j["dates_fetched"] = snap.swept_dates.size();
+    }
     j["push"] =
         diff.fresh.empty() ? ojson(nullptr) : ojson{{"title", would.title}, {"body", would.body}};
     return j;
 }
 
-void print_test_text(const TargetConfig &t, const Diff &diff, const PushMessage &all,
-                     const PushMessage &would) {
+void print_test_text(const TargetConfig &t, const Snapshot &snap, const Diff &diff,
+                     const PushMessage &all, const PushMessage &would) {
     std::ostringstream out; // server text: printed terminal-safe below
-    out << fmt::format("{}: {} opening(s) now\n", t.name, diff.current.size());
+    out << fmt::format("{}: {} opening(s) now\n", t.name, diff.current.size()) << sweep_line(snap);
     if (!diff.current.empty())
         out << "\nas a push would show them:\n" << all.title << '\n' << all.body << "\n\n";
     if (diff.baseline && diff.current.empty())
@@ -199,7 +228,7 @@ int cmd_test(const Globals &g, const std::string &name, bool json) {
         return k_exit_failed;
     }
     HttpClient http(cfg.http, cfg.secrets());
-    const auto snap = fetch_snapshot(*store, t, http, now);
+    const auto snap = fetch_snapshot(*store, one_off(t), http, now);
     if (!snap) {
         log::error("{}: {}", t.name, snap.error().message);
         if (json)
@@ -210,10 +239,12 @@ int cmd_test(const Globals &g, const std::string &name, bool json) {
     }
     const auto diff = diff_with_state(*store, t, *snap, now);
     const auto would = opening_message(t, *snap, diff.fresh);
+    if (const auto warning = store->warning(t.name); !warning.empty()) // said by an earlier check
+        log::error("{}: warning: {}", t.name, warning);
     if (json)
         std::cout << json_text(test_json(t, *snap, diff, would)) << '\n';
     else
-        print_test_text(t, diff, opening_message(t, *snap, diff.current), would);
+        print_test_text(t, *snap, diff, opening_message(t, *snap, diff.current), would);
     return k_exit_ok;
 }
 

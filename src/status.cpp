@@ -46,6 +46,7 @@ std::string status_table(const std::vector<StatusRow> &rows, TimePoint now) {
                  ? fmt::format("{} ({} dropped)", h.pending_notifications, h.dropped_notifications)
                  : std::to_string(h.pending_notifications),
              h.consecutive_failures > 0 ? h.last_error
+             : !h.warning.empty()       ? "warning: " + h.warning
              : waiting(h)               ? k_waiting
                                         : "-"});
     }
@@ -79,6 +80,7 @@ std::string status_json(const std::vector<StatusRow> &rows) {
         j["last_error"] =
             h.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(h.last_error);
         j["last_error_at"] = iso_or_null(h.last_error_at);
+        j["warning"] = h.warning.empty() ? nlohmann::json(nullptr) : nlohmann::json(h.warning);
         j["openings_known"] = h.openings_known;
         j["pending_notifications"] = h.pending_notifications;
         j["dropped_notifications"] = h.dropped_notifications;

@@ -19,7 +19,7 @@ constexpr const char *k_css =
 h1{font-size:1.3rem;margin:.2rem 0}h2{font-size:1.05rem;margin:1.2rem 0 .4rem}.meta{color:#555;font-size:.85rem}.en{color:#777;font-weight:400}
 #age{font-weight:600}body.page-stale #age{color:#b00}
 .t{background:#fff;border:1px solid #ddd;border-radius:.5rem;padding:.6rem .8rem;margin:.5rem 0}
-.bar{height:.5rem;border-radius:.25rem;margin:.3rem 0}.ok{background:#2e9e44}.late{background:#e0a100}.failing{background:#e8590c}.stale{background:#d0312d}
+.bar{height:.5rem;border-radius:.25rem;margin:.3rem 0}.ok{background:#2e9e44}.late{background:#e0a100}.failing{background:#e8590c}.stale{background:#d0312d}.warning{background:#c9a000}.unchecked{background:#b8b8b8}
 body.page-stale .bar{background:#9e9e9e}
 .name{font-weight:600}.what{font-size:.9rem}.err{color:#b00;font-size:.85rem;word-break:break-word}
 table{border-collapse:collapse;width:100%;font-size:.85rem}td,th{text-align:left;padding:.25rem .4rem;border-bottom:1px solid #eee;vertical-align:top})";
@@ -43,10 +43,12 @@ std::string when(const std::optional<TimePoint> &t) {
 }
 
 std::string health_words(std::string_view health) {
-    return health == "ok"        ? both("정상", "ok")
-           : health == "late"    ? both("늦음", "late")
-           : health == "failing" ? both("실패 중", "failing")
-                                 : both("멈춤", "stale");
+    return health == "ok"          ? both("정상", "ok")
+           : health == "late"      ? both("늦음", "late")
+           : health == "failing"   ? both("실패 중", "failing")
+           : health == "warning"   ? both("경고", "warning")
+           : health == "unchecked" ? both("확인 전", "not checked yet")
+                                   : both("멈춤", "stale");
 }
 
 void fact(std::ostringstream &o, std::string_view ko, std::string_view en,
@@ -75,6 +77,8 @@ void target_card(std::ostringstream &o, const StatusRow &row, TimePoint now, dou
     o << "</ul>";
     if (h.consecutive_failures > 0)
         o << "<div class=\"err\" lang=\"en\">" << html_escape(h.last_error) << "</div>";
+    else if (!h.warning.empty())
+        o << "<div class=\"err\" lang=\"en\">" << html_escape(h.warning) << "</div>";
     o << "</div>\n";
 }
 

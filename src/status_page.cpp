@@ -81,14 +81,16 @@ std::string html_escape(std::string_view s) {
 }
 
 const char *health_of(const TargetHealth &h, TimePoint now, double interval) {
-    if (!h.last_success_at)
-        return "stale";
+    if (!h.last_success_at) // never worked: not stale, which would say it once did
+        return h.consecutive_failures > 0 ? "failing" : "unchecked";
     const double age = static_cast<double>((now - *h.last_success_at).count());
     if (age > 10 * interval)
         return "stale";
     if (h.consecutive_failures > 0)
         return "failing";
-    return age <= 2.5 * interval ? "ok" : "late";
+    if (age > 2.5 * interval)
+        return "late";
+    return h.warning.empty() ? "ok" : "warning";
 }
 
 std::string render_prometheus(const StatusReport &r) {

@@ -42,8 +42,10 @@ std::string render_status_html(const StatusReport &r);
 // Prometheus text exposition format (node_exporter textfile collector).
 std::string render_prometheus(const StatusReport &r);
 
-// "ok", "late", "failing" or "stale": the age of the last success against the expected interval
-// (stale past 10 intervals or never), and whether the last check failed.
+// "ok", "warning", "late", "failing", "stale" or "unchecked": the age of the last success
+// against the expected interval (stale past 10 intervals), whether the last check failed
+// (failing: a target that never worked is failing, not stale), and whether the target carries
+// a standing warning (its site lists no such code). unchecked: never checked yet.
 const char *health_of(const TargetHealth &h, TimePoint now, double interval);
 
 } // namespace alimi

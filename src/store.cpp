@@ -137,6 +137,9 @@ constexpr std::array k_migrations = {
     // notifier does (a fixed chat id). NULL: queued before, by name alone.
     R"(ALTER TABLE outbox ADD COLUMN destination TEXT;
        ALTER TABLE outbox ADD COLUMN queued_by TEXT;)",
+    // Why a target that works may still never fire (its site lists no such theater or movie),
+    // said once and shown by status, show, test and the page until the codes are listed.
+    R"(ALTER TABLE targets ADD COLUMN warning TEXT;)",
 };
 
 } // namespace

@@ -46,6 +46,8 @@ class Store {
     // before identities were kept takes its identity without forgetting anything.
     std::optional<std::string> adopt_identity(const std::string &target,
                                               const std::string &identity);
+    // What target was last recorded watching; nullopt when never (or before identities).
+    std::optional<std::string> identity(const std::string &target);
     bool has_baseline(const std::string &target);
     std::set<std::string> known_keys(const std::string &target);
     std::vector<KnownRow> known_rows(const std::string &target);
@@ -77,6 +79,9 @@ class Store {
     // Whether an operator alert about this target's failures is out (and no recovery yet).
     bool alerted(const std::string &target);
     void set_alerted(const std::string &target, bool alerted);
+    // The target's standing warning ("" for none): see TargetHealth::warning.
+    std::string warning(const std::string &target);
+    void set_warning(const std::string &target, const std::string &warning);
     void add_event(const std::string &target, const std::string &kind, const std::string &detail,
                    TimePoint now);
 

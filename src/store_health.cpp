@@ -63,12 +63,25 @@ void Store::set_alerted(const std::string &target, bool alerted) {
         .run();
 }
 
+std::string Store::warning(const std::string &target) {
+    Statement s(*m_db, "SELECT warning FROM targets WHERE name = ?1");
+    s.bind(target);
+    return s.step() ? s.optional_text(0).value_or("") : "";
+}
+
+void Store::set_warning(const std::string &target, const std::string &warning) {
+    touch_target(target);
+    Statement(*m_db, "UPDATE targets SET warning = ?2 WHERE name = ?1")
+        .bind(target, warning.empty() ? std::nullopt : std::optional<std::string>(warning))
+        .run();
+}
+
 TargetHealth Store::health(const std::string &target) {
     TargetHealth h;
     h.name = target;
     Statement s(*m_db,
                 R"(SELECT baseline_at, last_attempt_at, last_success_at, last_error_at, last_error,
-                            consecutive_failures FROM targets WHERE name = ?1)");
+                            consecutive_failures, warning FROM targets WHERE name = ?1)");
     s.bind(target);
     if (s.step()) {
         h.baseline_at = time_at(s, 0);
@@ -77,6 +90,7 @@ TargetHealth Store::health(const std::string &target) {
         h.last_error_at = time_at(s, 3);
         h.last_error = s.text(4);
         h.consecutive_failures = static_cast<int>(s.integer(5));
+        h.warning = s.optional_text(6).value_or("");
     }
     Statement known(*m_db, "SELECT count(*) FROM openings WHERE target = ?1");
     known.bind(target);

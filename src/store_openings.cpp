@@ -8,14 +8,16 @@
 
 namespace alimi {
 
+std::optional<std::string> Store::identity(const std::string &target) {
+    Statement s(*m_db, "SELECT identity FROM targets WHERE name = ?1");
+    s.bind(target);
+    return s.step() ? s.optional_text(0) : std::nullopt;
+}
+
 std::optional<std::string> Store::adopt_identity(const std::string &target,
                                                  const std::string &identity) {
     touch_target(target);
-    Statement s(*m_db, "SELECT identity FROM targets WHERE name = ?1");
-    s.bind(target);
-    s.step();
-    const auto before = s.optional_text(0);
-    s.reset();
+    const auto before = this->identity(target);
     if (before == identity)
         return std::nullopt;
     Statement(*m_db, "UPDATE targets SET identity = ?2 WHERE name = ?1")

@@ -21,6 +21,8 @@ struct TargetHealth {
     int openings_known = 0;
     int pending_notifications = 0;
     int dropped_notifications = 0; // given up after [delivery] give_up_after
+    // Why a target that works may never fire: its site lists none of a code ("" for none).
+    std::string warning;
 };
 
 // What status and show say of a target that answered but has no baseline yet: its site showed

@@ -2,6 +2,7 @@
 notify-test that works or by `alimi retry`, said once; `enabled = false`; `alimi list`;
 `alimi cooldown clear`; `validate --json`."""
 import json
+import os
 
 from fakes import FakeCgvApi, FakeLegacyCgv, FakeLotte, FakeNtfy, Reply, showing, ymd
 from harness import expect, legacy_config
@@ -151,3 +152,89 @@ def test_a_hung_site_holds_back_no_other_site_s_push(case):
     pushed, lotte_asked = ntfy.requests[-1].at, lt.requests[asked].at
     expect(pushed < lotte_asked + hang - 2,
            f"the push went out while Lotte was still silent ({pushed - lotte_asked:.1f} s after asking it)")
+
+
+def test_dry_run_says_what_a_check_would_do_without_v(case):
+    """Point 3: `check --dry-run` prints what it would push (text, or --json) without -v, and after
+    an edit that a check would take a fresh baseline instead of listing old showings as new."""
+    cgv, ntfy = case.serve(FakeLegacyCgv()), case.serve(FakeNtfy())
+    text = legacy_config(cgv, ntfy)
+    cfg = case.write("c.toml", text)
+    r = case.run("check", "--dry-run", config=cfg)
+    expect(r.rc == 0 and r.out == "yongsan-imax: a check would take a silent baseline of 2 opening(s)\n",
+           "a first look", r)
+    expect(case.run("check", config=cfg).rc == 0, "baseline")
+    r = case.run("check", "--dry-run", config=cfg)
+    expect(r.rc == 0 and r.out == "yongsan-imax: nothing new (2 known)\n" and r.err == "", "quiet news", r)
+    cgv.days.append(ymd(9))
+    r = case.run("check", "--dry-run", config=cfg)
+    lines = r.out.splitlines()
+    expect(r.rc == 0 and lines[0] == "yongsan-imax: 1 new; a check would push to phone:", "the push", r)
+    expect(lines[1].startswith("CGV") and any(ymd(9)[4:6] in l for l in lines[2:]), "its title and body", r)
+    j = case.run("check", "--dry-run", "--json", config=cfg)
+    expect(j.rc == 0 and [o["date"].replace("-", "") for o in j.json_lines()] == [ymd(9)], "--json alone", j)
+    expect(ntfy.messages == [], "a dry run pushes nothing")
+    edited = case.write("c.toml", text.replace('screen = "imax"', 'screen = "4dx"'))
+    r = case.run("check", "--dry-run", config=edited)
+    expect(r.rc == 0 and r.out.startswith("yongsan-imax: edited since the last check (now ") and
+           "a check would forget what it knew and take a silent baseline of 3 opening(s)" in r.out, "an edit", r)
+    j = case.run("check", "--dry-run", "--json", config=edited)
+    expect(j.rc == 0 and j.out == "", "an edit lists no old showing as new", j)
+    r = case.run("check", config=edited)
+    expect(r.rc == 0 and ntfy.messages == [], "and the real check agrees: a silent baseline", r)
+
+
+def test_test_sweeps_every_open_date_of_a_whole_screen_target(case):
+    """Point 3: `test` on a whole-screen target looks at every open date (a one-off, like a
+    baseline), not at the few a check's budget allows, and says how many it fetched."""
+    for strategy in ("race", "sweep"):
+        api, ntfy = case.serve(FakeCgvApi()), case.serve(FakeNtfy())
+        api.showings = [showing(ymd(d), "018", 1, *AVATAR, "03", "1000") for d in range(1, 9)]
+        cfg = case.write(f"{strategy}.toml", cgv_config(
+            api, ntfy, 'name = "imax"\ntheater = "0013"\nscreen = "imax"',
+            f'strategy = "{strategy}"\nrequests_per_run = 4\ndates_per_run = 3'))
+        state = case.path(f"{strategy}.db")
+        r = case.run("--state", state, "test", "imax", config=cfg)
+        expect(r.rc == 0 and r.out.startswith("imax: 8 opening(s) now\n"
+                                              "8 showing(s) on 8 of 8 open date(s) fetched (every open date"),
+               f"{strategy}: every date", r)
+        j = json.loads(case.run("--state", state, "test", "imax", "--json", config=cfg).out)
+        expect(j["dates_open"] == 8 and j["dates_fetched"] == 8 and len(j["openings"]) == 8, f"{strategy}: {j}")
+        expect(not os.path.exists(state), f"{strategy}: a test writes no state")
+
+
+def test_a_film_not_on_sale_yet_is_a_note_and_a_wrong_theater_a_warning_everywhere(case):
+    """Points 5 and 7: a movie code the site does not list as bookable is a note (exit 0) in
+    validate --online and the first check, watched as it is; a theater it does not list is a
+    warning. Either shows as "warning" in status, show, test and the page until listed."""
+    api, ntfy = case.serve(FakeCgvApi()), case.serve(FakeNtfy())
+    page = case.path("s.html")
+    api.showings.append(showing(ymd(2), "018", 1, *AVATAR, "03", "1000"))
+    cfg = case.write("c.toml", cgv_config(api, ntfy, 'name = "soon"\ntheater = "0013"\nmovie = "39999999"',
+                                          f'[status]\nhtml = "{page}"'))
+    r = case.run("validate", "--online", config=cfg)
+    expect(r.rc == 0 and "target 'soon': note: CGV lists no bookable movie '39999999' at theater 0013 yet" in r.err,
+           "validate: a note, exit 0", r)
+    r = case.run("check", config=cfg)
+    expect(r.rc == 0 and r.err.count("soon: note: CGV lists no bookable movie 39999999 at theater 0013 yet") == 1,
+           "the first check says it once", r)
+    r = case.run("check", config=cfg)
+    expect(r.rc == 0 and r.err == "", "and not again", r)
+    st = case.run("status", config=cfg)
+    expect(st.rc == 0 and "warning: CGV lists no bookable movie 39999999" in st.out, "status", st)
+    j = json.loads(case.run("status", "--json", config=cfg).out)[0]
+    expect(j["warning"].startswith("CGV lists no bookable movie 39999999"), f"status --json: {j}")
+    sh = case.run("show", "soon", config=cfg)
+    expect("\nwarning: CGV lists no bookable movie 39999999" in sh.out, "show", sh)
+    t = case.run("test", "soon", config=cfg)
+    expect(t.rc == 0 and "soon: warning: CGV lists no bookable movie 39999999" in t.err, "test", t)
+    html = open(page, encoding="utf-8").read()
+    expect('data-health="warning"' in html and "경고" in html, "the page")
+
+    # It goes on sale: listed, so the warning ends, and its first dates are news.
+    api.movies.append({"movNo": "39999999", "movNm": "오디세이", "atktRate": "1.0", "cratgClsCd": "02"})
+    api.showings.append(showing(ymd(3), "018", 1, "39999999", "오디세이", "03", "1100"))
+    r = case.run("check", config=cfg)
+    expect(r.rc == 0 and len(ntfy.messages) == 1, "its first dates pushed", r)
+    st = case.run("status", config=cfg)
+    expect("warning" not in st.out, "no warning once listed", st)

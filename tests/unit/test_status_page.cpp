@@ -49,7 +49,10 @@ TEST_CASE("HTML escaping covers the five special characters") {
 
 TEST_CASE("health colours follow the age of the last success") {
     TargetHealth h;
-    CHECK(std::string(health_of(h, k_now, 60)) == "stale");
+    CHECK(std::string(health_of(h, k_now, 60)) == "unchecked");
+    h.consecutive_failures = 3; // never worked: failing, not stale (it never was fresh)
+    CHECK(std::string(health_of(h, k_now, 60)) == "failing");
+    h.consecutive_failures = 0;
     h.last_success_at = k_now - std::chrono::seconds(120);
     CHECK(std::string(health_of(h, k_now, 60)) == "ok");
     h.last_success_at = k_now - std::chrono::seconds(400);
@@ -61,6 +64,22 @@ TEST_CASE("health colours follow the age of the last success") {
     CHECK(std::string(health_of(h, k_now, 60)) == "failing");
     h.last_success_at = k_now - std::chrono::seconds(700);
     CHECK(std::string(health_of(h, k_now, 60)) == "stale"); // long silence outranks the failure
+}
+
+TEST_CASE("a target that works but whose site lists no such code is a warning, not ok") {
+    TargetHealth h;
+    h.last_success_at = k_now - std::chrono::seconds(30);
+    h.warning = "CGV lists no theater 0031: this target may never fire";
+    CHECK(std::string(health_of(h, k_now, 60)) == "warning");
+    h.consecutive_failures = 1;
+    CHECK(std::string(health_of(h, k_now, 60)) == "failing");
+    auto report = report_with_one_target();
+    report.rows.front().health.consecutive_failures = 0;
+    report.rows.front().health.last_success_at = report.now;
+    report.rows.front().health.warning = "CGV lists no theater 0031";
+    const auto html = render_status_html(report);
+    CHECK(html.find("data-health=\"warning\"") != std::string::npos);
+    CHECK(html.find("CGV lists no theater 0031") != std::string::npos);
 }
 
 TEST_CASE("the page escapes everything from CGV and the config") {
