@@ -232,6 +232,8 @@ int run_cli(int argc, char **argv) {
     in->add_option("--screen", init.screen, "Screen type, like imax (default: the chain's first)");
     in->add_option("--movie", init.movie, "Watch one movie's play dates (a movie code)");
     in->add_option("--chain", init.chain, "Cinema chain: " + chain_names() + " (default cgv)");
+    in->add_option("--api", init.api, "The chain's API base, written into the config");
+    in->add_flag("--offline", init.offline, "Write without looking the codes up on the site");
 
     std::string keep;
     auto *pr = app.add_subcommand(

@@ -63,6 +63,26 @@ DiscoverOptions discover_options(const Globals &g, const Chain &chain, const std
     return opt;
 }
 
+// Polite like a check: a look-up does not ask a host the state has cooling down after a block
+// page (one config's state; without a config there is none). Says why and returns true.
+bool cooling(const Globals &g, const std::string &api) {
+    const auto env = process_env();
+    const auto path = resolve_config_path(g.config, env, file_exists);
+    if (!g.config && !file_exists(path))
+        return false;
+    const auto cfg = load_config(path, env);
+    const auto state = state_path(g, cfg);
+    if (!file_exists(state))
+        return false;
+    const auto now = now_utc();
+    const auto host = host_of(api);
+    const auto cd = Store(state, Database::Mode::existing).cooldown(host, now);
+    if (cd)
+        log::error("{} cooling down until {} ({}); not asked (alimi cooldown clear {} ends it)",
+                   host, kst_when(cd->until, now), cd->reason, host);
+    return cd.has_value();
+}
+
 const Chain &chosen_chain(const std::string &name) {
     if (name.empty())
         return default_chain();
@@ -330,7 +350,10 @@ int cmd_notify_test(const Globals &g, const std::vector<std::string> &names) {
 
 int cmd_theaters(const Globals &g, const std::string &query, const DiscoverArgs &d) {
     const auto &chain = chosen_chain(d.chain);
-    return chain.list_theaters(discover_options(g, chain, d.api, d.json), query, std::cout);
+    const auto opt = discover_options(g, chain, d.api, d.json);
+    if (cooling(g, opt.api))
+        return k_exit_failed;
+    return chain.list_theaters(opt, query, std::cout);
 }
 
 int cmd_movies(const Globals &g, const std::string &theater, const std::string &screen,
@@ -342,7 +365,10 @@ int cmd_movies(const Globals &g, const std::string &theater, const std::string &
     if (!screen.empty() && std::find(screens.begin(), screens.end(), screen) == screens.end())
         throw UsageError(fmt::format("unknown screen '{}' for {} (one of {})", screen, chain.name(),
                                      fmt::join(screens, ", ")));
-    return chain.list_movies(discover_options(g, chain, d.api, d.json), theater, screen, std::cout);
+    const auto opt = discover_options(g, chain, d.api, d.json);
+    if (cooling(g, opt.api))
+        return k_exit_failed;
+    return chain.list_movies(opt, theater, screen, std::cout);
 }
 
 } // namespace alimi

@@ -98,6 +98,8 @@ int cmd_movies(const Globals &g, const std::string &theater, const std::string &
 // init.cpp: a starter config at the default path (or -c), never overwriting one.
 struct InitOptions {
     std::string chain, theater, screen, movie;
+    std::string api; // the chain's API base, written into the config (a mirror, a test server)
+    bool offline = false; // write without looking the codes up
 };
 int cmd_init(const Globals &g, const InitOptions &opt);
 // inspect.cpp: what one target knows, and what it would see now.

@@ -2,12 +2,15 @@
 #include "commands.hpp"
 
 #include "config_tree.hpp"
+#include "discover.hpp"
+#include "http_policy.hpp"
 #include "paths.hpp"
 #include "source/chain.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <random>
@@ -37,10 +40,14 @@ std::string starter_config(const InitOptions &opt, const std::string &topic) {
     const auto theater = opt.theater.empty() ? std::string(chain.example_theater()) : opt.theater;
     const auto screen =
         opt.screen.empty() && opt.movie.empty() ? chain.screens().front() : opt.screen;
+    // The chain's own table takes the API base; the legacy endpoint, the target's url.
+    const auto section = opt.api.empty() || chain.section().empty()
+                             ? std::string()
+                             : fmt::format("\n[{}]\napi = \"{}\"\n", chain.section(), opt.api);
     auto text = fmt::format(
         R"(# Written by `alimi init`. Check it with `alimi validate --online`, see what the target
 # sees with `alimi test {name}`, then run `alimi check` every minute (README: cron, systemd).
-
+{section}
 [[notifier]]
 name = "phone"
 server = "https://ntfy.sh"
@@ -52,7 +59,9 @@ source = "{chain}"
 theater = "{theater}"        # find codes with: alimi theaters NAME --chain {chain}
 )",
         fmt::arg("topic", topic), fmt::arg("name", "my-target"), fmt::arg("chain", chain.name()),
-        fmt::arg("theater", theater));
+        fmt::arg("theater", theater), fmt::arg("section", section));
+    if (!opt.api.empty() && chain.section().empty())
+        text += fmt::format("url = \"{}\"\n", opt.api);
     if (!screen.empty())
         text += fmt::format("screen = \"{}\"          # one of: {}\n", screen,
                             fmt::join(chain.screens(), ", "));
@@ -89,6 +98,42 @@ void write_new_file(const std::string &path, const std::string &text) {
     throw UsageError(fmt::format("{}: cannot write the config ({})", path, std::strerror(err)));
 }
 
+// Looks the theater and movie up when the site answers, as `validate --online` does: a theater it
+// does not list is refused before anything is written (exit 2); a movie it does not list is a
+// note (most often one not on sale yet); a site that cannot be asked is said, and init goes on.
+std::string look_up_codes(const Config &cfg) {
+    const auto &t = cfg.targets.front();
+    const auto &chain = t.chain->lister();
+    DiscoverOptions opt;
+    opt.api = cfg.defaults_of(chain).api;
+    opt.http = cfg.http;
+    opt.http.retries = 0; // one look: init must not hang on a site that is down
+    opt.http.timeout = std::min(opt.http.timeout, 5.0);
+    const auto theaters = chain.site_theaters(opt);
+    if (!theaters)
+        return fmt::format("could not check the codes (offline, or {} did not answer); check "
+                           "them later with: alimi validate --online\n",
+                           host_of(opt.api));
+    const auto it = std::find_if(theaters->begin(), theaters->end(),
+                                 [&](const TheaterInfo &i) { return i.code == t.theater; });
+    if (it == theaters->end())
+        throw UsageError(fmt::format("init: {} lists no theater '{}' (find codes with: alimi "
+                                     "theaters NAME --chain {}); nothing written",
+                                     chain.display_name(), t.theater, chain.name()));
+    auto said = fmt::format("theater {}: {} {}\n", t.theater, chain.display_name(), it->name);
+    if (t.movie.empty())
+        return said;
+    const auto movies = chain.site_movies(opt, t.theater);
+    const auto listed =
+        movies && std::any_of(movies->begin(), movies->end(),
+                              [&](const MovieInfo &m) { return m.code == t.movie; });
+    if (movies && !listed)
+        said += fmt::format("note: {} lists no bookable movie {} at theater {} yet: a film not "
+                            "on sale yet is watched as it is (its first dates are pushed)\n",
+                            chain.display_name(), t.movie, t.theater);
+    return said;
+}
+
 } // namespace
 
 int cmd_init(const Globals &g, const InitOptions &opt) {
@@ -105,19 +150,23 @@ int cmd_init(const Globals &g, const InitOptions &opt) {
     const auto topic = random_topic();
     const auto text = starter_config(opt, topic);
     // Refused before anything is written: a bad theater code or screen is said now.
+    std::optional<Config> cfg;
     try {
-        config_from_tree(parse_toml_config(text, path), path, env);
+        cfg = config_from_tree(parse_toml_config(text, path), path, env);
     } catch (const ConfigError &e) {
         const auto &why = e.problems().front();
         throw UsageError(fmt::format("init: {}; nothing written", why.substr(why.find(": ") + 2)));
     }
+    const auto looked_up = opt.offline ? std::string() : look_up_codes(*cfg);
     write_new_file(path, text);
-    std::cout << fmt::format(
-        "wrote {}\n"
-        "subscribe to your pushes: https://ntfy.sh/{} in a browser or the ntfy app, or: ntfy "
-        "subscribe {}\n"
-        "then: alimi test my-target, and run alimi check every minute (see README)\n",
-        path, topic, topic);
+    std::cout << looked_up
+              << fmt::format(
+                     "wrote {}\n"
+                     "subscribe to your pushes: https://ntfy.sh/{} in a browser or the ntfy app, "
+                     "or: ntfy "
+                     "subscribe {}\n"
+                     "then: alimi test my-target, and run alimi check every minute (see README)\n",
+                     path, topic, topic);
     return k_exit_ok;
 }
 

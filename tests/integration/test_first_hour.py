@@ -37,27 +37,28 @@ def test_config_mistakes_say_what_and_suggest(case):
 
 def test_init_writes_a_config_of_ones_own_and_never_overwrites(case):
     env = {"XDG_CONFIG_HOME": case.path("cfg")}
-    r = case.run("init", "--theater", "0056", "--screen", "4dx", env=env)
+    api, ntfy = case.serve(FakeCgvApi()), case.serve(FakeNtfy())
+    api.showings.append(showing(ymd(1), "005", 1, "30000774", "아바타: 불과 재", "02", "1000", site="0056"))
+    r = case.run("init", "--theater", "0056", "--screen", "4dx", "--api", api.api, env=env)
     path = case.path("cfg/alimi/config.toml")
     expect(r.rc == 0 and os.path.exists(path) and path in r.out, "written at the default path", r)
+    expect(r.out.startswith("theater 0056: CGV 강남\n"), "the code looked up on the site", r)
     topic = re.search(r'topic = "(alimi-[a-z0-9]{16})"', open(path).read())
     expect(topic and f"https://ntfy.sh/{topic.group(1)}" in r.out and f"ntfy subscribe {topic.group(1)}" in r.out,
            "an unguessable topic, and how to subscribe", r)
-    r2 = case.run("init", env={"XDG_CONFIG_HOME": case.path("cfg2")})
+    r2 = case.run("init", "--offline", env={"XDG_CONFIG_HOME": case.path("cfg2")})
     other = re.search(r'topic = "(alimi-[a-z0-9]{16})"', open(case.path("cfg2/alimi/config.toml")).read())
     expect(other.group(1) != topic.group(1), "every init draws its own topic")
     before = open(path).read()
-    r = case.run("init", env=env)
+    r = case.run("init", "--offline", env=env)
     expect(r.rc == 2 and "exists; not overwritten" in r.err and open(path).read() == before, "never overwrites", r)
     expect(case.run("validate", env=env).rc == 0, "the starter config validates")
-    r = case.run("init", "--screen", "imax9", env={"XDG_CONFIG_HOME": case.path("cfg3")})
+    r = case.run("init", "--offline", "--screen", "imax9", env={"XDG_CONFIG_HOME": case.path("cfg3")})
     expect(r.rc == 2 and "unknown screen 'imax9'" in r.err and not os.path.exists(case.path("cfg3/alimi/config.toml")),
            "a bad screen is refused before anything is written", r)
     # The starter config runs: pointed at the fakes, its target sees the theater.
-    api, ntfy = case.serve(FakeCgvApi()), case.serve(FakeNtfy())
-    api.showings.append(showing(ymd(1), "005", 1, "30000774", "아바타: 불과 재", "02", "1000", site="0056"))
     text = open(path).read().replace('server = "https://ntfy.sh"', f'server = "{ntfy.url}"')
-    cfg = case.write("s.toml", f'[cgv]\napi = "{api.api}"\n[http]\nmin_gap = 0\n' + text)
+    cfg = case.write("s.toml", '[http]\nmin_gap = 0\n' + text)
     r = case.run("test", "my-target", config=cfg)
     expect(r.rc == 0 and "1 opening(s) now" in r.out, "alimi test on the starter config", r)
 

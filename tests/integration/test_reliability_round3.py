@@ -102,15 +102,15 @@ def test_init_writes_atomically_privately_and_never_through_a_symlink(case):
     followed, exactly one winner among concurrent inits; validate warns about a readable topic."""
     env = {"XDG_CONFIG_HOME": case.path("cfg")}
     path = case.path("one.toml")
-    r = case.run("-c", path, "init", env=env)
+    r = case.run("-c", path, "init", "--offline", env=env)
     expect(r.rc == 0 and (os.stat(path).st_mode & 0o777) == 0o600, f"mode {oct(os.stat(path).st_mode)}", r)
     dangling = case.path("dangling.toml")
     os.symlink(case.path("elsewhere.toml"), dangling)
-    r = case.run("-c", dangling, "init", env=env)
+    r = case.run("-c", dangling, "init", "--offline", env=env)
     expect(r.rc == 2 and "exists" in r.err and not os.path.exists(case.path("elsewhere.toml")),
            "a dangling symlink is not followed", r)
     crowd = case.path("crowd.toml")
-    procs = [subprocess.Popen([case.alimi, "-c", crowd, "init"], env=case.env(None, env), stdout=subprocess.PIPE,
+    procs = [subprocess.Popen([case.alimi, "-c", crowd, "init", "--offline"], env=case.env(None, env), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE) for _ in range(8)]
     outs = [p.communicate(timeout=30) for p in procs]
     wrote = sum(1 for o, _ in outs if o.decode().startswith("wrote "))

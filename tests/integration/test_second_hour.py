@@ -4,7 +4,7 @@ notify-test that works or by `alimi retry`, said once; `enabled = false`; `alimi
 import json
 import os
 
-from fakes import FakeCgvApi, FakeLegacyCgv, FakeLotte, FakeNtfy, Reply, showing, ymd
+from fakes import FakeCgvApi, FakeLegacyCgv, FakeLotte, FakeMegabox, FakeNtfy, Reply, showing, ymd
 from harness import expect, legacy_config
 from test_cgv import AVATAR, config as cgv_config
 
@@ -110,14 +110,30 @@ def test_validate_json_says_valid_or_every_error(case):
            f"every error, with file:line: {j}", r)
 
 
-def test_init_writes_each_chain_s_own_example_theater(case):
-    for chain, theater in (("megabox", "1351"), ("lotte", "1016"), ("cgv", "0013")):
+def test_init_writes_each_chain_s_own_example_theater_and_looks_it_up(case):
+    """Point 4: init --chain writes that chain's own example theater, and looks the code up when
+    the site answers (refused before writing when the site does not list it)."""
+    fakes = {"megabox": (FakeMegabox, "1351", "메가박스 코엑스"), "lotte": (FakeLotte, "1016", "롯데시네마 월드타워"),
+             "cgv": (FakeCgvApi, "0013", "CGV 용산아이파크몰")}
+    for chain, (fake, theater, name) in fakes.items():
+        site = case.serve(fake())
+        api = site.api if chain == "cgv" else site.url
         path = case.path(f"{chain}.toml")
-        r = case.run("-c", path, "init", "--chain", chain)
+        r = case.run("-c", path, "init", "--chain", chain, "--api", api)
         text = open(path, encoding="utf-8").read()
         expect(r.rc == 0 and f'source = "{chain}"' in text and f'theater = "{theater}"' in text, f"{chain}: {text}", r)
-        v = case.run("-c", path, "validate")
-        expect(v.rc == 0, f"{chain}: the starter config validates", v)
+        expect(r.out.startswith(f"theater {theater}: {name}\n"), f"{chain}: looked up", r)
+        v = case.run("-c", path, "validate", "--online")
+        expect(v.rc == 0, f"{chain}: the starter config validates against its site", v)
+        bad = case.path(f"{chain}-bad.toml")
+        r = case.run("-c", bad, "init", "--chain", chain, "--api", api, "--theater", "0999")
+        expect(r.rc == 2 and f"lists no theater '0999'" in r.err and "nothing written" in r.err and
+               not os.path.exists(bad), f"{chain}: a code the site does not list is refused", r)
+    closed = case.serve(FakeCgvApi())
+    closed.close()
+    path = case.path("offline.toml")
+    r = case.run("-c", path, "init", "--api", closed.api)
+    expect(r.rc == 0 and os.path.exists(path) and "could not check the codes (offline" in r.out, "offline: written", r)
 
 
 def test_usage_mistakes_follow_the_house_style(case):
