@@ -292,6 +292,12 @@ int run_cli(int argc, char **argv) {
     mv->add_flag("--json", discover.json, "A JSON array instead of the table");
     mv->add_option("--api", discover.api, api_help);
 
+    DoctorOptions doctor;
+    auto *dr = app.add_subcommand(
+        "doctor", "Check config, state, clock, sites, codes and notifiers, one line each");
+    dr->add_flag("--online", doctor.online, "Ask each site and notifier server once");
+    dr->add_flag("--push", doctor.push, "Also send a test push to every notifier");
+
     std::string help_topic;
     auto *hp = app.add_subcommand("help", "Show this help, or a command's: alimi help check");
     hp->add_option("COMMAND", help_topic, "The command to explain");
@@ -343,6 +349,8 @@ int run_cli(int argc, char **argv) {
         return guarded([&] { return cmd_list(g, list_json); });
     if (th->parsed())
         return guarded([&] { return cmd_theaters(g, query, discover); });
+    if (dr->parsed())
+        return guarded([&] { return cmd_doctor(g, doctor); });
     if (mv->parsed())
         return guarded([&] { return cmd_movies(g, theater, screen, discover); });
     return k_exit_usage;

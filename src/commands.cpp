@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "online_check.hpp"
 
 #include "deliver.hpp"
 #include "discover.hpp"
@@ -226,84 +227,6 @@ int cmd_prune(const Globals &g, const std::string &keep) {
               c.openings);
     return k_exit_ok;
 }
-
-namespace {
-
-// `validate --online`: each chain's lists are asked once, and every target's codes looked up.
-class OnlineCheck {
-  public:
-    explicit OnlineCheck(const Config &cfg) : m_cfg(cfg) {}
-
-    // One line per code the site does not list ("PATH:LINE: target 'x': ...").
-    std::vector<std::string> problems(const TargetConfig &t) {
-        const auto &chain = t.chain->lister();
-        const auto opt = options(chain);
-        const std::string name(chain.name());
-        std::vector<std::string> out;
-        if (t.theater.empty())
-            return out; // captured params: nothing to look up
-        if (!m_theaters.contains(name))
-            m_theaters[name] = chain.site_theaters(opt);
-        const auto &theaters = m_theaters[name];
-        if (!theaters)
-            ++unreachable;
-        else if (!lists(*theaters, t.theater))
-            out.push_back(fmt::format("{}: target '{}': {} lists no theater '{}' (see: alimi "
-                                      "theaters --chain {})",
-                                      t.where, t.name, chain.display_name(), t.theater, name));
-        else
-            warn_if_no_screen(chain, opt, t);
-        if (t.movie.empty())
-            return out;
-        const auto key = name + "|" + t.theater;
-        if (!m_movies.contains(key))
-            m_movies[key] = chain.site_movies(opt, t.theater);
-        const auto &movies = m_movies[key];
-        if (!movies)
-            ++unreachable;
-        else if (!lists(*movies, t.movie)) // most often a film not on sale yet: not a typo
-            log::error("{}: target '{}': note: {} lists no bookable movie '{}' at theater {} yet: "
-                       "a film not on sale yet is watched as it is (its first dates are pushed), "
-                       "a wrong code never fires (see: alimi movies {} --chain {})",
-                       t.where, t.name, chain.display_name(), t.movie, t.theater, t.theater, name);
-        return out;
-    }
-
-    int unreachable = 0;
-
-  private:
-    // A screen the theater shows nothing on soon is a hint (a hall between films looks the
-    // same), so it is a warning, not a problem.
-    void warn_if_no_screen(const Chain &chain, const DiscoverOptions &opt, const TargetConfig &t) {
-        if (t.screen.empty())
-            return;
-        const auto key = std::string(chain.name()) + "|" + t.theater;
-        if (!m_screens.contains(key))
-            m_screens[key] = chain.site_screens(opt, t.theater);
-        const auto &screens = m_screens[key];
-        if (screens && std::find(screens->begin(), screens->end(), t.screen) == screens->end())
-            log::error("{}: target '{}': warning: {} shows no {} at theater {} on its next open "
-                       "dates; is it the right screen?",
-                       t.where, t.name, chain.display_name(), chain.screen_label(t.screen),
-                       t.theater);
-    }
-    template <typename Info> static bool lists(const std::vector<Info> &all, const std::string &c) {
-        return std::any_of(all.begin(), all.end(), [&](const Info &i) { return i.code == c; });
-    }
-    DiscoverOptions options(const Chain &chain) const {
-        DiscoverOptions opt;
-        opt.api = m_cfg.defaults_of(chain).api;
-        opt.http = m_cfg.http;
-        return opt;
-    }
-
-    const Config &m_cfg;
-    std::map<std::string, std::optional<std::vector<TheaterInfo>>> m_theaters;
-    std::map<std::string, std::optional<std::vector<MovieInfo>>> m_movies;
-    std::map<std::string, std::optional<std::vector<std::string>>> m_screens;
-};
-
-} // namespace
 
 int cmd_validate(const Globals &g, bool online) {
     const auto cfg = load(g);

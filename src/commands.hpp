@@ -98,10 +98,16 @@ int cmd_movies(const Globals &g, const std::string &theater, const std::string &
 // init.cpp: a starter config at the default path (or -c), never overwriting one.
 struct InitOptions {
     std::string chain, theater, screen, movie;
-    std::string api; // the chain's API base, written into the config (a mirror, a test server)
+    std::string api;      // the chain's API base, written into the config (a mirror, a test server)
     bool offline = false; // write without looking the codes up
 };
 int cmd_init(const Globals &g, const InitOptions &opt);
+// doctor.cpp: every check between a config and its first push, one line each.
+struct DoctorOptions {
+    bool online = false; // ask each site and notifier server once
+    bool push = false;   // send a test push to every notifier
+};
+int cmd_doctor(const Globals &g, const DoctorOptions &opt);
 // inspect.cpp: what one target knows, and what it would see now.
 int cmd_show(const Globals &g, const std::string &target, bool json);
 int cmd_test(const Globals &g, const std::string &target, bool json);

@@ -262,6 +262,9 @@ HttpResult finished(Job &job, CURLcode code, const HttpRequest &req, TimePoint n
     HttpResult r;
     r.server_date = server_date(job.date);
     curl_easy_getinfo(job.easy.get(), CURLINFO_RESPONSE_CODE, &r.status);
+    long version = 0;
+    curl_easy_getinfo(job.easy.get(), CURLINFO_HTTP_VERSION, &version);
+    r.http_version = http_version_name(version);
     const char *ct = nullptr;
     curl_easy_getinfo(job.easy.get(), CURLINFO_CONTENT_TYPE, &ct);
     r.content_type = ct ? ct : "";

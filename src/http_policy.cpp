@@ -193,4 +193,21 @@ std::optional<double> retry_delay(const RetryPolicy &policy, const HttpResult &l
     return delay;
 }
 
+std::string http_version_name(long curl_version) {
+    // libcurl's CURL_HTTP_VERSION_* values, stable across versions: 1.0, 1.1, 2, 2 over TLS
+    // (never answered), 2 prior knowledge (never answered), 3.
+    switch (curl_version) {
+    case 1:
+        return "HTTP/1.0";
+    case 2:
+        return "HTTP/1.1";
+    case 3:
+        return "HTTP/2";
+    case 30:
+        return "HTTP/3";
+    default:
+        return curl_version > 0 ? fmt::format("HTTP version {}", curl_version) : "";
+    }
+}
+
 } // namespace alimi

@@ -61,7 +61,11 @@ struct HttpResult {
     bool body_whole = true; // false: a status_decides 2xx whose body was not read to its end
     // The server's clock (its Date header, unix seconds): what pruning trusts over ours.
     std::optional<long long> server_date;
+    std::string http_version; // as the answer came: "HTTP/1.1", "HTTP/2"; "" when none came
 };
+
+// "HTTP/1.1" for libcurl's CURL_HTTP_VERSION_1_1 (2), and so on; "" for none (0).
+std::string http_version_name(long curl_version);
 
 // Classifies a completed exchange. Sets outcome and, when not ok, error.
 void classify_response(HttpResult &r, Expect expect);

@@ -4,7 +4,7 @@ notify-test that works or by `alimi retry`, said once; `enabled = false`; `alimi
 import json
 import os
 
-from fakes import FakeCgvApi, FakeLegacyCgv, FakeLotte, FakeMegabox, FakeNtfy, Reply, showing, ymd
+from fakes import FakeCgvApi, FakeLegacyCgv, FakeLotte, FakeMegabox, FakeNtfy, Reply, html_block_page, showing, ymd
 from harness import expect, legacy_config
 from test_cgv import AVATAR, config as cgv_config
 
@@ -254,3 +254,59 @@ def test_a_film_not_on_sale_yet_is_a_note_and_a_wrong_theater_a_warning_everywhe
     expect(r.rc == 0 and len(ntfy.messages) == 1, "its first dates pushed", r)
     st = case.run("status", config=cfg)
     expect("warning" not in st.out, "no warning once listed", st)
+
+
+def doctor_lines(r):
+    return {line[6:].split(": ", 1)[0]: line for line in r.out.splitlines()}
+
+
+def test_doctor_checks_everything_in_order_one_line_each(case):
+    """Point 6: config, state, clock, each site (a cool-down named with the time left; online,
+    which User-Agent passes), codes, notifiers (no push unless --push), the scheduler."""
+    api, ntfy = case.serve(FakeCgvApi()), case.serve(FakeNtfy())
+    api.showings.append(showing(ymd(1), "018", 1, *AVATAR, "03", "1000"))
+    host = api.url.removeprefix("http://")
+    text = cgv_config(api, ntfy, 'name = "imax"\ntheater = "0013"\nscreen = "imax"')
+    cfg = case.write("c.toml", text)
+    r = case.run("doctor", config=cfg)
+    lines = doctor_lines(r)
+    expect(r.rc == 0 and list(lines)[:4] == ["config", "state", "clock", f"site {host}"], "in order", r)
+    expect(lines["config"].startswith("ok    config: ") and "1 target(s), 1 notifier(s)" in lines["config"], "config", r)
+    expect("KST" in lines["clock"] and lines[f"site {host}"].startswith("--  ") and len(api.requests) == 0,
+           "offline: nothing asked", r)
+    expect(lines["notifier phone"].startswith("--    notifier phone: ntfy at 127.0.0.1") and ntfy.count() == 0,
+           "no push, no request", r)
+    r = case.run("doctor", "--online", config=cfg)
+    lines = doctor_lines(r)
+    expect(r.rc == 0 and lines[f"site {host}"].startswith(f"ok    site {host}: HTTP/1.1 200 with User-Agent 'alimi/"),
+           "online: the site answers as a check would", r)
+    expect(lines["codes"].startswith("ok  ") and "reachable (HTTP/1.1" in lines["notifier phone"] and
+           ntfy.messages == [], "codes and notifier, no push", r)
+
+    picky = case.write("p.toml", text.replace("[http]\n", '[http]\nuser_agent = "curl/8.0"\n'))
+    api.script("/api/v1/", html_block_page())
+    r = case.run("doctor", "--online", config=picky)
+    site = doctor_lines(r)[f"site {host}"]
+    expect(r.rc == 1 and site.startswith("FAIL") and "with User-Agent 'curl/8.0'" in site and
+           "with the built-in User-Agent: HTTP/1.1 200" in site, "which configured header passes", r)
+
+    typo = case.write("t.toml", text.replace('theater = "0013"', 'theater = "0031"'))
+    r = case.run("doctor", "--online", config=typo)
+    expect(r.rc == 1 and "FAIL  code: " in r.out and "lists no theater '0031'" in r.out, "a code", r)
+
+    api.script("/api/v1/", html_block_page())
+    expect(case.run("check", config=cfg).rc == 1, "blocked: cooling down")
+    asked = len(api.requests)
+    r = case.run("doctor", "--online", config=cfg)
+    site = doctor_lines(r)[f"site {host}"]
+    expect(r.rc == 1 and site.startswith("FAIL") and "cooling down until" in site and "min left" in site and
+           f"alimi cooldown clear {host}" in site, "the cool-down named, with its time left", r)
+    th = case.run("theaters", "용산", config=cfg)
+    expect(th.rc == 1 and "not asked" in th.err, "theaters respect the cool-down", th)
+    mv = case.run("movies", "0013", config=cfg)
+    expect(mv.rc == 1 and "not asked" in mv.err and len(api.requests) == asked, "movies too; nothing sent", mv)
+    r = case.run("doctor", "--push", config=cfg)
+    expect(len(ntfy.messages) == 1 and "ok    test push: " in r.out, "--push sends one test push", r)
+    bad = case.write("b.toml", text + "bogus = 1\n")
+    r = case.run("doctor", config=bad)
+    expect(r.rc == 2 and r.out.startswith("FAIL  config: "), "a config error", r)

@@ -1,0 +1,40 @@
+// `validate --online` and `doctor --online`: every target's codes looked up on its chain's site,
+// each list asked once per OnlineCheck.
+#pragma once
+
+#include "config.hpp"
+#include "discover.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace alimi {
+
+class Chain;
+
+class OnlineCheck {
+  public:
+    explicit OnlineCheck(const Config &cfg) : m_cfg(cfg) {}
+
+    // One line per code the site does not list ("PATH:LINE: target 'x': ..."). A screen the
+    // theater shows nothing on soon, and a movie not bookable yet, are said (warning, note),
+    // not returned: a hall between films and a film not on sale look the same.
+    std::vector<std::string> problems(const TargetConfig &t);
+
+    int unreachable = 0; // look-ups the site could not answer
+
+  private:
+    void warn_if_no_screen(const Chain &chain, const DiscoverOptions &opt, const TargetConfig &t);
+    void note_if_not_bookable(const Chain &chain, const DiscoverOptions &opt,
+                              const TargetConfig &t);
+    DiscoverOptions options(const Chain &chain) const;
+
+    const Config &m_cfg;
+    std::map<std::string, std::optional<std::vector<TheaterInfo>>> m_theaters;
+    std::map<std::string, std::optional<std::vector<MovieInfo>>> m_movies;
+    std::map<std::string, std::optional<std::vector<std::string>>> m_screens;
+};
+
+} // namespace alimi
