@@ -270,6 +270,9 @@ int run_cli(int argc, char **argv) {
     auto *ls = app.add_subcommand(
         "list", "The targets: what each watches, by name where known, and where it pushes");
     ls->add_flag("--json", list_json, "A JSON array instead of lines");
+    std::string names_of;
+    ls->add_option("--names", names_of,
+                   "Only names, one a line: targets, notifiers, chains or screens (completions)");
 
     std::string query, theater, screen;
     DiscoverArgs discover;
@@ -346,7 +349,7 @@ int run_cli(int argc, char **argv) {
     if (cdc->parsed())
         return guarded([&] { return cmd_cooldown_clear(g, cooled); });
     if (ls->parsed())
-        return guarded([&] { return cmd_list(g, list_json); });
+        return guarded([&] { return cmd_list(g, list_json, names_of); });
     if (th->parsed())
         return guarded([&] { return cmd_theaters(g, query, discover); });
     if (dr->parsed())

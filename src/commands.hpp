@@ -83,7 +83,8 @@ int cmd_retry(const Globals &g, const std::vector<std::string> &notifiers);
 // `alimi cooldown clear [HOST]`: end running cool-downs by hand, with a warning.
 int cmd_cooldown_clear(const Globals &g, const std::string &host);
 // `alimi list [--json]`: the targets with their names and notifiers; no state needed.
-int cmd_list(const Globals &g, bool json);
+// names_of: print only the names of targets, notifiers, chains or screens, one a line.
+int cmd_list(const Globals &g, bool json, const std::string &names_of = "");
 int cmd_status(const Globals &g, const StatusOptions &opt);
 int cmd_history(const Globals &g, const HistoryOptions &opt);
 int cmd_prune(const Globals &g, const std::string &keep);

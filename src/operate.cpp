@@ -143,7 +143,40 @@ int cmd_validate_json(const Globals &g, bool online) {
     return rc;
 }
 
-int cmd_list(const Globals &g, bool json) {
+namespace {
+
+// One name a line, for shell completions: the registries' chains and screens need no config.
+int print_names(const Globals &g, const std::string &kind) {
+    std::set<std::string> names;
+    if (kind == "chains" || kind == "screens") {
+        for (const auto *c : chains())
+            if (kind == "chains")
+                names.emplace(c->name());
+            else
+                names.insert(c->screens().begin(), c->screens().end());
+    } else if (kind == "targets" || kind == "notifiers") {
+        const auto cfg = load(g);
+        if (kind == "targets")
+            for (const auto &t : cfg.targets)
+                names.insert(t.name);
+        else
+            for (const auto &n : cfg.notifiers)
+                names.insert(n.name);
+    } else {
+        throw UsageError(fmt::format("list --names: unknown kind '{}' (one of targets, notifiers, "
+                                     "chains, screens)",
+                                     kind));
+    }
+    for (const auto &n : names)
+        std::cout << terminal_safe(n) << '\n';
+    return k_exit_ok;
+}
+
+} // namespace
+
+int cmd_list(const Globals &g, bool json, const std::string &names_of) {
+    if (!names_of.empty())
+        return print_names(g, names_of);
     const auto cfg = load(g);
     auto store = open_existing(state_path(g, cfg)); // names learnt so far, when there is a state
     auto arr = nlohmann::ordered_json::array();

@@ -3,6 +3,8 @@ notify-test that works or by `alimi retry`, said once; `enabled = false`; `alimi
 `alimi cooldown clear`; `validate --json`."""
 import json
 import os
+import shutil
+import subprocess
 
 from fakes import FakeCgvApi, FakeLegacyCgv, FakeLotte, FakeMegabox, FakeNtfy, Reply, html_block_page, showing, ymd
 from harness import expect, legacy_config
@@ -310,3 +312,48 @@ def test_doctor_checks_everything_in_order_one_line_each(case):
     bad = case.write("b.toml", text + "bogus = 1\n")
     r = case.run("doctor", config=bad)
     expect(r.rc == 2 and r.out.startswith("FAIL  config: "), "a config error", r)
+
+
+COMPLETIONS = os.path.join(os.path.dirname(__file__), "..", "..", "completions")
+
+
+def bash_complete(case, cfg, line):
+    """What bash offers for `line` (the cursor at its end) with the installed script loaded."""
+    words = line.split(" ")
+    script = (f"source {COMPLETIONS}/alimi.bash; COMP_WORDS=({' '.join(repr(w) for w in words)}); "
+              f"COMP_CWORD={len(words) - 1}; _alimi; printf '%s\\n' \"${{COMPREPLY[@]}}\"")
+    env = {"PATH": os.path.dirname(case.alimi) + ":/usr/bin:/bin", "ALIMI_CONFIG": cfg}
+    r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, timeout=30)
+    expect(r.returncode == 0 and r.stderr == "", f"bash loads the completions: {r.stderr}")
+    return r.stdout.split()
+
+
+def test_shell_completions_load_and_offer_names_from_the_config_and_registries(case):
+    """Point 7: completions for bash, zsh and fish (commands, flags, target and notifier names,
+    --chain and --screen values), installed by meson install; each shell present loads them."""
+    cgv, ntfy = case.serve(FakeLegacyCgv()), case.serve(FakeNtfy())
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy))
+    expect("doctor" in bash_complete(case, cfg, "alimi do"), "commands")
+    expect(bash_complete(case, cfg, "alimi test ") == ["yongsan-imax"], "targets of the config")
+    expect(bash_complete(case, cfg, "alimi notify-test ") == ["phone"], "notifiers")
+    expect({"--dry-run", "--spread", "--adopt"} <= set(bash_complete(case, cfg, "alimi check --")), "flags")
+    expect(bash_complete(case, cfg, "alimi init --chain ") == ["cgv", "cgv-legacy", "lotte", "megabox"], "chains")
+    expect({"imax", "superplex", "mx4d"} <= set(bash_complete(case, cfg, "alimi movies 0013 --screen ")), "screens")
+    env = {"PATH": os.path.dirname(case.alimi) + ":/usr/bin:/bin", "ALIMI_CONFIG": cfg, "HOME": case.path(".")}
+    if shutil.which("fish"):
+        r = subprocess.run(["fish", "-c", f"source {COMPLETIONS}/alimi.fish; complete -C 'alimi retry '; "
+                                          "complete -C 'alimi movies --screen '"],
+                           capture_output=True, text=True, env=env, timeout=30)
+        expect(r.returncode == 0 and "phone" in r.stdout.split() and "superplex" in r.stdout.split(), f"fish: {r}")
+    if shutil.which("zsh"):
+        r = subprocess.run(["zsh", "-fc", f"fpath=({COMPLETIONS} $fpath); autoload -U compinit; compinit -u -D; "
+                                          "print -r -- $_comps[alimi]"],
+                           capture_output=True, text=True, env=env, timeout=30)
+        expect(r.returncode == 0 and r.stdout.strip() == "_alimi", f"zsh loads it: {r}")
+    installed = subprocess.run(["meson", "introspect", os.path.dirname(case.alimi), "--installed"],
+                               capture_output=True, text=True, timeout=60)
+    if installed.returncode == 0:  # a build directory meson made (always, under scripts/test)
+        paths = json.loads(installed.stdout).values()
+        for where in ("bash-completion/completions/alimi", "zsh/vendor-completions/_alimi",
+                      "fish/vendor_completions.d/alimi.fish"):
+            expect(any(p.endswith(where) for p in paths), f"meson install puts {where}")
