@@ -84,8 +84,12 @@ std::vector<std::string> unlisted_codes(Store &store, const TargetConfig &t) {
 
 // A theater the site does not list is a likely typo; a movie alone is most often one not on
 // sale yet (no chain tells the two apart in the answers alimi reads), which is watched as is.
+bool only_a_movie(const std::vector<std::string> &unknown) {
+    return unknown.size() == 1 && unknown.front().starts_with("movie ");
+}
+
 std::string unlisted_text(const TargetConfig &t, const std::vector<std::string> &unknown) {
-    if (unknown.size() == 1 && unknown.front().starts_with("movie "))
+    if (only_a_movie(unknown))
         return fmt::format("{} lists no bookable {} at theater {} yet: a film not on sale yet is "
                            "watched as it is (its first dates are pushed), a wrong code never "
                            "fires (see: alimi movies {} --chain {})",
@@ -107,9 +111,8 @@ void keep_warning(Store &store, const TargetConfig &t, bool said, TimePoint now)
     if (text.empty())
         return;
     store.add_event(t.name, "warning", text, now);
-    const bool note = unknown.size() == 1 && unknown.front().starts_with("movie ");
     if (!said)
-        log::error("{}: {}: {}", t.name, note ? "note" : "warning", text);
+        log::error("{}: {}: {}", t.name, only_a_movie(unknown) ? "note" : "warning", text);
 }
 
 // Said once per target while it waits (the event is the memory of having said it).

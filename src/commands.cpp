@@ -44,19 +44,23 @@ void warn_if_secret_exposed(const Config &cfg, log::Level level) {
         log::info("{}", message);
 }
 
-// Discovery works before there is a config: it uses one when there is one, defaults otherwise.
-DiscoverOptions discover_options(const Globals &g, const Chain &chain, const std::string &api,
-                                 bool json) {
-    DiscoverOptions opt;
-    opt.json = json;
-    opt.api = chain.defaults().api;
+// Discovery works before there is a config: it takes its API base, HTTP settings and state from
+// the one named, or the default one when it exists, and the chain's own site otherwise.
+std::optional<Config> discovery_config(const Globals &g) {
     const auto env = process_env();
     const auto path = resolve_config_path(g.config, env, file_exists);
-    if (g.config || file_exists(path)) {
-        const auto cfg = load_config(path, env);
-        opt.api = cfg.defaults_of(chain).api;
-        opt.http = cfg.http;
-    }
+    if (!g.config && !file_exists(path))
+        return std::nullopt;
+    return load_config(path, env);
+}
+
+DiscoverOptions discover_options(const std::optional<Config> &cfg, const Chain &chain,
+                                 const std::string &api, bool json) {
+    DiscoverOptions opt;
+    opt.json = json;
+    opt.api = cfg ? cfg->defaults_of(chain).api : chain.defaults().api;
+    if (cfg)
+        opt.http = cfg->http;
     if (!api.empty())
         opt.api = api;
     while (opt.api.ends_with('/'))
@@ -64,15 +68,12 @@ DiscoverOptions discover_options(const Globals &g, const Chain &chain, const std
     return opt;
 }
 
-// Polite like a check: a look-up does not ask a host the state has cooling down after a block
-// page (one config's state; without a config there is none). Says why and returns true.
-bool cooling(const Globals &g, const std::string &api) {
-    const auto env = process_env();
-    const auto path = resolve_config_path(g.config, env, file_exists);
-    if (!g.config && !file_exists(path))
+// Polite like a check: a look-up does not ask a host the config's state has cooling down after a
+// block page. Says why and returns true.
+bool cooling(const Globals &g, const std::optional<Config> &cfg, const std::string &api) {
+    if (!cfg)
         return false;
-    const auto cfg = load_config(path, env);
-    const auto state = state_path(g, cfg);
+    const auto state = state_path(g, *cfg);
     if (!file_exists(state))
         return false;
     const auto now = now_utc();
@@ -273,8 +274,9 @@ int cmd_notify_test(const Globals &g, const std::vector<std::string> &names) {
 
 int cmd_theaters(const Globals &g, const std::string &query, const DiscoverArgs &d) {
     const auto &chain = chosen_chain(d.chain);
-    const auto opt = discover_options(g, chain, d.api, d.json);
-    if (cooling(g, opt.api))
+    const auto cfg = discovery_config(g);
+    const auto opt = discover_options(cfg, chain, d.api, d.json);
+    if (cooling(g, cfg, opt.api))
         return k_exit_failed;
     return chain.list_theaters(opt, query, std::cout);
 }
@@ -288,8 +290,9 @@ int cmd_movies(const Globals &g, const std::string &theater, const std::string &
     if (!screen.empty() && std::find(screens.begin(), screens.end(), screen) == screens.end())
         throw UsageError(fmt::format("unknown screen '{}' for {} (one of {})", screen, chain.name(),
                                      fmt::join(screens, ", ")));
-    const auto opt = discover_options(g, chain, d.api, d.json);
-    if (cooling(g, opt.api))
+    const auto cfg = discovery_config(g);
+    const auto opt = discover_options(cfg, chain, d.api, d.json);
+    if (cooling(g, cfg, opt.api))
         return k_exit_failed;
     return chain.list_movies(opt, theater, screen, std::cout);
 }

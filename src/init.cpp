@@ -2,8 +2,8 @@
 #include "commands.hpp"
 
 #include "config_tree.hpp"
-#include "discover.hpp"
 #include "http_policy.hpp"
+#include "online_check.hpp"
 #include "paths.hpp"
 #include "source/chain.hpp"
 
@@ -98,40 +98,25 @@ void write_new_file(const std::string &path, const std::string &text) {
     throw UsageError(fmt::format("{}: cannot write the config ({})", path, std::strerror(err)));
 }
 
-// Looks the theater and movie up when the site answers, as `validate --online` does: a theater it
-// does not list is refused before anything is written (exit 2); a movie it does not list is a
-// note (most often one not on sale yet); a site that cannot be asked is said, and init goes on.
-std::string look_up_codes(const Config &cfg) {
+// Looks the codes up when the site answers, as `validate --online` does (one look: init must not
+// hang on a site that is down): a theater it does not list is refused before anything is written
+// (exit 2); a movie it does not list is a note; a site that cannot be asked is said, and init
+// goes on.
+std::string look_up_codes(Config cfg) {
+    cfg.http.retries = 0;
+    cfg.http.timeout = std::min(cfg.http.timeout, 5.0);
     const auto &t = cfg.targets.front();
-    const auto &chain = t.chain->lister();
-    DiscoverOptions opt;
-    opt.api = cfg.defaults_of(chain).api;
-    opt.http = cfg.http;
-    opt.http.retries = 0; // one look: init must not hang on a site that is down
-    opt.http.timeout = std::min(opt.http.timeout, 5.0);
-    const auto theaters = chain.site_theaters(opt);
-    if (!theaters)
+    OnlineCheck check(cfg);
+    if (const auto problems = check.problems(t); !problems.empty()) {
+        const auto &why = problems.front(); // "PATH:LINE: target ...": the file is not there yet
+        throw UsageError(fmt::format("init: {}; nothing written", why.substr(why.find(": ") + 2)));
+    }
+    if (check.unreachable > 0)
         return fmt::format("could not check the codes (offline, or {} did not answer); check "
                            "them later with: alimi validate --online\n",
-                           host_of(opt.api));
-    const auto it = std::find_if(theaters->begin(), theaters->end(),
-                                 [&](const TheaterInfo &i) { return i.code == t.theater; });
-    if (it == theaters->end())
-        throw UsageError(fmt::format("init: {} lists no theater '{}' (find codes with: alimi "
-                                     "theaters NAME --chain {}); nothing written",
-                                     chain.display_name(), t.theater, chain.name()));
-    auto said = fmt::format("theater {}: {} {}\n", t.theater, chain.display_name(), it->name);
-    if (t.movie.empty())
-        return said;
-    const auto movies = chain.site_movies(opt, t.theater);
-    const auto listed =
-        movies && std::any_of(movies->begin(), movies->end(),
-                              [&](const MovieInfo &m) { return m.code == t.movie; });
-    if (movies && !listed)
-        said += fmt::format("note: {} lists no bookable movie {} at theater {} yet: a film not "
-                            "on sale yet is watched as it is (its first dates are pushed)\n",
-                            chain.display_name(), t.movie, t.theater);
-    return said;
+                           host_of(cfg.defaults_of(t.chain->lister()).api));
+    return fmt::format("theater {}: {} {}\n", t.theater, t.chain->lister().display_name(),
+                       check.theater_name(t));
 }
 
 } // namespace

@@ -40,6 +40,16 @@ std::vector<std::string> OnlineCheck::problems(const TargetConfig &t) {
     return out;
 }
 
+std::string OnlineCheck::theater_name(const TargetConfig &t) const {
+    const auto it = m_theaters.find(std::string(t.chain->lister().name()));
+    if (it == m_theaters.end() || !it->second)
+        return "";
+    for (const auto &i : *it->second)
+        if (i.code == t.theater)
+            return i.name;
+    return "";
+}
+
 void OnlineCheck::note_if_not_bookable(const Chain &chain, const DiscoverOptions &opt,
                                        const TargetConfig &t) {
     const auto key = std::string(chain.name()) + "|" + t.theater;

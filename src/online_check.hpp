@@ -22,6 +22,8 @@ class OnlineCheck {
     // theater shows nothing on soon, and a movie not bookable yet, are said (warning, note),
     // not returned: a hall between films and a film not on sale look the same.
     std::vector<std::string> problems(const TargetConfig &t);
+    // The site's name for t's theater, once problems(t) found it listed; "" otherwise.
+    std::string theater_name(const TargetConfig &t) const;
 
     int unreachable = 0; // look-ups the site could not answer
 
