@@ -4,6 +4,7 @@
 
 #include "deliver.hpp"
 #include "diff.hpp"
+#include "filter.hpp"
 #include "log.hpp"
 #include "message.hpp"
 #include "report.hpp"
@@ -27,6 +28,17 @@ void queue_alert(const Config &cfg, Store &store, const std::string &target, con
         log::info("{}: operator alert queued: {}", target, m.title);
 }
 
+// A push to each of the target's notifiers, and its history event (kind) as the push showed it:
+// history prints the title, then the body's lines.
+void queue_news(const Config &cfg, Store &store, const TargetConfig &t, const PushMessage &message,
+                const char *kind, std::size_t count, TimePoint now) {
+    for (const auto &n : t.notify)
+        if (const auto *to = cfg.notifier(n))
+            store.queue_push(t.name, n, message, now, "opening", push_route(cfg, *to));
+    store.add_event(t.name, kind,
+                    fmt::format("{} new: {}\n{}", count, message.title, message.body), now);
+}
+
 // What a good snapshot teaches: renumbered keys, openings, sweeps, and the push of what is new.
 // The caller holds the run's transaction, so a crash keeps both an opening and its push or
 // neither (and the next run finds the opening again).
@@ -38,20 +50,19 @@ void record_openings(const Config &cfg, Store &store, const TargetConfig &t, con
                   "starts and movies), which is no news",
                   t.name, diff.rekeyed.size());
     }
-    store.save_openings(t.name, diff.current, diff.baseline, now);
+    store.save_openings(t.name, diff, now);
     store.record_sweep(t.name, snap, diff.baseline, now);
-    if (diff.fresh.empty())
-        return;
-    store.count_found(t.name, static_cast<int>(diff.fresh.size()));
-    auto message = opening_message(t, snap, diff.fresh);
-    message.data = push_data(t, snap, diff.fresh);
-    for (const auto &n : t.notify)
-        if (const auto *to = cfg.notifier(n))
-            store.queue_push(t.name, n, message, now, "opening", push_route(cfg, *to));
-    // As the push showed it: history prints the title, then the body's lines.
-    store.add_event(t.name, "openings",
-                    fmt::format("{} new: {}\n{}", diff.fresh.size(), message.title, message.body),
-                    now);
+    if (!diff.fresh.empty()) {
+        store.count_found(t.name, static_cast<int>(diff.fresh.size()));
+        auto message = opening_message(t, snap, diff.fresh);
+        message.data = push_data(t, snap, diff.fresh);
+        queue_news(cfg, store, t, message, "openings", diff.fresh.size(), now);
+    }
+    if (!diff.seats_back.empty()) {
+        auto message = seats_back_message(t, snap, diff.seats_back);
+        message.data = push_data(t, snap, diff.seats_back, "seats_back");
+        queue_news(cfg, store, t, message, "seats_back", diff.seats_back.size(), now);
+    }
 }
 
 // A target that answered: its health, said when it ends a run of failures.
@@ -87,10 +98,12 @@ void report(Store &store, const TargetConfig &t, const Snapshot &snap, const Dif
         log::info("{}: nothing there yet; the baseline waits for a first non-empty answer", t.name);
     else if (diff.baseline)
         log::info("{}: baseline of {} opening(s), nothing pushed", t.name, diff.current.size());
-    else if (diff.fresh.empty())
+    else if (diff.fresh.empty() && diff.seats_back.empty())
         log::info("{}: nothing new ({} known)", t.name, diff.current.size());
-    else
+    if (!diff.fresh.empty())
         log::info("{}: {} new opening(s)", t.name, diff.fresh.size());
+    if (!diff.seats_back.empty())
+        log::info("{}: seats back at {} showing(s)", t.name, diff.seats_back.size());
 }
 
 // What a real check would make of a snapshot, written nowhere. An edited target's state is
@@ -101,7 +114,9 @@ Diff dry_run_diff(Store &store, const TargetConfig &t, const Snapshot &snap, Tim
     edited = before && *before != target_identity(t);
     if (!edited)
         return diff_with_state(store, t, snap, now);
-    return diff_openings(snap, {}, false, kst_date(now), {}, {});
+    auto diff = diff_openings(snap, {}, false, kst_date(now), {}, {});
+    filter_news(diff, {}, t.filter);
+    return diff;
 }
 
 // A dry run's line (and the push it would send) for one target, on stdout without -v: what
@@ -119,12 +134,21 @@ std::string dry_run_text(Store &store, const TargetConfig &t, const Snapshot &sn
     if (diff.baseline)
         return fmt::format("{}: a check would take a silent baseline of {} opening(s)\n", t.name,
                            diff.current.size());
-    if (diff.fresh.empty())
+    if (diff.fresh.empty() && diff.seats_back.empty())
         return fmt::format("{}: nothing new ({} known)\n", t.name, diff.current.size());
-    const auto m = opening_message(t, snap, diff.fresh);
-    return fmt::format("{}: {} new; a check would push to {}:\n{}\n{}\n", t.name, diff.fresh.size(),
-                       t.notify.empty() ? "nobody" : fmt::format("{}", fmt::join(t.notify, ", ")),
-                       m.title, m.body);
+    const auto to = t.notify.empty() ? "nobody" : fmt::format("{}", fmt::join(t.notify, ", "));
+    std::string out;
+    if (!diff.fresh.empty()) {
+        const auto m = opening_message(t, snap, diff.fresh);
+        out += fmt::format("{}: {} new; a check would push to {}:\n{}\n{}\n", t.name,
+                           diff.fresh.size(), to, m.title, m.body);
+    }
+    if (!diff.seats_back.empty()) {
+        const auto m = seats_back_message(t, snap, diff.seats_back);
+        out += fmt::format("{}: seats back at {}; a check would push to {}:\n{}\n{}\n", t.name,
+                           diff.seats_back.size(), to, m.title, m.body);
+    }
+    return out;
 }
 
 } // namespace
@@ -168,9 +192,12 @@ std::string record_results(const Config &cfg, Store &store, const std::vector<Ta
         else
             report(store, t, *snapshot, diff);
         result.openings_new += static_cast<int>(diff.fresh.size());
-        if (options.json)
+        if (options.json) {
             for (const auto &o : diff.fresh)
                 lines += opening_json(t, *snapshot, o) + '\n';
+            for (const auto &o : diff.seats_back)
+                lines += json_text(opening_object(t, *snapshot, o, "seats_back")) + '\n';
+        }
     }
     return lines;
 }

@@ -89,11 +89,26 @@ std::vector<std::string> read_target_notify(TableReader &r, const Config &cfg,
     return all;
 }
 
-TargetConfig read_target(const ConfigNode &node, const Config &cfg,
-                         std::vector<std::string> &errors) {
+// `theater` as one code, or a list of them (one target each, named "name@code").
+std::vector<std::string> read_theaters(TableReader &r, const std::string &name) {
+    const auto *n = r.find_node("theater");
+    if (!n || n->kind != ConfigNode::Kind::array)
+        return {r.string("theater").value_or("")};
+    auto list = r.string_list("theater").value_or(std::vector<std::string>{});
+    if (list.empty())
+        r.error(n, fmt::format("target '{}': theater = [] names no theater (theater = \"0013\" or "
+                               "theater = [\"0013\", \"0056\"])",
+                               name));
+    std::set<std::string> seen;
+    for (const auto &code : list)
+        if (!seen.insert(code).second)
+            r.error(n, fmt::format("target '{}': theater '{}' is listed twice", name, code));
+    return list;
+}
+
+TargetConfig read_target_keys(TableReader &r, const ConfigNode &node, const Config &cfg) {
     TargetConfig t;
     t.where = node.where;
-    TableReader r(node, "[[target]]", errors);
     t.name = r.name("target");
     const auto source = r.string("source").value_or(std::string(default_chain().name()));
     t.chain = find_chain(source);
@@ -102,7 +117,6 @@ TargetConfig read_target(const ConfigNode &node, const Config &cfg,
                                                    source, chain_names()));
         t.chain = &default_chain(); // reads the rest as the default chain's, to report more
     }
-    t.theater = r.string("theater").value_or("");
     t.screen = r.string("screen").value_or("");
     if (const auto *m = r.find_node("movie"); m && m->kind == ConfigNode::Kind::integer) {
         r.get("movie",
@@ -111,15 +125,43 @@ TargetConfig read_target(const ConfigNode &node, const Config &cfg,
     } else {
         t.movie = r.string("movie").value_or("");
     }
+    read_filter(r, t);
     t.chain->read_target(r, cfg.defaults_of(*t.chain), t);
     t.notify = read_target_notify(r, cfg, t.name);
-    t.title_template = read_template(r, "title", t.name);
+    t.title_template = read_template(r, "push_title", t.name);
     t.message_template = read_template(r, "message", t.name);
     if (const auto *e = r.get("enabled", ConfigNode::Kind::boolean))
         t.enabled = e->boolean;
-    t.chain->check_target(r, t);
-    r.finish();
     return t;
+}
+
+// One [[target]]: one TargetConfig per theater it lists.
+std::vector<TargetConfig> read_target(const ConfigNode &node, const Config &cfg,
+                                      std::vector<std::string> &errors) {
+    TableReader r(node, "[[target]]", errors);
+    const auto common = read_target_keys(r, node, cfg);
+    const auto theaters = read_theaters(r, common.name);
+    const bool listed = node.find("theater") && node.find("theater")->kind == ConfigNode::Kind::array;
+    std::vector<TargetConfig> out;
+    for (const auto &code : theaters) {
+        auto t = common;
+        t.theater = code;
+        // Checked under the name as written, so a problem of every theater is said once.
+        std::vector<std::string> found;
+        TableReader check(node, "[[target]]", found);
+        t.chain->check_target(check, t);
+        check_filter(check, t);
+        for (auto &e : found)
+            if (std::find(errors.begin(), errors.end(), e) == errors.end())
+                errors.push_back(std::move(e));
+        if (listed) {
+            t.group = common.name;
+            t.name = common.name + "@" + code;
+        }
+        out.push_back(std::move(t));
+    }
+    r.finish();
+    return out;
 }
 
 template <typename Item>
@@ -191,7 +233,8 @@ void read_sections(TableReader &top, const ConfigNode &root, Config &cfg,
             if (item.kind != ConfigNode::Kind::table)
                 top.error(&item, "each [[target]] must be a table");
             else
-                cfg.targets.push_back(read_target(item, cfg, errors));
+                for (auto &t : read_target(item, cfg, errors))
+                    cfg.targets.push_back(std::move(t));
         }
     if (cfg.targets.empty() && !top.find_node("target"))
         errors.push_back(fmt::format("{}: no [[target]] configured", root.where));
@@ -250,6 +293,14 @@ const TargetConfig *Config::target(std::string_view name) const {
         if (t.name == name)
             return &t;
     return nullptr;
+}
+
+std::vector<const TargetConfig *> Config::targets_named(std::string_view name) const {
+    std::vector<const TargetConfig *> out;
+    for (const auto &t : targets)
+        if (t.name == name || t.group == name)
+            out.push_back(&t);
+    return out;
 }
 
 Config config_from_tree(const ConfigNode &root, const std::string &path, const EnvLookup &env) {

@@ -3,6 +3,7 @@
 
 #include "config_tree.hpp"
 #include "paths.hpp"
+#include "watch_filter.hpp"
 
 #include <map>
 #include <memory>
@@ -82,9 +83,13 @@ struct TargetConfig {
     std::string theater;          // the chain's theater code
     std::string screen;           // "" or one of the chain's screens
     std::string movie;            // "" = every movie of the screen
+    WatchFilter filter;           // what of it is news in the user's terms (filter.hpp)
+    // The name as written when `theater` listed several: each theater is a target of its own
+    // ("avatar@0013"), with its own baseline, and commands take the written name for them all.
+    std::string group;
     ChainSettings settings;
     std::vector<std::string> notify; // notifier names, resolved
-    std::string title_template;      // "" = the built-in Korean title
+    std::string title_template;      // push_title; "" = the built-in Korean title
     std::string message_template;    // "" = the built-in list of openings
     bool enabled = true;             // false: paused, not checked, its state kept
 };
@@ -121,6 +126,8 @@ struct Config {
 
     const NotifierConfig *notifier(std::string_view name) const;
     const TargetConfig *target(std::string_view name) const;
+    // The targets a name on the command line means: the one of that name, or a theater list's.
+    std::vector<const TargetConfig *> targets_named(std::string_view name) const;
     // A chain's defaults after its [section]: what discovery and new targets use.
     ChainSettings defaults_of(const Chain &chain) const;
 };
@@ -143,6 +150,10 @@ std::optional<std::vector<std::string>> read_notify_list(TableReader &r, const C
 void check_screen(TableReader &r, const TargetConfig &t);
 // A target's movie, when given, is a code of digits (every chain's movie codes are).
 void check_movie_code(TableReader &r, const TargetConfig &t);
+
+// A target's filters (config_filter.cpp): read with its keys, checked once it is complete.
+void read_filter(TableReader &r, TargetConfig &t);
+void check_filter(TableReader &r, const TargetConfig &t);
 
 // The fields a title or message template may name.
 inline constexpr const char *k_template_fields[] = {"target", "theater", "screen", "movie",

@@ -3,6 +3,7 @@
 
 #include "source/source.hpp"
 
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -10,10 +11,23 @@
 
 namespace alimi {
 
+// What the state keeps of a showing besides having seen it: "seen" and "announced" apart, so a
+// showing can be known without having been news (filtered out, too few seats) and become news
+// later (its seats reach min_seats, or come back).
+struct OpeningMark {
+    bool settled = false; // news already, or part of a silent baseline: never news as an opening
+    bool held = false;    // passed the filters with too few seats: news once they reach min_seats
+    bool low = false;     // last seen with fewer free seats than min_seats
+};
+
 struct Diff {
     std::vector<Opening> current; // the snapshot's openings from today on, sorted
-    std::vector<Opening> fresh;   // those of current whose key was not known (empty on a baseline)
-    bool baseline = false;        // the target had no successful snapshot before
+    // Those of current that are news as openings: new to the state (empty on a baseline), and,
+    // once filter_news ran, inside the target's filters with seats enough.
+    std::vector<Opening> fresh;
+    std::vector<Opening> seats_back; // known showings whose seats came back (filter_news)
+    std::map<std::string, OpeningMark> marks; // by key, for every current opening (filter_news)
+    bool baseline = false;                    // the target had no successful snapshot before
     // Known keys the site renumbered (old, new): the same showings under a new hall code.
     std::vector<std::pair<std::string, std::string>> rekeyed;
 };
@@ -25,6 +39,7 @@ struct KnownRow {
     std::string time; // "" for date-level openings
     std::string movie_code;
     std::string hall;
+    OpeningMark mark{true};
 };
 
 // The keys of rows.

@@ -215,8 +215,12 @@ const Opening *first_opening(const std::vector<Opening> &fresh) {
     return it == fresh.end() ? nullptr : &*it;
 }
 
-PushMessage opening_message(const TargetConfig &target, const Snapshot &snapshot,
-                            const std::vector<Opening> &fresh) {
+namespace {
+
+// A push about showings or dates of one target: what happened (phrase) and where, the list, and
+// the booking page. A run's many showings stay one push, their count in the title.
+PushMessage showings_message(const TargetConfig &target, const Snapshot &snapshot,
+                             const std::vector<Opening> &fresh, std::string_view phrase) {
     PushMessage m;
     const auto &chain = *target.chain;
     const auto bare = bare_theater_name(chain, snapshot);
@@ -224,9 +228,10 @@ PushMessage opening_message(const TargetConfig &target, const Snapshot &snapshot
         fmt::format("{} {}", chain.display_name(), bare.empty() ? target.theater : bare);
     const auto screen =
         target.screen.empty() ? snapshot.screen_name : chain.screen_label(target.screen);
-    m.title = fmt::format("{}{}{} {} ({})", theater, screen.empty() ? "" : " ", screen,
-                          chain.opening_phrase(), target.name);
     const bool showings = is_showing_target(snapshot, fresh);
+    const auto count = showings && fresh.size() > 1 ? fmt::format(" {}회차", fresh.size()) : "";
+    m.title = fmt::format("{}{}{}{} {} ({})", theater, screen.empty() ? "" : " ", screen, count,
+                          phrase, target.name);
     const auto first = first_opening(fresh);
     const auto footer =
         showings && first
@@ -265,8 +270,22 @@ PushMessage opening_message(const TargetConfig &target, const Snapshot &snapshot
     return m;
 }
 
+} // namespace
+
+PushMessage opening_message(const TargetConfig &target, const Snapshot &snapshot,
+                            const std::vector<Opening> &fresh) {
+    return showings_message(target, snapshot, fresh, target.chain->opening_phrase());
+}
+
+PushMessage seats_back_message(const TargetConfig &target, const Snapshot &snapshot,
+                               const std::vector<Opening> &back) {
+    auto m = showings_message(target, snapshot, back, k_seats_back_phrase);
+    m.tags = {"seat", "movie_camera"};
+    return m;
+}
+
 nlohmann::ordered_json opening_object(const TargetConfig &t, const Snapshot &snap,
-                                      const Opening &o) {
+                                      const Opening &o, std::string_view event) {
     // The same fields for every chain and target kind (interface.md); empty ones are left out.
     nlohmann::ordered_json j;
     const auto put = [&j](const char *key, const std::string &value) {
@@ -274,6 +293,7 @@ nlohmann::ordered_json opening_object(const TargetConfig &t, const Snapshot &sna
             j[key] = value;
     };
     j["target"] = t.name;
+    j["event"] = event;
     j["chain"] = t.chain->name();
     j["source"] = t.chain->name();
     j["date"] = o.date;
@@ -294,13 +314,13 @@ nlohmann::ordered_json opening_object(const TargetConfig &t, const Snapshot &sna
 }
 
 std::string push_data(const TargetConfig &t, const Snapshot &snap,
-                      const std::vector<Opening> &fresh) {
+                      const std::vector<Opening> &fresh, std::string_view event) {
     nlohmann::ordered_json j;
     j["target"] = t.name;
     j["chain"] = t.chain->name();
     j["openings"] = nlohmann::ordered_json::array();
     for (const auto &o : fresh)
-        j["openings"].push_back(opening_object(t, snap, o));
+        j["openings"].push_back(opening_object(t, snap, o, event));
     return json_text(j);
 }
 

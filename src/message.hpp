@@ -36,6 +36,14 @@ inline constexpr std::size_t k_max_body_bytes = 4096; // ntfy turns longer bodie
 PushMessage opening_message(const TargetConfig &target, const Snapshot &snapshot,
                             const std::vector<Opening> &fresh);
 
+// What a seats-back push says has happened (interface.md).
+inline constexpr std::string_view k_seats_back_phrase = "좌석 다시 열림";
+
+// ONE message for the known showings of one target whose seats came back this run (취소표),
+// each with its free and total seats.
+PushMessage seats_back_message(const TargetConfig &target, const Snapshot &snapshot,
+                               const std::vector<Opening> &back);
+
 // Operator alerts: one when a target has failed `failures` times in a row, one when it recovers.
 PushMessage failure_alert_message(const std::string &target, int failures,
                                   const std::string &error);
@@ -46,13 +54,14 @@ PushMessage recovery_alert_message(const std::string &target);
 std::string render_template(const std::string &tpl,
                             const std::vector<std::pair<std::string, std::string>> &fields);
 
-// One opening as `check --json` prints it and webhooks receive it.
+// One opening as `check --json` prints it and webhooks receive it; event is "opening" or
+// "seats_back".
 nlohmann::ordered_json opening_object(const TargetConfig &target, const Snapshot &snapshot,
-                                      const Opening &o);
+                                      const Opening &o, std::string_view event = "opening");
 
-// PushMessage::data for the fresh openings of one target.
+// PushMessage::data for the fresh openings (or risen showings) of one target.
 std::string push_data(const TargetConfig &target, const Snapshot &snapshot,
-                      const std::vector<Opening> &fresh);
+                      const std::vector<Opening> &fresh, std::string_view event = "opening");
 
 // JSON text with invalid UTF-8 replaced, never thrown on.
 std::string json_text(const nlohmann::ordered_json &j);

@@ -1,5 +1,6 @@
 #include "snapshot.hpp"
 
+#include "filter.hpp"
 #include "http.hpp"
 #include "message.hpp"
 #include "source/chain.hpp"
@@ -51,8 +52,10 @@ std::string watches_line(Store &store, const TargetConfig &t) {
 
 Diff diff_with_state(Store &store, const TargetConfig &t, const Snapshot &snap, TimePoint now) {
     const auto rows = store.known_rows(t.name);
-    return diff_openings(snap, keys_of(rows), store.has_baseline(t.name), kst_date(now),
-                         store.silent_dates(t.name, snap.swept_dates), rows);
+    auto diff = diff_openings(snap, keys_of(rows), store.has_baseline(t.name), kst_date(now),
+                              store.silent_dates(t.name, snap.swept_dates), rows);
+    filter_news(diff, rows, t.filter);
+    return diff;
 }
 
 SnapshotResult fetch_snapshot(Store &store, const TargetConfig &t, HttpClient &http,

@@ -89,6 +89,7 @@ class Statement {
   private:
     void bind_one(int i, long long v);
     void bind_one(int i, int v) { bind_one(i, static_cast<long long>(v)); }
+    void bind_one(int i, bool v) { bind_one(i, v ? 1LL : 0LL); }
     void bind_one(int i, std::string_view v);
     void bind_one(int i, const std::string &v) { bind_one(i, std::string_view(v)); }
     void bind_one(int i, const char *v) { bind_one(i, std::string_view(v)); }

@@ -140,6 +140,12 @@ constexpr std::array k_migrations = {
     // Why a target that works may still never fire (its site lists no such theater or movie),
     // said once and shown by status, show, test and the page until the codes are listed.
     R"(ALTER TABLE targets ADD COLUMN warning TEXT;)",
+    // Seen and announced apart (OpeningMark): a showing may be known without being news yet.
+    // Every showing known before was settled then, so migrating pushes nothing.
+    R"(ALTER TABLE openings ADD COLUMN announced_at INTEGER;
+       UPDATE openings SET announced_at = first_seen;
+       ALTER TABLE openings ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+       ALTER TABLE openings ADD COLUMN seats_low INTEGER NOT NULL DEFAULT 0;)",
 };
 
 } // namespace

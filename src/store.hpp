@@ -54,8 +54,8 @@ class Store {
     // Renames known openings (old key, new key): a renumbered hall keeps its first-seen times.
     void rekey(const std::string &target,
                const std::vector<std::pair<std::string, std::string>> &moves);
-    void save_openings(const std::string &target, const std::vector<Opening> &current,
-                       bool baseline, TimePoint now);
+    // Every current opening of the diff, with its mark (Diff::marks; settled when it has none).
+    void save_openings(const std::string &target, const Diff &diff, TimePoint now);
     // The name cache (see NameRecord): a known name is never forgotten for an unknown one.
     struct CachedName {
         std::string name; // "" when the site was asked and did not know the code

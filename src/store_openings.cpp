@@ -48,11 +48,13 @@ std::set<std::string> Store::known_keys(const std::string &target) {
 }
 
 std::vector<KnownRow> Store::known_rows(const std::string &target) {
-    Statement s(*m_db, "SELECT key, date, time, movie_code, hall FROM openings WHERE target = ?1");
+    Statement s(*m_db, R"(SELECT key, date, time, movie_code, hall, announced_at IS NOT NULL,
+                                 held, seats_low FROM openings WHERE target = ?1)");
     s.bind(target);
     std::vector<KnownRow> out;
     while (s.step())
-        out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+        out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),
+                       OpeningMark{s.integer(5) != 0, s.integer(6) != 0, s.integer(7) != 0}});
     return out;
 }
 
@@ -146,19 +148,26 @@ void Store::record_sweep(const std::string &target, const Snapshot &snap, bool b
         .run();
 }
 
-void Store::save_openings(const std::string &target, const std::vector<Opening> &current,
-                          bool baseline, TimePoint now) {
+void Store::save_openings(const std::string &target, const Diff &diff, TimePoint now) {
+    // A settled showing keeps the moment it first was (announced_at); seats and holds follow
+    // each look.
     Statement s(*m_db, R"(INSERT INTO openings(target, key, date, time, movie, movie_code, screen,
-                            seats_free, seats_total, first_seen, last_seen, from_baseline, hall)
+                            seats_free, seats_total, first_seen, last_seen, from_baseline, hall,
+                            announced_at, held, seats_low)
                           VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, NULLIF(?8, -1), NULLIF(?9, -1), ?10, ?10, ?11,
-                                 ?12)
+                                 ?12, CASE WHEN ?13 THEN ?10 END, ?14, ?15)
                           ON CONFLICT(target, key) DO UPDATE SET last_seen = excluded.last_seen,
                             seats_free = excluded.seats_free, seats_total = excluded.seats_total,
-                            hall = excluded.hall)");
-    for (const auto &o : current) {
+                            hall = excluded.hall,
+                            announced_at = coalesce(announced_at, excluded.announced_at),
+                            held = excluded.held, seats_low = excluded.seats_low)");
+    for (const auto &o : diff.current) {
         // Unknown seat counts are -1 in an Opening and NULL in the table.
+        const auto it = diff.marks.find(o.key);
+        const auto mark = it == diff.marks.end() ? OpeningMark{true} : it->second;
         s.bind(target, o.key, o.date, o.time, o.movie, o.movie_code, o.screen, o.seats_free,
-               o.seats_total, to_unix(now), baseline ? 1 : 0, o.hall);
+               o.seats_total, to_unix(now), diff.baseline ? 1 : 0, o.hall, mark.settled,
+               mark.held, mark.low);
         s.run();
     }
 }
@@ -166,7 +175,7 @@ void Store::save_openings(const std::string &target, const std::vector<Opening> 
 std::vector<KnownOpening> Store::recent_openings(int limit) {
     Statement s(*m_db,
                 R"(SELECT target, date, time, movie, screen, seats_free, first_seen FROM openings
-                          WHERE from_baseline = 0 ORDER BY first_seen DESC, date, time LIMIT ?1)");
+                          WHERE from_baseline = 0 AND announced_at IS NOT NULL ORDER BY first_seen DESC, date, time LIMIT ?1)");
     s.bind(limit);
     std::vector<KnownOpening> out;
     while (s.step()) {

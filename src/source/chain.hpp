@@ -95,6 +95,10 @@ class Chain {
                                                                  const std::string &) const {
         return std::nullopt;
     }
+    // Whether the target's answers carry seat counts (min_seats and seats_back need them), and
+    // what to do instead when they do not (" (a movie target ...)").
+    virtual bool gives_seats(const TargetConfig &) const { return false; }
+    virtual std::string seats_hint() const { return ""; }
     // Said by `validate` about a target that is valid but will most likely never answer (a
     // retired endpoint); "" when none.
     virtual std::string retired_note(const TargetConfig &) const { return ""; }
@@ -111,6 +115,8 @@ class SiteChain : public Chain {
     void read_section(TableReader &r, ChainSettings &defaults) const override;
     void read_target(TableReader &r, const ChainSettings &defaults, TargetConfig &t) const override;
     void check_target(TableReader &r, const TargetConfig &t) const override;
+    // Day pages list showings with their free seats.
+    bool gives_seats(const TargetConfig &) const override { return true; }
     // Each screen type's own first look at the theater (its date strip and a few day pages):
     // the screens with a showing there soon.
     std::optional<std::vector<std::string>> site_screens(const DiscoverOptions &opt,

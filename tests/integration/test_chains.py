@@ -58,7 +58,7 @@ def test_megabox_pushes_a_new_date_and_a_new_showing_once(case):
            f"named as the site names it, references decoded: {o}")
     expect(o["movie"] == "아바타: 불과 재" and o["key"] == f"{ymd(2)[2:]}1351008", f"{o}")
     expect(o["link"] == f"https://www.megabox.co.kr/bookingByPlaySchdlNo?playSchdlNo={o['key']}", f"{o}")
-    expect(len(ntfy.messages) == 1 and ntfy.messages[0]["title"].startswith("메가박스 코엑스 DOLBY CINEMA 예매 오픈"),
+    expect(len(ntfy.messages) == 1 and ntfy.messages[0]["title"].startswith("메가박스 코엑스 DOLBY CINEMA 2회차 예매 오픈"),
            f"one push: {[m['title'] for m in ntfy.messages]}")
     again = case.run("check", "--json", config=cfg)
     expect(again.rc == 0 and again.out == "" and len(ntfy.messages) == 1, "pushed once", again)
@@ -115,7 +115,7 @@ def test_lotte_pushes_new_showings_as_announced_once(case):
     expect(o["chain"] == "lotte" and o["theater_name"] == "월드타워" and o["screen"] == "superplex" and o["hall"] == "수퍼플렉스 21관", f"{o}")
     expect(o["key"].startswith("1016|101621|") and o["key"].endswith("|4|23:55"), f"{o}")
     expect("link_cinemaCode=1016" in o["link"] and "link_channelCode=naver" in o["link"], f"{o}")
-    expect(len(ntfy.messages) == 1 and "월드타워 SUPERPLEX 예매 공개" in ntfy.messages[0]["title"],
+    expect(len(ntfy.messages) == 1 and "월드타워 SUPERPLEX 2회차 예매 공개" in ntfy.messages[0]["title"],
            f"{[m['title'] for m in ntfy.messages]}")
     again = case.run("check", "--json", config=cfg)
     expect(again.rc == 0 and again.out == "" and len(ntfy.messages) == 1, "pushed once", again)

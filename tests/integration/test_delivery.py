@@ -233,7 +233,7 @@ def test_templates_fill_named_fields(case):
     cgv = case.serve(FakeLegacyCgv())
     ntfy = case.serve(FakeNtfy())
     cfg = case.write("c.toml", legacy_config(cgv, ntfy, extra_target="""
-title = "{{alimi}} {movie}: {count}개 날짜 오픈"
+push_title = "{{alimi}} {movie}: {count}개 날짜 오픈"
 message = "{theater} {screen}\\n{dates}"
 """))
     opened(case, cfg, cgv)
@@ -242,7 +242,7 @@ message = "{theater} {screen}\\n{dates}"
     expect(m["title"] == "{alimi} 듄-파트2: 1개 날짜 오픈", f"title {m['title']!r}")
     d = ymd(7)
     expect(m["message"].startswith("CGV 용산아이파크몰 IMAX\n") and f"{int(d[4:6])}월 {int(d[6:])}일" in m["message"], m["message"])
-    bad = case.write("bad.toml", legacy_config(cgv, ntfy, extra_target='title = "{film}"'))
+    bad = case.write("bad.toml", legacy_config(cgv, ntfy, extra_target='push_title = "{film}"'))
     r = case.run("validate", config=bad)
     expect(r.rc == 2 and "unknown field 'film'" in r.err, "unknown template field is a config error", r)
 

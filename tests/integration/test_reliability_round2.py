@@ -283,7 +283,7 @@ def test_discovery_output_is_filtered_like_check_output_and_titles_are_capped(ca
     expect(r.rc == 0 and "\x1b" not in r.out and "\x07" not in r.out and "0999" in r.out, f"filtered: {r.out!r}", r)
     cgv = case.serve(FakeLegacyCgv())
     ntfy = case.serve(FakeNtfy())
-    cfg = case.write("c.toml", legacy_config(cgv, ntfy, extra_target=f'title = "{"가" * 3000}"'))
+    cfg = case.write("c.toml", legacy_config(cgv, ntfy, extra_target=f'push_title = "{"가" * 3000}"'))
     opened(case, cfg, cgv)
     r = case.run("check", config=cfg)
     title = ntfy.requests[-1].header("X-Title") or ""

@@ -46,7 +46,7 @@ def test_a_whole_screen_push_groups_by_movie_names_halls_and_ends_with_the_day_p
     expect([h.split(" · ")[0] for h in heads] == ["아바타: 불과 재", "아바타: 불과 재", "주토피아 2", "주토피아 2"]
            and len(set(heads)) == 4 and day(1) in heads[0] and day(2) in heads[1], f"per movie, then date: {lines}")
     expect(lines[1] == "  13:00 SCREENX관 200/212", f"two halls of the type: each showing names its hall: {lines}")
-    expect(m["title"] == "CGV 용산아이파크몰 SCREENX 예매 오픈 (yongsan-sx)", f"the chain's name once: {m['title']}")
+    expect(m["title"] == "CGV 용산아이파크몰 SCREENX 4회차 예매 오픈 (yongsan-sx)", f"the chain's name once: {m['title']}")
     expect(lines[-1].startswith("https://cgv.co.kr/cnm/movieBook/cinema?siteNo=0013") and f"scnYmd={ymd(1)}" in lines[-1],
            f"ends with the booking page of the theater's date: {lines[-1]}")
     expect("scnsNo=004&scnSseq=2" in m["click"] and f"scnYmd={ymd(1)}" in m["click"], f"click opens the first new showing: {m['click']}")

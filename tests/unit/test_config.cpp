@@ -164,7 +164,7 @@ TEST_CASE("captured params replace plain codes") {
 TEST_CASE("a current-site target needs a movie or a screen") {
     const auto problems = toml_problems("[[target]]\nname = \"a\"\ntheater = \"0013\"\n");
     REQUIRE(problems.size() == 1);
-    CHECK(problems[0] == "c.toml:1: target 'a' needs 'movie' or 'screen' (or both)");
+    CHECK(problems[0] == "c.toml:1: target 'a' needs 'movie', 'title' or 'screen'");
 }
 
 TEST_CASE("JSON configs share the schema and report JSON pointers") {
@@ -240,10 +240,18 @@ TEST_CASE("discord notifiers need a webhook URL; alerts name notifiers") {
 
 TEST_CASE("template fields are checked when the config loads") {
     const auto problems = toml_problems(
-        "[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\ntitle = \"{films}\"\n");
+        "[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\npush_title = \"{films}\"\n");
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].starts_with(
-        "c.toml:5: target 'a': title template names unknown field 'films' (known: {target}"));
+        "c.toml:5: target 'a': push_title template names unknown field 'films' (known: {target}"));
+}
+
+TEST_CASE("a title written as a push title template says where templates went") {
+    const auto problems = toml_problems(
+        "[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\ntitle = \"{movie}!\"\n");
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] == "c.toml:5: target 'a': title is the film to watch (title = \"아바타\"); a "
+                         "push title template is push_title = \"{movie}!\"");
 }
 
 TEST_CASE("every registered chain is found by its source name, and nothing else is") {

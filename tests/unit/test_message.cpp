@@ -82,7 +82,7 @@ TEST_CASE("a whole-screen body: per movie then date, one heading each, halls whe
         showing_at("2026-12-24", "09:00", "아바타", "SCREENX관"),
         showing_at("2026-12-25", "11:00", "주토피아 2", "14관 SCREENX")};
     const auto m = opening_message(target(), s, fresh);
-    CHECK(m.title == "CGV 용산아이파크몰 IMAX 예매 오픈 (yongsan-imax)");
+    CHECK(m.title == "CGV 용산아이파크몰 IMAX 4회차 예매 오픈 (yongsan-imax)");
     CHECK(m.body ==
           "아바타 · 12월 24일(목)\n  09:00 SCREENX관\n"
           "아바타 · 12월 25일(금)\n  13:00 SCREENX관\n"

@@ -25,6 +25,13 @@ Opening day(const std::string &ymd) {
     return o;
 }
 const TimePoint k_now = from_unix(1800000000);
+// A silent baseline of openings, as the store saves one.
+Diff baseline_of(std::vector<Opening> openings) {
+    Diff d;
+    d.current = std::move(openings);
+    d.baseline = true;
+    return d;
+}
 } // namespace
 
 TEST_CASE("a new store creates its folders and the current schema") {
@@ -91,7 +98,7 @@ TEST_CASE("a blank page moves a date in the rotation but keeps its silent first 
 TEST_CASE("baseline, known keys and health round-trip") {
     auto s = Store::in_memory();
     CHECK_FALSE(s->has_baseline("t"));
-    s->save_openings("t", {day("20261225"), day("20261226")}, true, k_now);
+    s->save_openings("t", baseline_of({day("20261225"), day("20261226")}), k_now);
     CHECK(s->record_success("t", true, k_now) == 0); // healthy: no failures ended
     CHECK(s->has_baseline("t"));
     CHECK(s->known_keys("t") == std::set<std::string>{"20261225", "20261226"});
@@ -331,7 +338,7 @@ TEST_CASE("pruning trusts the sites' clock over one that runs ahead") {
     const auto today = kst_date(k_now);
     Opening o;
     o.key = o.date = iso_date(today);
-    s->save_openings("t", {o}, true, k_now);
+    s->save_openings("t", baseline_of({o}), k_now);
     s->note_site_clock(to_unix(k_now));
     const auto ahead = k_now + std::chrono::hours(24 * 14);
     CHECK(s->trusted_now(ahead) == k_now);
