@@ -12,9 +12,9 @@ namespace {
 
 // A paused target (enabled = false) is not checked, even by name; its state waits for it.
 bool selected(const CheckOptions &options, const TargetConfig &t) {
-    return t.enabled &&
-           (options.targets.empty() || std::find(options.targets.begin(), options.targets.end(),
-                                                 t.name) != options.targets.end());
+    return t.enabled && (options.targets.empty() ||
+                         std::any_of(options.targets.begin(), options.targets.end(),
+                                     [&](const auto &n) { return n == t.name || n == t.group; }));
 }
 
 } // namespace

@@ -35,8 +35,8 @@ void queue_news(const Config &cfg, Store &store, const TargetConfig &t, const Pu
     for (const auto &n : t.notify)
         if (const auto *to = cfg.notifier(n))
             store.queue_push(t.name, n, message, now, "opening", push_route(cfg, *to));
-    store.add_event(t.name, kind,
-                    fmt::format("{} new: {}\n{}", count, message.title, message.body), now);
+    store.add_event(t.name, kind, fmt::format("{} new: {}\n{}", count, message.title, message.body),
+                    now);
 }
 
 // What a good snapshot teaches: renumbered keys, openings, sweeps, and the push of what is new.

@@ -131,7 +131,7 @@ void require_push_ready(const Config &cfg) {
 
 void require_known_targets(const Config &cfg, const std::vector<std::string> &names) {
     for (const auto &n : names)
-        if (!cfg.target(n))
+        if (cfg.targets_named(n).empty())
             throw UsageError(unknown_name("target", n, cfg.targets, cfg.path));
 }
 

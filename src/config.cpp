@@ -141,7 +141,8 @@ std::vector<TargetConfig> read_target(const ConfigNode &node, const Config &cfg,
     TableReader r(node, "[[target]]", errors);
     const auto common = read_target_keys(r, node, cfg);
     const auto theaters = read_theaters(r, common.name);
-    const bool listed = node.find("theater") && node.find("theater")->kind == ConfigNode::Kind::array;
+    const bool listed =
+        node.find("theater") && node.find("theater")->kind == ConfigNode::Kind::array;
     std::vector<TargetConfig> out;
     for (const auto &code : theaters) {
         auto t = common;

@@ -25,7 +25,7 @@ struct Diff {
     // Those of current that are news as openings: new to the state (empty on a baseline), and,
     // once filter_news ran, inside the target's filters with seats enough.
     std::vector<Opening> fresh;
-    std::vector<Opening> seats_back; // known showings whose seats came back (filter_news)
+    std::vector<Opening> seats_back;          // known showings whose seats came back (filter_news)
     std::map<std::string, OpeningMark> marks; // by key, for every current opening (filter_news)
     bool baseline = false;                    // the target had no successful snapshot before
     // Known keys the site renumbered (old, new): the same showings under a new hall code.

@@ -151,8 +151,7 @@ std::map<std::string, OpeningMark> known_marks(const Diff &diff,
 }
 
 // A showing the state knows: what this look at it changes.
-OpeningMark known_step(const OpeningMark &was, const Opening &o, const WatchFilter &f,
-                       Diff &diff) {
+OpeningMark known_step(const OpeningMark &was, const Opening &o, const WatchFilter &f, Diff &diff) {
     const bool open = passes(f, o) && seats_enough(f, o);
     OpeningMark now{was.settled, was.held, !seats_enough(f, o)};
     if (was.held && open) {

@@ -46,6 +46,11 @@ bool seats_enough(const WatchFilter &f, const Opening &o);
 // once per rise.
 void filter_news(Diff &diff, const std::vector<KnownRow> &known, const WatchFilter &f);
 
+// Up to n distinct titles, those sharing the longest run of wanted's key first: what `test` and
+// `validate --online` offer when nothing matches yet.
+std::vector<std::string> closest_titles(std::string_view wanted,
+                                        const std::vector<std::string> &titles, std::size_t n);
+
 // "아바타 · 18:00-24:30 · 금 토 일 · 2석 이상 · 좌석 다시 열림": the filters in a push's words;
 // "" when nothing narrows the target.
 std::string filter_text(const WatchFilter &f);

@@ -2,6 +2,7 @@
 // look inside a target before relying on it. Neither changes the state or pushes anything.
 #include "commands.hpp"
 
+#include "filter.hpp"
 #include "http.hpp"
 #include "message.hpp"
 #include "paths.hpp"
@@ -25,7 +26,15 @@ using ojson = nlohmann::ordered_json;
 
 const TargetConfig &the_target(const Config &cfg, const std::string &name) {
     require_known_targets(cfg, {name});
-    return *cfg.target(name);
+    const auto named = cfg.targets_named(name);
+    if (named.size() > 1) {
+        std::string names;
+        for (const auto *t : named)
+            names += (names.empty() ? "" : ", ") + t->name;
+        throw UsageError(
+            fmt::format("target '{}' lists {} theaters; name one: {}", name, named.size(), names));
+    }
+    return *named.front();
 }
 
 ojson definition_json(const TargetConfig &t) {
@@ -34,6 +43,8 @@ ojson definition_json(const TargetConfig &t) {
     j["theater"] = t.theater;
     j["screen"] = t.screen;
     j["movie"] = t.movie;
+    if (t.filter.narrows())
+        j["filters"] = filter_text(t.filter);
     j["api"] = t.settings.api;
     j["notify"] = t.notify;
     return j;
@@ -49,8 +60,9 @@ std::string definition_text(const TargetConfig &t, const Snapshot &names) {
             ? std::string("every movie")
             : fmt::format("movie {}{}", t.movie,
                           names.movie_name.empty() ? "" : " (" + names.movie_name + ")");
-    return fmt::format("{} ({}): {}, {}, {}; pushes to {}\n", t.name, t.chain->name(), theater,
-                       t.screen.empty() ? "any screen" : t.screen, movie,
+    const auto only = t.filter.narrows() ? "; only " + filter_text(t.filter) : "";
+    return fmt::format("{} ({}): {}, {}, {}{}; pushes to {}\n", t.name, t.chain->name(), theater,
+                       t.screen.empty() ? "any screen" : t.screen, movie, only,
                        t.notify.empty() ? "none" : fmt::format("{}", fmt::join(t.notify, ", ")));
 }
 
@@ -173,6 +185,31 @@ std::string sweep_line(const Snapshot &snap) {
                            : fmt::format(" (at most {} a test)", k_all_dates));
 }
 
+// The target's filters and which of today's showings pass them; for a title nothing on sale
+// matches yet, the titles on sale that come closest.
+std::string filter_lines(const WatchFilter &f, const std::vector<Opening> &current) {
+    if (!f.narrows())
+        return "";
+    const auto passing = std::count_if(current.begin(), current.end(), [&](const Opening &o) {
+        return passes(f, o) && seats_enough(f, o);
+    });
+    auto out = fmt::format("filters: {}: {} of {} opening(s) pass\n", filter_text(f), passing,
+                           current.size());
+    const bool title_matched = std::any_of(current.begin(), current.end(), [&](const Opening &o) {
+        return title_matches(f.title, o.movie);
+    });
+    if (!f.title.empty() && !title_matched) {
+        std::vector<std::string> titles;
+        for (const auto &o : current)
+            titles.push_back(o.movie);
+        const auto closest = closest_titles(f.title, titles, 5);
+        out += fmt::format(
+            "nothing on sale matches '{}' yet; will match when it opens{}\n", f.title,
+            closest.empty() ? "" : fmt::format(" (closest on sale: {})", fmt::join(closest, ", ")));
+    }
+    return out;
+}
+
 ojson test_json(const TargetConfig &t, const Snapshot &snap, const Diff &diff,
                 const PushMessage &would) {
     ojson j;
@@ -190,6 +227,13 @@ ojson test_json(const TargetConfig &t, const Snapshot &snap, const Diff &diff,
         j["dates_open"] = snap.listed_dates.size();
         j["dates_fetched"] = snap.swept_dates.size();
     }
+    if (t.filter.narrows()) {
+        j["filters"] = filter_text(t.filter);
+        j["passing"] =
+            std::count_if(diff.current.begin(), diff.current.end(), [&](const Opening &o) {
+                return passes(t.filter, o) && seats_enough(t.filter, o);
+            });
+    }
     j["push"] =
         diff.fresh.empty() ? ojson(nullptr) : ojson{{"title", would.title}, {"body", would.body}};
     return j;
@@ -198,7 +242,8 @@ ojson test_json(const TargetConfig &t, const Snapshot &snap, const Diff &diff,
 void print_test_text(const TargetConfig &t, const Snapshot &snap, const Diff &diff,
                      const PushMessage &all, const PushMessage &would) {
     std::ostringstream out; // server text: printed terminal-safe below
-    out << fmt::format("{}: {} opening(s) now\n", t.name, diff.current.size()) << sweep_line(snap);
+    out << fmt::format("{}: {} opening(s) now\n", t.name, diff.current.size()) << sweep_line(snap)
+        << filter_lines(t.filter, diff.current);
     if (!diff.current.empty())
         out << "\nas a push would show them:\n" << all.title << '\n' << all.body << "\n\n";
     if (diff.baseline && diff.current.empty())

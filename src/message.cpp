@@ -284,8 +284,8 @@ PushMessage seats_back_message(const TargetConfig &target, const Snapshot &snaps
     return m;
 }
 
-nlohmann::ordered_json opening_object(const TargetConfig &t, const Snapshot &snap,
-                                      const Opening &o, std::string_view event) {
+nlohmann::ordered_json opening_object(const TargetConfig &t, const Snapshot &snap, const Opening &o,
+                                      std::string_view event) {
     // The same fields for every chain and target kind (interface.md); empty ones are left out.
     nlohmann::ordered_json j;
     const auto put = [&j](const char *key, const std::string &value) {

@@ -1,9 +1,11 @@
 #include "online_check.hpp"
 
+#include "filter.hpp"
 #include "log.hpp"
 #include "source/chain.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -35,7 +37,7 @@ std::vector<std::string> OnlineCheck::problems(const TargetConfig &t) {
                                   t.where, t.name, chain.display_name(), t.theater, name));
     else
         warn_if_no_screen(chain, opt, t);
-    if (!t.movie.empty())
+    if (!t.movie.empty() || !t.filter.title.empty())
         note_if_not_bookable(chain, opt, t);
     return out;
 }
@@ -58,12 +60,30 @@ void OnlineCheck::note_if_not_bookable(const Chain &chain, const DiscoverOptions
     const auto &movies = m_movies[key];
     if (!movies)
         ++unreachable;
+    else if (!t.filter.title.empty())
+        note_if_no_title(*movies, t);
     else if (!lists(*movies, t.movie)) // most often a film not on sale yet: not a typo
         log::error("{}: target '{}': note: {} lists no bookable movie '{}' at theater {} yet: "
                    "a film not on sale yet is watched as it is (its first dates are pushed), "
                    "a wrong code never fires (see: alimi movies {} --chain {})",
                    t.where, t.name, chain.display_name(), t.movie, t.theater, t.theater,
                    chain.name());
+}
+
+// A title that matches nothing on sale is what watching a film before its sale means.
+void OnlineCheck::note_if_no_title(const std::vector<MovieInfo> &movies, const TargetConfig &t) {
+    std::vector<std::string> titles;
+    for (const auto &m : movies) {
+        if (title_matches(t.filter.title, m.name))
+            return;
+        titles.push_back(m.name);
+    }
+    const auto closest = closest_titles(t.filter.title, titles, 5);
+    log::error("{}: target '{}': note: nothing on sale matches '{}' yet; will match when it "
+               "opens{}",
+               t.where, t.name, t.filter.title,
+               closest.empty() ? ""
+                               : fmt::format(" (closest on sale: {})", fmt::join(closest, ", ")));
 }
 
 void OnlineCheck::warn_if_no_screen(const Chain &chain, const DiscoverOptions &opt,

@@ -29,6 +29,7 @@ class OnlineCheck {
 
   private:
     void warn_if_no_screen(const Chain &chain, const DiscoverOptions &opt, const TargetConfig &t);
+    void note_if_no_title(const std::vector<MovieInfo> &movies, const TargetConfig &t);
     void note_if_not_bookable(const Chain &chain, const DiscoverOptions &opt,
                               const TargetConfig &t);
     DiscoverOptions options(const Chain &chain) const;

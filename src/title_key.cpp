@@ -3,6 +3,7 @@
 // Hangul (composed from jamo, as macOS input sends it), Latin, digits, fullwidth forms.
 #include "filter.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace alimi {
@@ -106,8 +107,7 @@ std::vector<std::string> segments(const std::string &key) {
 
 // Where a whole number `digits` starts in key at or after from (not inside a longer number).
 std::size_t find_number(const std::string &key, const std::string &digits, std::size_t from) {
-    for (auto at = key.find(digits, from); at != std::string::npos;
-         at = key.find(digits, at + 1)) {
+    for (auto at = key.find(digits, from); at != std::string::npos; at = key.find(digits, at + 1)) {
         const bool alone_before = at == 0 || !is_digit(key[at - 1]);
         const auto end = at + digits.size();
         if (alone_before && (end == key.size() || !is_digit(key[end])))
@@ -142,9 +142,48 @@ bool title_matches(std::string_view wanted, std::string_view title) {
         at = find_number(key, parts.front(), 0);
     for (std::size_t i = 1; i < parts.size() && at != std::string::npos; ++i) {
         const auto from = at + parts[i - 1].size();
-        at = is_digit(parts[i].front()) ? find_number(key, parts[i], from) : key.find(parts[i], from);
+        at = is_digit(parts[i].front()) ? find_number(key, parts[i], from)
+                                        : key.find(parts[i], from);
     }
     return at != std::string::npos;
+}
+
+} // namespace alimi
+
+namespace alimi {
+
+namespace {
+
+// The longest run of bytes a and b share: enough to rank titles by what they have in common.
+std::size_t common_run(const std::string &a, const std::string &b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    std::size_t best = 0;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            cur[j] = a[i - 1] == b[j - 1] ? prev[j - 1] + 1 : 0;
+            best = std::max(best, cur[j]);
+        }
+        std::swap(prev, cur);
+    }
+    return best;
+}
+
+} // namespace
+
+std::vector<std::string> closest_titles(std::string_view wanted,
+                                        const std::vector<std::string> &titles, std::size_t n) {
+    const auto key = title_key(wanted);
+    std::vector<std::pair<std::size_t, std::string>> ranked;
+    for (const auto &t : titles)
+        if (!t.empty() && std::none_of(ranked.begin(), ranked.end(),
+                                       [&](const auto &r) { return r.second == t; }))
+            ranked.emplace_back(common_run(key, title_key(t)), t);
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto &a, const auto &b) { return a.first > b.first; });
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < ranked.size() && i < n; ++i)
+        out.push_back(ranked[i].second);
+    return out;
 }
 
 } // namespace alimi

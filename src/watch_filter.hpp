@@ -11,9 +11,9 @@ namespace alimi {
 
 // A target's filters as the config gave them; the default passes everything.
 struct WatchFilter {
-    std::string title;     // as written ("" = any); matched by title_matches
-    int from_minute = -1;  // start-time window in minutes of the business day; -1 = any
-    int until_minute = -1; // inclusive; past midnight as the site writes it (24:30 = 1470)
+    std::string title;          // as written ("" = any); matched by title_matches
+    int from_minute = -1;       // start-time window in minutes of the business day; -1 = any
+    int until_minute = -1;      // inclusive; past midnight as the site writes it (24:30 = 1470)
     std::array<bool, 7> days{}; // Monday first; all false = any day
     std::vector<std::pair<std::string, std::string>> dates; // ISO ranges (first, last), inclusive
     int min_seats = 1;       // a showing with fewer free seats is not open (unknown seats are)

@@ -156,8 +156,7 @@ class CgvChain final : public CgvFamily {
                                 "screen = \"imax\"); CGV lists showings per screen type",
                                 t.name, t.filter.title));
         else if (!t.theater.empty() && t.screen.empty() && t.movie.empty())
-            r.error(nullptr,
-                    fmt::format("target '{}' needs 'movie', 'title' or 'screen'", t.name));
+            r.error(nullptr, fmt::format("target '{}' needs 'movie', 'title' or 'screen'", t.name));
     }
     // A screen's day pages list showings with free seats; a movie's date list has dates only.
     bool gives_seats(const TargetConfig &t) const override { return t.movie.empty(); }

@@ -60,7 +60,10 @@ class Case:
                       time.monotonic() - start)
 
     def db(self, sql, *params):
-        con = sqlite3.connect(self.state)
+        return self.db_at(self.state, sql, *params)
+
+    def db_at(self, path, sql, *params):
+        con = sqlite3.connect(path)
         try:
             rows = con.execute(sql, params).fetchall()
             con.commit()

@@ -239,8 +239,8 @@ TEST_CASE("discord notifiers need a webhook URL; alerts name notifiers") {
 }
 
 TEST_CASE("template fields are checked when the config loads") {
-    const auto problems = toml_problems(
-        "[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = \"imax\"\npush_title = \"{films}\"\n");
+    const auto problems = toml_problems("[[target]]\nname = \"a\"\ntheater = \"0013\"\nscreen = "
+                                        "\"imax\"\npush_title = \"{films}\"\n");
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].starts_with(
         "c.toml:5: target 'a': push_title template names unknown field 'films' (known: {target}"));

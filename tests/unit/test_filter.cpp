@@ -71,7 +71,7 @@ TEST_CASE("filters keep an evening weekend showing and drop a matinee and a week
     WatchFilter f;
     f.from_minute = 18 * 60;
     f.until_minute = 24 * 60 + 30;
-    f.days[4] = f.days[5] = f.days[6] = true;               // fri sat sun
+    f.days[4] = f.days[5] = f.days[6] = true;                  // fri sat sun
     CHECK(passes(f, showing("a", "2026-12-26", "19:00", ""))); // a Saturday
     CHECK(passes(f, showing("b", "2026-12-26", "24:20", ""))); // past midnight, same business day
     CHECK_FALSE(passes(f, showing("c", "2026-12-26", "10:00", "")));

@@ -1,0 +1,258 @@
+"""Targets in the user's terms, for every chain through the real binary: a title that matches a
+film only once it appears, start-time windows and weekdays, min_seats and seats coming back,
+several theaters in one target, and a state from before all this migrating silently. Each
+chain's fake derives every answer from its one world of showings."""
+import datetime
+import json
+
+from fakes import (FakeCgvApi, FakeLotte, FakeMegabox, FakeNtfy, kst_today, lt_showing, mb_showing,
+                   showing, ymd)
+from harness import expect
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def offset_of(weekday, after=1):
+    """The first day from `after` days on (KST) that is that weekday."""
+    for d in range(after, after + 7):
+        if (kst_today() + datetime.timedelta(days=d)).weekday() == WEEKDAYS.index(weekday):
+            return d
+    raise AssertionError(weekday)
+
+
+class Cgv:
+    name, screen, other = "cgv", "imax", "0056"
+
+    def __init__(self, case):
+        self.fake = case.serve(FakeCgvApi())
+        self.fake.showings.clear()
+        self.seq = 0
+
+    def section(self):
+        return f'[cgv]\napi = "{self.fake.api}"\nstrategy = "sweep"\ndates_per_run = 10\n'
+
+    def add(self, day, start, code, title, free=100, theater="0013"):
+        self.seq += 1
+        names = {"0013": "CGV 용산아이파크몰", "0056": "CGV 강남"}
+        row = showing(ymd(day), "018", self.seq, code, title, "03", start.replace(":", ""), free, 100,
+                      site=theater, site_nm=names[theater])
+        self.fake.showings.append(row)
+        return row
+
+    def set_free(self, row, free):
+        row["frSeatCnt"] = str(free)
+
+
+class Megabox:
+    name, screen, other = "megabox", "dolby", "1372"
+
+    def __init__(self, case):
+        self.fake = case.serve(FakeMegabox())
+        self.fake.world.clear()
+        self.seq = 0
+
+    def section(self):
+        return f'[megabox]\napi = "{self.fake.url}"\ndates_per_run = 10\n'
+
+    def add(self, day, start, code, title, free=100, theater="1351"):
+        self.seq += 1
+        row = mb_showing(day, start, code, title, branch=theater, seq=self.seq, rest=free, total=100)
+        with self.fake.lock:
+            self.fake.world.append(row)
+        return row
+
+    def set_free(self, row, free):
+        row["rest"] = free
+
+
+class Lotte:
+    name, screen, other = "lotte", "superplex", "1013"
+
+    def __init__(self, case):
+        self.fake = case.serve(FakeLotte())
+        self.fake.world.clear()
+        self.seq = 0
+
+    def section(self):
+        return f'[lotte]\napi = "{self.fake.url}"\ndates_per_run = 10\n'
+
+    def add(self, day, start, code, title, free=100, theater="1016"):
+        self.seq += 1
+        row = lt_showing(day, start, code, title, cinema=int(theater), seq=self.seq, free=free, total=100)
+        with self.fake.lock:
+            self.fake.world.append(row)
+        return row
+
+    def set_free(self, row, free):
+        row["free"] = free
+
+
+CHAINS = [Cgv, Megabox, Lotte]
+HOME = {"cgv": "0013", "megabox": "1351", "lotte": "1016"}
+
+
+def config(chain, ntfy, target):
+    return f"""{chain.section()}
+[http]
+timeout = 3
+min_gap = 0
+[[notifier]]
+name = "phone"
+server = "{ntfy.url}"
+topic = "terms"
+[[target]]
+name = "t"
+source = "{chain.name}"
+{target}
+"""
+
+
+def titles(ntfy):
+    return [m["title"] for m in ntfy.messages]
+
+
+def test_a_title_finds_a_film_that_appears_later_and_filters_keep_evening_weekends(case):
+    sat, tue = offset_of("sat"), offset_of("tue")
+    for make in CHAINS:
+        chain, ntfy = make(case), case.serve(FakeNtfy())
+        chain.add(sat, "20:00", "90000001", "주토피아 2")
+        target = (f'theater = "{HOME[chain.name]}"\nscreen = "{chain.screen}"\ntitle = "아바타3"\n'
+                  'times = "18:00-24:30"\ndays = ["sat", "sun"]')
+        cfg = case.write(f"{chain.name}.toml", config(chain, ntfy, target))
+        env = {"ALIMI_STATE": case.path(f"{chain.name}.db")}
+        r = case.run("check", "--json", config=cfg, env=env)
+        expect(r.rc == 0 and r.out == "" and ntfy.messages == [], f"{chain.name}: a silent baseline", r)
+        # Step 2: the film appears, which no code named in advance.
+        chain.add(sat, "19:00", "90000777", "아바타: 불과 재 3")   # kept: an evening on a weekend
+        chain.add(sat, "10:00", "90000777", "아바타: 불과 재 3")   # a matinee
+        chain.add(tue, "19:00", "90000777", "아바타: 불과 재 3")   # a weekday
+        chain.add(sat, "21:00", "90000001", "주토피아 2")          # another film
+        r = case.run("check", "--json", config=cfg, env=env)
+        lines = r.json_lines()
+        expect(r.rc == 0 and [(o["date"].replace("-", ""), o["time"]) for o in lines] == [(ymd(sat), "19:00")],
+               f"{chain.name}: only the evening weekend showing of the film is news", r)
+        expect(lines[0]["event"] == "opening" and lines[0]["movie"] == "아바타: 불과 재 3", f"{lines[0]}")
+        expect(len(ntfy.messages) == 1 and "아바타: 불과 재 3" in ntfy.messages[0]["message"],
+               f"{chain.name}: one push naming the film: {ntfy.messages}")
+        known = case.run("show", "t", "--json", config=cfg, env=env)
+        expect(len(json.loads(known.out)["openings"]) == 5, f"{chain.name}: the filtered-out ones are known", known)
+        again = case.run("check", "--json", config=cfg, env=env)
+        expect(again.out == "" and len(ntfy.messages) == 1, f"{chain.name}: pushed once", again)
+        t = case.run("test", "t", config=cfg, env=env)
+        expect(t.rc == 0 and "filters: 아바타3 · 18:00-24:30 · 토 일: 1 of 5 opening(s) pass" in t.out,
+               f"{chain.name}: test prints the filters and what passes", t)
+
+
+def test_seats_min_and_back_push_once_per_rise(case):
+    for make in CHAINS:
+        chain, ntfy = make(case), case.serve(FakeNtfy())
+        known = chain.add(2, "19:00", "90000777", "아바타: 불과 재", free=5)
+        target = f'theater = "{HOME[chain.name]}"\nscreen = "{chain.screen}"\nmin_seats = 2\nseats_back = true'
+        cfg = case.write(f"{chain.name}.toml", config(chain, ntfy, target))
+        env = {"ALIMI_STATE": case.path(f"{chain.name}.db")}
+        run = lambda what: check_with(case, cfg, env, what)
+        run("baseline")
+        one_seat = chain.add(3, "19:00", "90000777", "아바타: 불과 재", free=1)
+        expect(run("a one-seat showing") == [] and ntfy.messages == [], f"{chain.name}: min_seats holds it back")
+        chain.set_free(one_seat, 2)
+        lines = run("it reaches two seats")
+        expect([o["event"] for o in lines] == ["opening"] and lines[0]["seats_free"] == 2,
+               f"{chain.name}: then it opens: {lines}")
+        chain.set_free(known, 0)
+        expect(run("sold out") == [], f"{chain.name}: a sell-out is no news")
+        chain.set_free(known, 2)
+        lines = run("seats back")
+        expect([o["event"] for o in lines] == ["seats_back"], f"{chain.name}: seats back: {lines}")
+        pushed = ntfy.messages[-1]
+        expect("좌석 다시 열림" in pushed["title"] and "2/100" in pushed["message"], f"{chain.name}: {pushed}")
+        chain.set_free(known, 3)
+        expect(run("still open") == [], f"{chain.name}: once per rise")
+        chain.set_free(known, 1)
+        expect(run("below again") == [], f"{chain.name}: a fall is no news")
+        chain.set_free(known, 4)
+        expect([o["event"] for o in run("back again")] == ["seats_back"], f"{chain.name}: a second rise")
+        expect(len(ntfy.messages) == 3, f"{chain.name}: three pushes in all: {titles(ntfy)}")
+
+
+def check_with(case, cfg, env, what):
+    r = case.run("check", "--json", config=cfg, env=env)
+    expect(r.rc == 0, what, r)
+    return r.json_lines()
+
+
+def test_a_list_of_theaters_baselines_each_and_names_the_theater(case):
+    for make in CHAINS:
+        chain, ntfy = make(case), case.serve(FakeNtfy())
+        home = HOME[chain.name]
+        chain.add(2, "19:00", "90000777", "아바타: 불과 재", theater=home)
+        chain.add(2, "19:00", "90000777", "아바타: 불과 재", theater=chain.other)
+        target = f'theater = ["{home}", "{chain.other}"]\ntitle = "아바타"'
+        if chain.name == "cgv":
+            target += '\nscreen = "imax"'
+        cfg = case.write(f"{chain.name}.toml", config(chain, ntfy, target))
+        env = {"ALIMI_STATE": case.path(f"{chain.name}.db")}
+        expect(check_with(case, cfg, env, "baselines") == [] and ntfy.messages == [], f"{chain.name}: silent")
+        baselines = case.run("status", "--json", config=cfg, env=env)
+        names = sorted(t.get("name") or t.get("target") for t in json.loads(baselines.out))
+        expect(names == sorted([f"t@{home}", f"t@{chain.other}"]), f"{chain.name}: one target per theater: {names}", baselines)
+        chain.add(4, "20:00", "90000777", "아바타: 불과 재", theater=chain.other)
+        lines = check_with(case, cfg, env, "one new showing at the second theater")
+        expect([o["target"] for o in lines] == [f"t@{chain.other}"], f"{chain.name}: {lines}")
+        expect(len(ntfy.messages) == 1 and ("강남" in ntfy.messages[0]["title"] or "가산" in ntfy.messages[0]["title"]),
+               f"{chain.name}: the push names the theater: {titles(ntfy)}")
+        one = case.run("check", "t", config=cfg, env=env)
+        expect(one.rc == 0, f"{chain.name}: the written name checks them all", one)
+        show = case.run("show", "t", config=cfg, env=env)
+        expect(show.rc == 2 and f"name one: t@{home}, t@{chain.other}" in show.err, f"{chain.name}", show)
+
+
+def test_an_old_state_migrates_without_a_push(case):
+    for make in CHAINS:
+        chain, ntfy = make(case), case.serve(FakeNtfy())
+        row = chain.add(2, "19:00", "90000777", "아바타: 불과 재", free=0)
+        target = f'theater = "{HOME[chain.name]}"\nscreen = "{chain.screen}"\nseats_back = true'
+        cfg = case.write(f"{chain.name}.toml", config(chain, ntfy, target))
+        state = case.path(f"{chain.name}.db")
+        env = {"ALIMI_STATE": state}
+        check_with(case, cfg, env, "baseline")
+        # The state as the release before this one wrote it: no seen/announced columns.
+        case.db_at(state, "ALTER TABLE openings DROP COLUMN announced_at")
+        case.db_at(state, "ALTER TABLE openings DROP COLUMN held")
+        case.db_at(state, "ALTER TABLE openings DROP COLUMN seats_low")
+        version = case.db_at(state, "PRAGMA user_version")[0][0]
+        case.db_at(state, f"PRAGMA user_version = {version - 1}")
+        chain.set_free(row, 3)
+        chain.add(5, "19:00", "90000777", "아바타: 불과 재")
+        lines = check_with(case, cfg, env, "after the migration")
+        expect([o["date"].replace("-", "") for o in lines] == [ymd(5)] and lines[0]["event"] == "opening",
+               f"{chain.name}: only the new showing; the known one's rise was never seen low: {lines}")
+        migrated = case.db_at(state, "SELECT count(*) FROM openings WHERE announced_at IS NULL")[0][0]
+        expect(migrated == 0, f"{chain.name}: every known showing settled")
+
+
+def test_filter_keys_are_checked_with_the_form_that_would_be_right(case):
+    ntfy = case.serve(FakeNtfy())
+    chain = Cgv(case)
+    bad = {
+        'times = "18:00-12:00"': 'times \'18:00-12:00\' is not a window of start times like "18:00-24:30"',
+        'days = ["fri", "sta"]': "unknown day 'sta' in days (did you mean 'sat'?",
+        'dates = ["2026-12-31..2026-12-24"]': "dates entry '2026-12-31..2026-12-24' is not",
+        'min_seats = 0': "min_seats must be between 1 and 1000",
+        'seats_back = "yes"': "'seats_back' must be a boolean",
+        'title = "{movie} 오픈"': "title is the film to watch",
+    }
+    for line, message in bad.items():
+        cfg = case.write("bad.toml", config(chain, ntfy, f'theater = "0013"\nscreen = "imax"\n{line}'))
+        r = case.run("validate", config=cfg)
+        expect(r.rc == 2 and message in r.err and "bad.toml:" in r.err and len(r.err.strip().splitlines()) == 1,
+               f"{line}: one line at file:line", r)
+    cfg = case.write("bad.toml", config(chain, ntfy, 'theater = "0013"\nmovie = "30000774"\nseats_back = true'))
+    r = case.run("validate", config=cfg)
+    expect(r.rc == 2 and "carry no seat counts" in r.err and "title and a screen" in r.err, "a date list has no seats", r)
+    cfg = case.write("bad.toml", config(chain, ntfy, 'theater = "0013"\ntitle = "아바타"'))
+    r = case.run("validate", config=cfg)
+    expect(r.rc == 2 and "a title on cgv needs a screen" in r.err, "", r)
+    cfg = case.write("ok.toml", config(chain, ntfy, 'theater = "0013"\nscreen = "imax"\ntitle = "듄 3"'))
+    r = case.run("validate", "--online", config=cfg)
+    expect(r.rc == 0 and "nothing on sale matches '듄 3' yet; will match when it opens (closest on sale:" in r.err,
+           "a title not on sale yet is a note with the closest titles", r)
