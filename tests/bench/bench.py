@@ -212,6 +212,27 @@ def polite_default(srv, alimi, work, n=10):
     return time.monotonic() - start, n
 
 
+def filter_cost(srv, alimi, work, n=50, runs=20):
+    """A warm n-target whole-screen run with every filter on (title, times, days, dates,
+    min_seats, seats_back) against the same run without: what the filter stage costs."""
+    d = os.path.join(work, "filters")
+    os.makedirs(d)
+    filters = ('title = "아바타 불과 재"\ntimes = "09:00-24:30"\ndays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n'
+               'dates = ["2020-01-01..2099-12-31"]\nmin_seats = 2\nseats_back = true\n')
+    cmds = []
+    for name, extra in (("plain", ""), ("filtered", filters)):
+        out = [f'[http]\nmin_gap = 0\nmax_per_host = 8\n[cgv]\napi = "{srv.api_url}"\nstrategy = "sweep"\n',
+               f'[[notifier]]\nname = "phone"\nserver = "{srv.ntfy_url}"\ntopic = "bench"\n']
+        out += [f'[[target]]\nname = "t{i}"\ntheater = "{i:04d}"\nscreen = "imax"\n{extra}' for i in range(n)]
+        cfg, db = os.path.join(d, f"{name}.toml"), os.path.join(d, f"{name}.db")
+        open(cfg, "w").write("".join(out))
+        subprocess.run([alimi, "-q", "check", "-c", cfg, "--state", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cmds.append(f"{alimi} -q check -c {cfg} --state {db}")
+    (plain, psd, pcpu), (filtered, fsd, fcpu) = hyperfine(cmds, runs)
+    return {"targets": n, "plain_ms": plain, "plain_sd": psd, "plain_cpu_ms": pcpu,
+            "filtered_ms": filtered, "filtered_sd": fsd, "filtered_cpu_ms": fcpu}
+
+
 def measure_all(srv, alimi, sizes, work, title, label=""):
     """Measures every size against srv and prints the table and the ratios."""
     print(f"\n{title}:\n\n| targets | tool | wall ms (mean ± sd) | CPU ms | peak RSS MB |\n|---|---|---|---|---|")
@@ -252,6 +273,12 @@ def main():
                                    label="replay-")
         finally:
             lean.close()
+        f = filter_cost(srv, alimi, work)
+        print(f"\nfilter stage, {f['targets']} whole-screen targets, warm run with nothing new: without filters "
+              f"{f['plain_ms']:.1f} ± {f['plain_sd']:.1f} ms ({f['plain_cpu_ms']:.1f} ms CPU), with every filter "
+              f"{f['filtered_ms']:.1f} ± {f['filtered_sd']:.1f} ms ({f['filtered_cpu_ms']:.1f} ms CPU): "
+              f"{(f['filtered_ms'] / f['plain_ms'] - 1) * 100:+.1f}% wall, "
+              f"{(f['filtered_cpu_ms'] / f['plain_cpu_ms'] - 1) * 100:+.1f}% CPU")
         db = db_after_runs(srv, alimi, work, db_runs)
         print(f"\ndatabase after {db['runs']} runs (1 target, a new date every 100 runs, garbage every 50): "
               f"{db['bytes'] / 1024:.0f} KiB, {db['seconds'] / db['runs'] * 1000:.1f} ms per run including process start")
@@ -261,7 +288,7 @@ def main():
         print(f"disk syncs (fsync/fdatasync) in a warm 1-target run with nothing new: {files} on files, {folders} on folders")
         took, n = polite_default(srv, alimi, work)
         print(f"polite default ([http] min_gap = 1, max_per_host = 2), {n} targets on one host: {took:.2f} s wall")
-        json.dump({"sizes": results, "replayed": replayed, "db": db}, open(os.path.join(ROOT, "build", "bench-results.json"), "w"), indent=2)
+        json.dump({"sizes": results, "replayed": replayed, "db": db, "filters": f}, open(os.path.join(ROOT, "build", "bench-results.json"), "w"), indent=2)
     finally:
         srv.close()
         shutil.rmtree(work, ignore_errors=True)
