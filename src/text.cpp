@@ -267,8 +267,6 @@ std::string lower_ascii(std::string s) {
     return s;
 }
 
-namespace {
-
 void append_utf8(std::string &out, unsigned long cp) {
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         cp = 0xFFFD;
@@ -288,6 +286,8 @@ void append_utf8(std::string &out, unsigned long cp) {
         out += static_cast<char>(0x80 | (cp & 0x3F));
     }
 }
+
+namespace {
 
 // The code point of a numeric reference's digits ("40", "x28"), or nullopt when malformed.
 std::optional<unsigned long> numeric_reference(std::string_view ref) {

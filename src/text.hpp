@@ -70,6 +70,9 @@ std::string lower_ascii(std::string s);
 // to nothing (0) or past U+10FFFF becomes U+FFFD, so the result is valid UTF-8 when s was.
 std::string html_unescape(std::string_view s);
 
+// cp appended to out as UTF-8; 0, a surrogate or anything past U+10FFFF as U+FFFD.
+void append_utf8(std::string &out, unsigned long cp);
+
 // U+FFFD, what a byte that is not UTF-8 becomes.
 inline constexpr std::string_view k_replacement_char = "\xEF\xBF\xBD";
 

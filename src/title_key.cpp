@@ -2,6 +2,7 @@
 // them. No Unicode library is in the stack, so this covers what Korean cinema titles use:
 // Hangul (composed from jamo, as macOS input sends it), Latin, digits, fullwidth forms.
 #include "filter.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -23,24 +24,6 @@ char32_t next_code_point(std::string_view s, std::size_t &i) {
         cp = (cp << 6) | (static_cast<unsigned char>(s[i++]) & 0x3F);
     }
     return cp;
-}
-
-void append_utf8(std::string &out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
 }
 
 // Latin-1 letters with accents, from U+00C0, as their base letter (lower case); 0 for × and ÷.
