@@ -38,6 +38,7 @@ struct NotifierConfig {
     const Channel *channel = nullptr; // from `type`; never null in a loaded config
     std::shared_ptr<const ChannelSettings> settings;
     std::string inline_secret; // key of a secret written in the file itself ("" when none)
+    bool poster = true;        // `poster = false`: pushes go without the film's poster
 
     std::string_view type() const;
     // Changes whenever anything that decides delivery changes; reveals no secret. A push refused

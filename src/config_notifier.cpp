@@ -70,6 +70,8 @@ NotifierConfig read_notifier(const ConfigNode &node, std::vector<std::string> &e
     else // the config is rejected: nothing will use this notifier
         r.error(r.find_node("type"), fmt::format("notifier '{}': unknown type '{}' ({})", n.name,
                                                  type.value_or(""), channel_names()));
+    if (const auto *p = r.get("poster", ConfigNode::Kind::boolean))
+        n.poster = p->boolean;
     n.inline_secret = r.secret_key();
     r.finish();
     return n;

@@ -263,6 +263,11 @@ PushMessage showings_message(const TargetConfig &target, const Snapshot &snapsho
     }
     m.priority = 4;
     m.tags = {"tada", "movie_camera"};
+    // The first showing's poster, else any fresh one's: a wave of one film shows that film.
+    m.image = first ? first->poster : "";
+    for (const auto &o : fresh)
+        if (m.image.empty())
+            m.image = o.poster;
     if (first && !first->link.empty()) {
         m.click = first->link;
         m.actions.push_back({"예매하기", m.click});
@@ -304,6 +309,7 @@ nlohmann::ordered_json opening_object(const TargetConfig &t, const Snapshot &sna
     put("theater_name", bare_theater_name(*t.chain, snap));
     put("screen", t.screen); // the configured screen type; the hall's own name is "hall"
     put("hall", o.screen);
+    put("poster", o.poster);
     if (o.seats_free >= 0)
         j["seats_free"] = o.seats_free;
     if (o.seats_total >= 0)

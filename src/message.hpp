@@ -28,6 +28,8 @@ struct PushMessage {
     // A JSON object: {"target", "chain", "openings": [the `check --json` objects]}; "{}" when
     // the push is about no openings (tests, operator alerts name only their target).
     std::string data = "{}";
+    // The film's poster (a URL), shown where the channel can; "" for none (or `poster = false`).
+    std::string image;
 };
 
 inline constexpr std::size_t k_max_body_bytes = 4096; // ntfy turns longer bodies into attachments

@@ -146,6 +146,8 @@ constexpr std::array k_migrations = {
        UPDATE openings SET announced_at = first_seen;
        ALTER TABLE openings ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
        ALTER TABLE openings ADD COLUMN seats_low INTEGER NOT NULL DEFAULT 0;)",
+    // The film's poster a push shows (PushMessage::image).
+    R"(ALTER TABLE outbox ADD COLUMN image TEXT NOT NULL DEFAULT '';)",
 };
 
 } // namespace

@@ -54,15 +54,15 @@ long long Store::queue_push(const std::string &target, const std::string &notifi
     Statement(
         *m_db,
         R"(INSERT INTO outbox(target, notifier, created_at, title, body, click, tags, priority,
-                          actions, next_attempt_at, kind, data, destination, queued_by)
+                          actions, next_attempt_at, kind, data, destination, queued_by, image)
            VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11, NULLIF(?12, ''),
-                  NULLIF(?13, '')))")
+                  NULLIF(?13, ''), ?14))")
         // Every text that enters a push is valid UTF-8: one bad byte in a cinema's name must
         // not make the push undeliverable (a server would refuse it every time).
         .bind(target, notifier, to_unix(now), clean(valid_utf8(m.title)), clean(valid_utf8(m.body)),
               valid_utf8(m.click), valid_utf8(tags), m.priority,
               valid_utf8(actions_json(m.actions)), kind, clean(valid_utf8(m.data)),
-              route.destination, route.config)
+              route.destination, route.config, valid_utf8(m.image))
         .run();
     return m_db->last_insert_id();
 }
@@ -71,7 +71,7 @@ std::vector<QueuedPush> Store::due_pushes(TimePoint now) {
     Statement s(
         *m_db,
         R"(SELECT id, target, notifier, title, body, click, tags, priority, actions, attempts,
-                 created_at, data, last_error, destination, queued_by FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY id)");
+                 created_at, data, last_error, destination, queued_by, image FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY id)");
     s.bind(to_unix(now));
     std::vector<QueuedPush> out;
     while (s.step()) {
@@ -90,6 +90,7 @@ std::vector<QueuedPush> Store::due_pushes(TimePoint now) {
         p.created_at = from_unix(s.integer(10));
         p.last_error = s.text(12);
         p.route = {s.optional_text(13).value_or(""), s.optional_text(14).value_or("")};
+        p.message.image = s.text(15);
         out.push_back(std::move(p));
     }
     return out;

@@ -115,6 +115,8 @@ HttpRequest discord_request(const NotifierConfig &n, const PushMessage &m) {
                             {"color", k_embed_colour}};
     if (!m.click.empty())
         embed["url"] = m.click;
+    if (!m.image.empty())
+        embed["thumbnail"] = {{"url", m.image}};
     const nlohmann::json body = {{"username", "alimi"},
                                  {"embeds", {embed}},
                                  {"allowed_mentions", {{"parse", nlohmann::json::array()}}}};

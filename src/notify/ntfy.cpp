@@ -187,6 +187,8 @@ HttpRequest ntfy_request(const NtfySettings &n, const PushMessage &m,
         r.headers.push_back("X-Markdown: yes");
     if (!n.icon.empty())
         r.headers.push_back("X-Icon: " + header_value(n.icon));
+    if (!m.image.empty()) // an image URL attached: the app shows it under the text
+        r.headers.push_back("X-Attach: " + header_value(m.image));
     if (!n.token.empty())
         r.headers.push_back("Authorization: Bearer " + n.token);
     else if (!n.user.empty())

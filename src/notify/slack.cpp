@@ -13,6 +13,7 @@ namespace {
 constexpr std::string_view k_hooks = "https://hooks.slack.com/services/";
 // A section block's text may hold 3000 characters; bytes are a safe bound for characters.
 constexpr std::size_t k_section_bytes = 2900;
+constexpr std::size_t k_alt_bytes = 1000; // an image block's alt_text takes 2000 characters
 
 // slack://T/B/X (Apprise's spelling) or the hooks URL itself.
 std::string webhook_from_url(TableReader &r, const std::string &url, const std::string &who) {
@@ -111,6 +112,10 @@ HttpRequest slack_request(const SlackSettings &s, const PushMessage &m) {
                            {{{"type", "button"},
                              {"text", {{"type", "plain_text"}, {"text", "예매하기"}}},
                              {"url", m.click}}}}});
+    if (!m.image.empty())
+        blocks.push_back({{"type", "image"},
+                          {"image_url", m.image},
+                          {"alt_text", std::string(utf8_prefix(m.title, k_alt_bytes))}});
     const nlohmann::json body = {{"text", text}, {"blocks", blocks}};
     HttpRequest r;
     r.method = "POST";

@@ -201,9 +201,13 @@ std::string telegram_text(const PushMessage &m) {
 }
 
 HttpRequest telegram_request(const TelegramSettings &s, const PushMessage &m) {
-    nlohmann::json body = {{"text", telegram_text(m)},
-                           {"parse_mode", "HTML"},
-                           {"link_preview_options", {{"is_disabled", true}}}};
+    // The poster as the message's link preview; without one, no preview of the booking links.
+    const auto preview = m.image.empty() ? nlohmann::json{{"is_disabled", true}}
+                                         : nlohmann::json{{"url", m.image},
+                                                          {"prefer_large_media", true},
+                                                          {"show_above_text", false}};
+    nlohmann::json body = {
+        {"text", telegram_text(m)}, {"parse_mode", "HTML"}, {"link_preview_options", preview}};
     // Numeric ids go as numbers (they may pass 32 bits, never 53), @names as strings.
     if (s.chat_id.starts_with('@'))
         body["chat_id"] = s.chat_id;

@@ -139,6 +139,8 @@ std::string webhook_body(const PushMessage &m) {
                                    {"chain", field("chain")}, {"link", m.click}};
     const auto openings = field("openings");
     body["openings"] = openings.is_array() ? openings : nlohmann::ordered_json::array();
+    if (!m.image.empty())
+        body["poster"] = m.image;
     return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -68,6 +68,8 @@ Opening showing_from(const json &row, const std::string &site_no, const std::str
     o.screen = field(row, "expoScnsNm");
     if (o.screen.empty())
         o.screen = field(row, "scnsNm");
+    // The site joins the path to its image host (cgv-api.md section 4).
+    o.poster = poster_url("https://img.cgv.co.kr", field(row, "physcFilePathnm"));
     o.seats_free = count_field(row, "frSeatCnt");
     o.seats_total = count_field(row, "stcnt");
     if (o.seats_total < 0)

@@ -70,6 +70,7 @@ Opening showing_from(const json &row, const std::string &date) {
     o.hall = field(row, "ScreenID");
     o.seats_free = count(row, "BookingSeatCount"); // the seats still free, despite its name
     o.seats_total = count(row, "TotalSeatCount");
+    o.poster = poster_url("https://caching.lottecinema.co.kr", field(row, "PosterURL"));
     o.link = fmt::format("https://www.lottecinema.co.kr/NLCHS/ticketing?link_screenId={}"
                          "&link_cinemaCode={}&link_movieCd={}&link_date={}&link_time={}"
                          "&link_channelCode=naver",

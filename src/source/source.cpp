@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace alimi {
 
 std::vector<HttpRequest> SingleRequestPlan::next(const std::vector<HttpResult> &answers) {
@@ -17,6 +19,21 @@ std::vector<HttpRequest> SingleRequestPlan::next(const std::vector<HttpResult> &
     }
     m_result = with_url(parse(answers.at(0).body), m_request);
     return {};
+}
+
+std::string poster_url(std::string_view host, std::string_view path) {
+    path = trim(path);
+    const bool absolute = path.starts_with("https://") || path.starts_with("http://");
+    const bool safe = !path.empty() && path.size() < 1000 &&
+                      path.find("..") == std::string_view::npos &&
+                      std::all_of(path.begin(), path.end(), [](char c) {
+                          const auto u = static_cast<unsigned char>(c);
+                          return u > 0x20 && u < 0x7F && c != '"' && c != '\'' && c != '<' &&
+                                 c != '>' && c != '\\';
+                      });
+    if (!safe || (!absolute && !path.starts_with('/')) || path.starts_with("//"))
+        return "";
+    return absolute ? std::string(path) : std::string(host) + std::string(path);
 }
 
 std::optional<SourceError> first_failure(const std::vector<HttpRequest> &requests,

@@ -28,7 +28,8 @@ struct Opening {
     std::string hall;    // the hall's code on the site ("" when the chain gives none)
     int seats_free = -1; // -1 when unknown
     int seats_total = -1;
-    std::string link; // the booking page for this opening
+    std::string link;   // the booking page for this opening
+    std::string poster; // the film's poster image (http/https URL), "" when the chain gives none
 };
 
 // A name the site gave for a code (kind "theater" or "movie"); "" when the site was asked and
@@ -124,6 +125,11 @@ tl::expected<T, SourceError> with_url(tl::expected<T, SourceError> r, const Http
         r.error().message = shown_url(request) + ": " + r.error().message;
     return r;
 }
+
+// A poster as a push may show it: an http(s) URL as given, or a path ("/Movie/...") on host
+// (an https://... base without trailing slash). Anything else (spaces, quotes, controls, another
+// scheme, "..") is no poster: "".
+std::string poster_url(std::string_view host, std::string_view path);
 
 // The first failed answer of a step as a SourceError naming the URL, or nullopt if all are ok.
 std::optional<SourceError> first_failure(const std::vector<HttpRequest> &requests,

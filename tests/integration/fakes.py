@@ -289,6 +289,7 @@ class FakeNtfy(FakeServer):
                 "authorization": rec.header("Authorization"),
                 "markdown": rec.header("X-Markdown"),
                 "icon": rec.header("X-Icon"),
+                "attach": decode_header(rec.header("X-Attach")),
             }
             self.messages.append(msg)
         hang = self.hang_after_store() if callable(self.hang_after_store) else self.hang_after_store
@@ -363,6 +364,9 @@ class FakeTelegram(FakeServer):
             return telegram_error(400, "Bad Request: chat not found")
         if chat in self.blocked:
             return telegram_error(403, "Forbidden: bot was blocked by the user")
+        preview = body.get("link_preview_options", {})
+        if not isinstance(preview, dict) or not isinstance(preview.get("url", ""), str):
+            return telegram_error(400, "Bad Request: can't parse link preview options")
         text = body.get("text", "")
         plain = TELEGRAM_TAGS.sub("", text)
         if "<" in plain or ">" in plain or re.search(r"&(?!(amp|lt|gt|quot|#[0-9]+);)", plain):
@@ -400,6 +404,10 @@ class FakeSlack(FakeServer):
         for block in body.get("blocks", []):
             if block.get("type") == "section" and len(block["text"]["text"]) > 3000:
                 return Reply(400, "invalid_blocks", content_type="text/html")
+            if block.get("type") == "image" and not (
+                    str(block.get("image_url", "")).startswith(("http://", "https://")) and
+                    0 < len(block.get("alt_text", "")) <= 2000):
+                return Reply(400, "invalid_blocks", content_type="text/html")
         with self.lock:
             self.messages.append(body)
         return Reply(200, "ok", content_type="text/html")
@@ -430,7 +438,9 @@ def showing(date, hall, seq, mov_no, mov_nm, grade, start, free=100, total=100, 
             "expoScnsNm": hall_nm or ("IMAX관" if grade == "03" else f"{int(hall)}관"),
             "movNo": mov_no, "movNm": mov_nm, "expoProdNm": f"{mov_nm} (IMAX LASER 2D)",
             "movkndDsplNm": "IMAX LASER 2D" if grade == "03" else "2D", "tcscnsGradCd": grade,
-            "scnsrtTm": start, "scnendTm": end, "frSeatCnt": str(free), "stcnt": str(total)}
+            "scnsrtTm": start, "scnendTm": end, "frSeatCnt": str(free), "stcnt": str(total),
+            # The site's poster path, joined to its image host (cgv-api.md section 4).
+            "physcFilePathnm": f"/Movie/Thumbnail/Poster/{mov_no[:6]}/{mov_no}/{mov_no}_320.jpg"}
 
 
 class FakeCgvApi(FakeServer):
@@ -651,7 +661,8 @@ class FakeLotte(FakeServer):
                   "RepresentationMovieCode": s["movie_code"], "MovieCode": s["movie_code"], "PlayDt": day,
                   "ScreenID": s["screen_id"], "ScreenNameKR": s["screen_nm"], "ScreenDivisionCode": s["division"],
                   "ScreenDivisionNameKR": s["division_nm"], "PlaySequence": s["seq"], "StartTime": s["start"],
-                  "TotalSeatCount": s["total"], "BookingSeatCount": s["free"], "IsBookingYN": s["booking"]}
+                  "TotalSeatCount": s["total"], "BookingSeatCount": s["free"], "IsBookingYN": s["booking"],
+                  "PosterURL": f"https://caching.lottecinema.co.kr/Media/MovieFile/MovieImg/{s['movie_code']}.jpg"}
                  for s in rows]
         return {"IsOK": "true", "ResultMessage": "SUCCESS", "PlaySeqsHeader": {"Items": []},
                 "PlaySeqs": {"Items": items, "ItemCount": len(items)}}

@@ -215,12 +215,14 @@ def test_an_old_state_migrates_without_a_push(case):
         state = case.path(f"{chain.name}.db")
         env = {"ALIMI_STATE": state}
         check_with(case, cfg, env, "baseline")
-        # The state as the release before this one wrote it: no seen/announced columns.
+        # The state as the release before this one wrote it: no seen/announced columns, no
+        # poster in the outbox (the two migrations of this release).
         case.db_at(state, "ALTER TABLE openings DROP COLUMN announced_at")
         case.db_at(state, "ALTER TABLE openings DROP COLUMN held")
         case.db_at(state, "ALTER TABLE openings DROP COLUMN seats_low")
+        case.db_at(state, "ALTER TABLE outbox DROP COLUMN image")
         version = case.db_at(state, "PRAGMA user_version")[0][0]
-        case.db_at(state, f"PRAGMA user_version = {version - 1}")
+        case.db_at(state, f"PRAGMA user_version = {version - 2}")
         chain.set_free(row, 3)
         chain.add(5, "19:00", "90000777", "아바타: 불과 재")
         lines = check_with(case, cfg, env, "after the migration")

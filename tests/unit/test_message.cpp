@@ -1,6 +1,7 @@
 #include "message.hpp"
 #include "source/cgv.hpp"
 #include "source/chain.hpp"
+#include "source/source.hpp"
 
 #include "text.hpp"
 
@@ -170,4 +171,31 @@ TEST_CASE("operator alerts name the target and the error") {
     CHECK(m.title == "alimi: yongsan-imax 확인 실패 (3회 연속)");
     CHECK(m.body.find("bad answer: not JSON") != std::string::npos);
     CHECK(recovery_alert_message("yongsan-imax").title == "alimi: yongsan-imax 복구됨");
+}
+
+TEST_CASE("a poster is an http(s) URL or a path on the chain's host; anything odd is none") {
+    const std::string_view host = "https://img.cgv.co.kr";
+    CHECK(poster_url(host, " /Movie/a/1_320.jpg ") == "https://img.cgv.co.kr/Movie/a/1_320.jpg");
+    CHECK(poster_url(host, "https://x.kr/p.jpg") == "https://x.kr/p.jpg");
+    CHECK(poster_url(host, "").empty());
+    CHECK(poster_url(host, "Movie/a.jpg").empty()); // neither a URL nor a path from the root
+    CHECK(poster_url(host, "//evil.kr/a.jpg").empty());
+    CHECK(poster_url(host, "/a/../b.jpg").empty());
+    CHECK(poster_url(host, "/a b.jpg").empty());
+    CHECK(poster_url(host, "/a\".jpg").empty());
+    CHECK(poster_url(host, "javascript:alert(1)").empty());
+    CHECK(poster_url(host, "/포스터.jpg").empty()); // raw UTF-8 is not a URL
+}
+
+TEST_CASE("a push shows the first fresh showing's poster, or any fresh one's") {
+    const auto t = target();
+    Snapshot snap;
+    snap.theater_name = "CGV 용산아이파크몰";
+    Opening a, b;
+    a.date = "20261211", a.time = "10:00";
+    b.date = "20261212", b.time = "19:00", b.poster = "https://img.cgv.co.kr/b.jpg";
+    CHECK(opening_message(t, snap, {a, b}).image == "https://img.cgv.co.kr/b.jpg");
+    a.poster = "https://img.cgv.co.kr/a.jpg";
+    CHECK(opening_message(t, snap, {b, a}).image == "https://img.cgv.co.kr/a.jpg");
+    CHECK(opening_message(t, snap, {}).image.empty());
 }
