@@ -17,7 +17,7 @@ _alimi_flags() {
     validate) echo "--json --online" ;;
     list) echo "--json --names" ;;
     theaters) echo "--chain --json --api" ;;
-    movies) echo "--screen --chain --json --api" ;;
+    movies) echo "--screen --chain --json --api --upcoming" ;;
     doctor) echo "--online --push" ;;
     esac
 }

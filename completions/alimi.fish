@@ -40,5 +40,6 @@ complete -c alimi -n '__fish_seen_subcommand_from cooldown' -a clear
 complete -c alimi -n '__fish_seen_subcommand_from list' -l json
 complete -c alimi -n '__fish_seen_subcommand_from list' -l names -x -a 'targets notifiers chains screens'
 complete -c alimi -n '__fish_seen_subcommand_from theaters movies' -l json -l api
+complete -c alimi -n '__fish_seen_subcommand_from movies' -l upcoming -d 'films not on sale yet'
 complete -c alimi -n '__fish_seen_subcommand_from doctor' -l online -l push
 complete -c alimi -n '__fish_seen_subcommand_from help' -a "$commands"

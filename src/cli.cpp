@@ -286,13 +286,16 @@ int run_cli(int argc, char **argv) {
     th->add_option("--api", discover.api, api_help);
     auto *mv = app.add_subcommand(
         "movies", "List bookable movies with their codes, and whether they play at THEATER");
-    mv->add_option("THEATER", theater, "Theater code: 0013 (CGV), 1351 (Megabox), 1016 (Lotte)")
-        ->required();
+    mv->add_option("THEATER", theater,
+                   "Theater code: 0013 (CGV), 1351 (Megabox), 1016 (Lotte); optional with "
+                   "--upcoming");
     mv->add_option("--screen", screen,
                    "Only movies shown on this screen: imax, 4dx, screenx, dolby (cgv); dolby, "
                    "mx4d, dolby-atmos (megabox); superplex, charlotte, superled (lotte)");
     mv->add_option("--chain", discover.chain, chains_help);
     mv->add_flag("--json", discover.json, "A JSON array instead of the table");
+    mv->add_flag("--upcoming", discover.upcoming,
+                 "Films the chain lists before they go on sale (or says it lists none)");
     mv->add_option("--api", discover.api, api_help);
 
     DoctorOptions doctor;

@@ -284,8 +284,13 @@ int cmd_theaters(const Globals &g, const std::string &query, const DiscoverArgs 
 int cmd_movies(const Globals &g, const std::string &theater, const std::string &screen,
                const DiscoverArgs &d) {
     const auto &chain = chosen_chain(d.chain);
-    if (auto problem = chain.theater_code_problem(theater); !problem.empty())
+    if (theater.empty() && !d.upcoming)
+        throw UsageError("movies: THEATER is required (a code from: alimi theaters), except with "
+                         "--upcoming");
+    if (auto problem = theater.empty() ? "" : chain.theater_code_problem(theater); !problem.empty())
         throw UsageError(problem);
+    if (d.upcoming && !screen.empty())
+        throw UsageError("movies: --upcoming lists films, not showings: drop --screen");
     const auto &screens = chain.screens();
     if (!screen.empty() && std::find(screens.begin(), screens.end(), screen) == screens.end())
         throw UsageError(fmt::format("unknown screen '{}' for {} (one of {})", screen, chain.name(),
@@ -294,6 +299,8 @@ int cmd_movies(const Globals &g, const std::string &theater, const std::string &
     const auto opt = discover_options(cfg, chain, d.api, d.json);
     if (cooling(g, cfg, opt.api))
         return k_exit_failed;
+    if (d.upcoming)
+        return chain.list_upcoming(opt, theater, std::cout);
     return chain.list_movies(opt, theater, screen, std::cout);
 }
 

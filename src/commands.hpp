@@ -71,6 +71,7 @@ struct HistoryOptions {
 struct DiscoverArgs {
     std::string chain, api;
     bool json = false;
+    bool upcoming = false; // movies --upcoming
 };
 
 int cmd_check(const Globals &g, const CheckOptions &opt);

@@ -66,4 +66,40 @@ int print_movies(const std::vector<MovieInfo> &movies, bool json, std::ostream &
     return 0;
 }
 
+int print_upcoming(const std::vector<MovieInfo> &movies, std::string_view chain, bool json,
+                   std::ostream &out) {
+    if (json) {
+        auto arr = nlohmann::ordered_json::array();
+        for (const auto &m : movies)
+            arr.push_back({{"code", one_line(m.code, 40)},
+                           {"name", one_line(m.name)},
+                           {"status", one_line(m.status, 40)}});
+        out << arr.dump(2) << '\n';
+        return 0;
+    }
+    if (movies.empty()) {
+        out << fmt::format("{} lists no film before its sale today\n", chain);
+        return 0;
+    }
+    out << fmt::format("{:<10}{:<12}{}\n", "CODE", "STATUS", "TITLE");
+    for (const auto &m : movies)
+        out << fmt::format("{:<10}{:<12}{}\n", one_line(m.code, 40), one_line(m.status, 40),
+                           one_line(m.name));
+    return 0;
+}
+
+int print_no_upcoming_list(std::string_view chain, bool json, std::ostream &out) {
+    const auto note = fmt::format("{}'s site lists no film before it goes on sale; a target with "
+                                  "title = \"...\" matches the film the moment its first "
+                                  "showing appears",
+                                  chain);
+    if (!json) {
+        out << note << '\n';
+        return 0;
+    }
+    log::error("note: {}", note); // on stderr: the answer on stdout stays JSON
+    out << "[]\n";
+    return 0;
+}
+
 } // namespace alimi

@@ -30,6 +30,7 @@ struct MovieInfo {
     std::string name;
     std::string booking_rate; // percent, as the site says
     bool playing_here = false;
+    std::string status; // the site's word for the film's state ("상영중", "상영예정"), "" if none
 };
 
 // Theaters whose name contains query (ASCII case ignored) or whose code starts with it, by code.
@@ -60,5 +61,13 @@ int print_theaters(const std::vector<TheaterInfo> &all, const std::string &query
 
 // Prints the movies as a table or JSON; 0.
 int print_movies(const std::vector<MovieInfo> &movies, bool json, std::ostream &out);
+
+// `movies --upcoming`: the films not on sale yet as a table (or a line saying there are none
+// today) or a JSON array of {code, name, status}; 0.
+int print_upcoming(const std::vector<MovieInfo> &movies, std::string_view chain, bool json,
+                   std::ostream &out);
+// `movies --upcoming` for a chain whose site lists no film before it is on sale: says so on
+// stderr, and what to do instead (a `title` target); `[]` on out with --json; 0.
+int print_no_upcoming_list(std::string_view chain, bool json, std::ostream &out);
 
 } // namespace alimi

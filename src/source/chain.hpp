@@ -80,6 +80,12 @@ class Chain {
                               std::ostream &out) const = 0;
     virtual int list_movies(const DiscoverOptions &opt, const std::string &theater,
                             const std::string &screen, std::ostream &out) const = 0;
+    // `alimi movies --upcoming`: the films the site lists before they go on sale (theater may be
+    // ""); a chain without such a list says so.
+    virtual int list_upcoming(const DiscoverOptions &opt, const std::string &,
+                              std::ostream &out) const {
+        return print_no_upcoming_list(display_name(), opt.json, out);
+    }
     // What is wrong with a theater code typed on the command line; "" when it looks right.
     virtual std::string theater_code_problem(std::string_view code) const = 0;
 

@@ -15,6 +15,9 @@ namespace alimi {
 
 namespace {
 
+// The booking list's state of a film on sale (movieStatCdNm); any other state is not on sale yet.
+constexpr std::string_view k_now_showing = "상영중";
+
 using json = nlohmann::json;
 
 SourceError bad_answer(const std::string &why) {
@@ -223,8 +226,11 @@ tl::expected<std::vector<MovieInfo>, SourceError> parse_megabox_movies(std::stri
         auto code = field(m, "rpstMovieNo");
         if (code.empty())
             code = field(m, "movieNo");
+        auto status = field(m, "movieStatCdNm");
+        if (status.empty())
+            status = field(m, "movieStatNm");
         if (!code.empty() && seen.insert(code).second)
-            out.push_back({code, field(m, "movieNm"), "", false});
+            out.push_back({code, field(m, "movieNm"), "", false, status});
     }
     return out;
 }
@@ -318,6 +324,18 @@ class MegaboxChain final : public SiteChain {
         for (auto &m : *movies)
             m.playing_here = here.contains(m.code);
         return print_movies(*movies, opt.json, out);
+    }
+    // The booking list names every film with its state: those not "상영중" (now showing) are
+    // not on sale yet ("상영예정").
+    int list_upcoming(const DiscoverOptions &opt, const std::string &theater,
+                      std::ostream &out) const override {
+        auto movies = site_movies(opt, theater.empty() ? std::string(example_theater()) : theater);
+        if (!movies)
+            return 1;
+        std::erase_if(*movies, [](const MovieInfo &m) {
+            return m.status.empty() || m.status == k_now_showing;
+        });
+        return print_upcoming(*movies, display_name(), opt.json, out);
     }
     std::string theater_code_problem(std::string_view code) const override {
         if (is_branch_code(code))

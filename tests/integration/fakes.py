@@ -558,7 +558,9 @@ def mb_showing(day, start, movie_no, movie_nm, kind="DBC", hall="Dolby Cinema(MX
 class FakeMegabox(FakeServer):
     """POST /on/oh/ohb/SimpleBooking/selectBokdList.do (JSON body) like the site: a BOM, the branch's
     date strip, the asked day's rows, every branch and the movie list, all from one world of
-    showings. `throttle` answers the plain-text "Workload is so high" with HTTP 200."""
+    showings. `upcoming` are films announced but not on sale (no showing yet): the movie list names
+    them "상영예정", films with a showing "상영중". `throttle` answers the plain-text "Workload is so
+    high" with HTTP 200."""
     PATH = "/on/oh/ohb/SimpleBooking/selectBokdList.do"
     BRANCHES = [("1351", "코엑스", "서울"), ("0019", "남양주현대아울렛 스페이스원", "경기"), ("1372", "강남", "서울")]
 
@@ -567,6 +569,7 @@ class FakeMegabox(FakeServer):
         self.world = [mb_showing(1, "10:00", "26018900", "아바타: 불과 재"),
                       mb_showing(2, "15:50", "26018900", "아바타: 불과 재", seq=2),
                       mb_showing(2, "12:00", "26020100", "위키드", kind="NOR", hall="3관")]
+        self.upcoming = {"26031100": "듄: 파트3"}
         self.throttle = False
 
     def row(self, s):
@@ -590,12 +593,15 @@ class FakeMegabox(FakeServer):
             mine = [s for s in self.world if s["branch"] == branch]
             days = sorted({ymd(s["day"]) for s in mine})
             rows = [self.row(s) for s in mine if ymd(s["day"]) == day]
-            movies = {s["movie_no"]: s["movie_nm"] for s in self.world}
+            movies = {s["movie_no"]: (s["movie_nm"], "상영중") for s in self.world}
+            for k, v in self.upcoming.items():
+                movies.setdefault(k, (v, "상영예정"))
         strip = [{"playDe": d, "formAt": "Y"} for d in days] + [{"playDe": ymd(40), "formAt": "N"}]
         body = {"statCd": 0, "msg": "정상적으로 조회되었습니다.", "movieFormDeList": strip, "movieFormList": rows,
                 "areaBrchList": [{"areaCd": "10", "areaCdNm": a, "brchNo": b, "brchNm": n, "brchFormAt": "Y"}
                                  for b, n, a in self.BRANCHES],
-                "movieList": [{"movieNo": k, "movieNm": html_refs(v)} for k, v in movies.items()]}
+                "movieList": [{"movieNo": k, "movieNm": html_refs(v), "movieStatCdNm": st}
+                              for k, (v, st) in movies.items()]}
         return Reply(200, b"\xef\xbb\xbf" + json.dumps(body, ensure_ascii=False).encode(),
                      content_type="application/json;charset=UTF-8")
 

@@ -258,3 +258,29 @@ def test_filter_keys_are_checked_with_the_form_that_would_be_right(case):
     r = case.run("validate", "--online", config=cfg)
     expect(r.rc == 0 and "nothing on sale matches '듄 3' yet; will match when it opens (closest on sale:" in r.err,
            "a title not on sale yet is a note with the closest titles", r)
+
+
+def test_movies_upcoming_lists_what_the_chain_announces_or_says_it_lists_nothing(case):
+    megabox = case.serve(FakeMegabox())
+    r = case.run("movies", "--upcoming", "--chain", "megabox", "--api", megabox.url)
+    expect(r.rc == 0 and "26031100" in r.out and "듄: 파트3" in r.out and "상영예정" in r.out and
+           "아바타" not in r.out, "megabox: the films its list marks as not on sale yet", r)
+    j = case.run("movies", "--upcoming", "--chain", "megabox", "--api", megabox.url, "--json")
+    expect(j.rc == 0 and json.loads(j.out) == [{"code": "26031100", "name": "듄: 파트3", "status": "상영예정"}],
+           "megabox --json", j)
+    with megabox.lock:  # it goes on sale: now showing, no longer upcoming
+        megabox.world.append(mb_showing(3, "19:00", "26031100", "듄: 파트3", seq=9))
+    r = case.run("movies", "--upcoming", "--chain", "megabox", "--api", megabox.url)
+    expect(r.rc == 0 and "lists no film before its sale today" in r.out and "듄" not in r.out, "on sale now", r)
+    for chain, fake in (("cgv", case.serve(FakeCgvApi())), ("lotte", case.serve(FakeLotte()))):
+        api = fake.api if chain == "cgv" else fake.url
+        r = case.run("movies", "--upcoming", "--chain", chain, "--api", api)
+        expect(r.rc == 0 and "lists no film before it goes on sale" in r.out and 'title = "..."' in r.out,
+               f"{chain}: says it has no such list and what to do instead", r)
+        j = case.run("movies", "--upcoming", "--chain", chain, "--api", api, "--json")
+        expect(j.rc == 0 and json.loads(j.out) == [] and "lists no film" in j.err, f"{chain} --json", j)
+        expect(fake.requests == [], f"{chain}: nothing asked of a site with no such list")
+    bare = case.run("movies", "--chain", "megabox", "--api", megabox.url)
+    expect(bare.rc == 2 and "THEATER is required" in bare.err, "movies without a theater", bare)
+    both = case.run("movies", "--upcoming", "--screen", "dolby", "--chain", "megabox", "--api", megabox.url)
+    expect(both.rc == 2 and "drop --screen" in both.err, "--upcoming takes no screen", both)
