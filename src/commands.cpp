@@ -4,6 +4,7 @@
 #include "deliver.hpp"
 #include "discover.hpp"
 #include "paths.hpp"
+#include "region_lists.hpp"
 #include "report.hpp"
 #include "source/chain.hpp"
 #include "state_place.hpp"
@@ -96,7 +97,7 @@ const Chain &chosen_chain(const std::string &name) {
 
 } // namespace
 
-Config load(const Globals &g) {
+Config load(const Globals &g, bool with_regions) {
     const auto env = process_env();
     const auto path = resolve_config_path(g.config, env, file_exists);
     const auto named = env("ALIMI_CONFIG");
@@ -109,6 +110,8 @@ Config load(const Globals &g) {
     }
     auto cfg = load_config(path, env);
     log::set_secrets(cfg.secrets()); // answers quoted in errors may echo one
+    if (with_regions && !cfg.region_targets.empty())
+        regions_from_state(cfg, *open_existing(state_path(g, cfg)));
     return cfg;
 }
 
@@ -130,20 +133,26 @@ void require_push_ready(const Config &cfg) {
 }
 
 void require_known_targets(const Config &cfg, const std::vector<std::string> &names) {
+    const auto region = [&](const std::string &n) {
+        return std::any_of(cfg.region_targets.begin(), cfg.region_targets.end(),
+                           [&](const TargetConfig &t) { return t.name == n; });
+    };
     for (const auto &n : names)
-        if (cfg.targets_named(n).empty())
+        if (cfg.targets_named(n).empty() && !region(n))
             throw UsageError(unknown_name("target", n, cfg.targets, cfg.path));
 }
 
 int cmd_check(const Globals &g, const CheckOptions &opt) {
-    const auto cfg = load(g);
+    auto cfg = load(g, false);
     if (!opt.dry_run)
         require_push_ready(cfg);
     warn_if_secret_exposed(cfg, log::Level::info);
     require_known_targets(cfg, opt.targets);
     if (opt.dry_run) {
         auto store = open_existing(state_path(g, cfg));
-        return run_check(cfg, *store, opt, std::cout).targets_failed ? k_exit_failed : k_exit_ok;
+        const int unresolved = refresh_regions(cfg, *store, now_utc(), false);
+        const auto outcome = run_check(cfg, *store, opt, std::cout);
+        return outcome.targets_failed + unresolved ? k_exit_failed : k_exit_ok;
     }
     std::string lock_path;
     auto state =
@@ -155,7 +164,9 @@ int cmd_check(const Globals &g, const CheckOptions &opt) {
     }
     install_stop_handlers(); // from here a SIGTERM saves what the run learnt and pings /fail
     ping(cfg, "/start");
-    const auto outcome = run_check(cfg, *state->store, opt, std::cout);
+    const int unresolved = refresh_regions(cfg, *state->store, now_utc(), true);
+    auto outcome = run_check(cfg, *state->store, opt, std::cout);
+    outcome.targets_failed += unresolved; // a region whose theaters are not known yet
     const int code = outcome.exit_code();
     if (code == 0)
         ping(cfg, "");
@@ -241,6 +252,9 @@ int cmd_validate(const Globals &g, bool online) {
         std::vector<std::string> problems;
         for (const auto &t : cfg.targets)
             for (auto &p : check.problems(t))
+                problems.push_back(std::move(p));
+        for (const auto &r : cfg.region_targets)
+            if (auto p = check.region_problem(r); !p.empty())
                 problems.push_back(std::move(p));
         if (!problems.empty())
             throw ConfigError(problems);

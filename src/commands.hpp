@@ -33,8 +33,9 @@ class UsageError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// The config the globals point at; every later log line is redacted of its secrets.
-Config load(const Globals &g);
+// The config of g, its secrets given to the log, and its region targets' members from the
+// theater lists the state keeps (with_regions false: left to the caller, as check reads them anew).
+Config load(const Globals &g, bool with_regions = true);
 // The file holding this config's state (see state_place.hpp); it may not exist yet.
 std::string state_path(const Globals &g, const Config &cfg);
 // Read-only commands never create a state file: without one they see an empty store.

@@ -135,12 +135,35 @@ TargetConfig read_target_keys(TableReader &r, const ConfigNode &node, const Conf
     return t;
 }
 
-// One [[target]]: one TargetConfig per theater it lists.
+// `region = "서울"` instead of theater: "" when not given.
+std::string read_region(TableReader &r, const std::string &name) {
+    const auto region = r.string("region");
+    if (!region)
+        return "";
+    if (r.find_node("theater"))
+        r.error(r.find_node("region"),
+                fmt::format("target '{}': theater and region are alternatives; give one "
+                            "(theater = [\"0013\", \"0056\"] or region = \"서울\")",
+                            name));
+    if (trim(*region).empty())
+        r.error(r.find_node("region"),
+                fmt::format("target '{}': region = \"\" names no region (region = \"서울\"; "
+                            "see alimi theaters)",
+                            name));
+    return std::string(trim(*region));
+}
+
+// One [[target]]: one TargetConfig per theater it lists, or one standing for a region's.
 std::vector<TargetConfig> read_target(const ConfigNode &node, const Config &cfg,
                                       std::vector<std::string> &errors) {
     TableReader r(node, "[[target]]", errors);
-    const auto common = read_target_keys(r, node, cfg);
-    const auto theaters = read_theaters(r, common.name);
+    auto common = read_target_keys(r, node, cfg);
+    common.region = read_region(r, common.name);
+    // A region target is checked as any theater of its region will be: the chain's example.
+    const auto theaters =
+        common.region.empty()
+            ? read_theaters(r, common.name)
+            : std::vector<std::string>{std::string(common.chain->example_theater())};
     const bool listed =
         node.find("theater") && node.find("theater")->kind == ConfigNode::Kind::array;
     std::vector<TargetConfig> out;
@@ -155,7 +178,10 @@ std::vector<TargetConfig> read_target(const ConfigNode &node, const Config &cfg,
         for (auto &e : found)
             if (std::find(errors.begin(), errors.end(), e) == errors.end())
                 errors.push_back(std::move(e));
-        if (listed) {
+        if (!t.region.empty()) {
+            t.theater.clear();
+            t.group = common.name;
+        } else if (listed) {
             t.group = common.name;
             t.name = common.name + "@" + code;
         }
@@ -235,9 +261,9 @@ void read_sections(TableReader &top, const ConfigNode &root, Config &cfg,
                 top.error(&item, "each [[target]] must be a table");
             else
                 for (auto &t : read_target(item, cfg, errors))
-                    cfg.targets.push_back(std::move(t));
+                    (t.region.empty() ? cfg.targets : cfg.region_targets).push_back(std::move(t));
         }
-    if (cfg.targets.empty() && !top.find_node("target"))
+    if (cfg.targets.empty() && cfg.region_targets.empty() && !top.find_node("target"))
         errors.push_back(fmt::format("{}: no [[target]] configured", root.where));
 }
 
@@ -315,7 +341,9 @@ Config config_from_tree(const ConfigNode &root, const std::string &path, const E
     for (const auto &n : cfg.notifiers)
         if (!n.inline_secret.empty() && cfg.inline_secret.empty())
             cfg.inline_secret = fmt::format("notifier '{}' {}", n.name, n.inline_secret);
-    check_unique(cfg.targets, "target", errors);
+    auto every_target = cfg.targets;
+    every_target.insert(every_target.end(), cfg.region_targets.begin(), cfg.region_targets.end());
+    check_unique(every_target, "target", errors);
     if (!errors.empty())
         throw ConfigError(errors);
     return cfg;

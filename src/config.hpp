@@ -88,6 +88,9 @@ struct TargetConfig {
     // The name as written when `theater` listed several: each theater is a target of its own
     // ("avatar@0013"), with its own baseline, and commands take the written name for them all.
     std::string group;
+    // `region = "서울"`: the target stands for every theater its chain lists in that region
+    // (regions.hpp); each is a member as a theater list's are.
+    std::string region;
     ChainSettings settings;
     std::vector<std::string> notify; // notifier names, resolved
     std::string title_template;      // push_title; "" = the built-in Korean title
@@ -115,6 +118,9 @@ struct Config {
     DeliveryConfig delivery;
     std::vector<NotifierConfig> notifiers;
     std::vector<TargetConfig> targets;
+    // Targets written with `region`, before their theaters are known: expand_regions adds their
+    // members (NAME@CODE, group NAME) to targets from the chain's theater list.
+    std::vector<TargetConfig> region_targets;
     // "notifier 'phone' token" when a secret is written in the file itself, else "".
     std::string inline_secret;
     // Problems that stop only the commands that push: an unset token_env (read-only commands

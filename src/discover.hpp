@@ -18,13 +18,6 @@ struct DiscoverOptions {
     bool json = false;
 };
 
-struct TheaterInfo {
-    std::string code;
-    std::string name;
-    std::string region;
-    std::string status; // "영업" when open, as the site says
-};
-
 struct MovieInfo {
     std::string code;
     std::string name;

@@ -27,6 +27,10 @@ using ojson = nlohmann::ordered_json;
 const TargetConfig &the_target(const Config &cfg, const std::string &name) {
     require_known_targets(cfg, {name});
     const auto named = cfg.targets_named(name);
+    if (named.empty()) // a region target whose theater list no check has read yet
+        throw UsageError(fmt::format("target '{}' watches a region whose theaters are not known "
+                                     "yet; run alimi check, then name one of them",
+                                     name));
     if (named.size() > 1) {
         std::string names;
         for (const auto *t : named)

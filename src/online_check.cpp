@@ -2,6 +2,7 @@
 
 #include "filter.hpp"
 #include "log.hpp"
+#include "regions.hpp"
 #include "source/chain.hpp"
 
 #include <fmt/format.h>
@@ -40,6 +41,19 @@ std::vector<std::string> OnlineCheck::problems(const TargetConfig &t) {
     if (!t.movie.empty() || !t.filter.title.empty())
         note_if_not_bookable(chain, opt, t);
     return out;
+}
+
+std::string OnlineCheck::region_problem(const TargetConfig &r) {
+    const auto &chain = r.chain->lister();
+    const std::string name(chain.name());
+    if (!m_theaters.contains(name))
+        m_theaters[name] = chain.site_theaters(options(chain));
+    const auto &theaters = m_theaters[name];
+    if (!theaters) {
+        ++unreachable;
+        return "";
+    }
+    return alimi::region_problem(r, *theaters);
 }
 
 std::string OnlineCheck::theater_name(const TargetConfig &t) const {

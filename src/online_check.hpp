@@ -22,6 +22,9 @@ class OnlineCheck {
     // theater shows nothing on soon, and a movie not bookable yet, are said (warning, note),
     // not returned: a hall between films and a film not on sale look the same.
     std::vector<std::string> problems(const TargetConfig &t);
+    // A region target: its region among the chain's (regions.hpp); "" when it has theaters or
+    // the site could not be asked (counted in unreachable).
+    std::string region_problem(const TargetConfig &region_target);
     // The site's name for t's theater, once problems(t) found it listed; "" otherwise.
     std::string theater_name(const TargetConfig &t) const;
 

@@ -192,12 +192,24 @@ int cmd_list(const Globals &g, bool json, const std::string &names_of) {
                                     {"movie_name", names.movie_name},
                                     {"notify", t.notify},
                                     {"enabled", t.enabled}};
+        if (!t.region.empty())
+            j["region"] = t.region;
         arr.push_back(j);
         text += fmt::format("{}  {}{}  notify: {}\n", t.name, watches_line(*store, t),
                             t.enabled ? "" : "  (paused: enabled = false)",
                             t.notify.empty() ? std::string("none (JSON lines only)")
                                              : fmt::format("{}", fmt::join(t.notify, ", ")));
     }
+    for (const auto &r : cfg.region_targets)
+        if (cfg.targets_named(r.name).empty()) { // its theaters not known yet: said, not hidden
+            arr.push_back({{"name", r.name},
+                           {"chain", r.chain->name()},
+                           {"region", r.region},
+                           {"theaters", nlohmann::ordered_json::array()},
+                           {"enabled", r.enabled}});
+            text += fmt::format("{}  {} region {}: its theaters are read by the next check\n",
+                                r.name, r.chain->display_name(), r.region);
+        }
     std::cout << (json ? arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"
                        : terminal_safe(text));
     return k_exit_ok;

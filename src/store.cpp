@@ -148,6 +148,13 @@ constexpr std::array k_migrations = {
        ALTER TABLE openings ADD COLUMN seats_low INTEGER NOT NULL DEFAULT 0;)",
     // The film's poster a push shows (PushMessage::image).
     R"(ALTER TABLE outbox ADD COLUMN image TEXT NOT NULL DEFAULT '';)",
+    // The theater lists region targets expand from: read_at the last good read, tried_at the
+    // last try (a failing site is asked again only after a pause).
+    R"(CREATE TABLE theater_lists(
+         chain TEXT PRIMARY KEY,
+         theaters TEXT NOT NULL DEFAULT '[]',
+         read_at INTEGER,
+         tried_at INTEGER NOT NULL);)",
 };
 
 } // namespace

@@ -64,6 +64,11 @@ class Store {
     std::optional<CachedName> cached_name(const std::string &chain, const std::string &kind,
                                           const std::string &code);
     void save_names(const std::string &chain, const std::vector<NameRecord> &names, TimePoint now);
+    // A chain's theater list as region targets last read it (TheaterList), and its updates.
+    TheaterList theater_list(const std::string &chain);
+    void save_theater_list(const std::string &chain, const std::vector<TheaterInfo> &theaters,
+                           TimePoint now);
+    void note_theater_list_tried(const std::string &chain, TimePoint now);
     // Whole-screen sweep bookkeeping (see SourceMemory).
     SourceMemory sweep_memory(const std::string &target);
     // The swept dates whose showings must be taken silently: open since the baseline, never swept.

@@ -10,6 +10,13 @@
 
 namespace alimi {
 
+// A chain's theater list kept for region targets: when it was last read well and last tried.
+struct TheaterList {
+    std::vector<TheaterInfo> theaters;
+    std::optional<TimePoint> read_at;
+    std::optional<TimePoint> tried_at;
+};
+
 struct TargetHealth {
     std::string name;
     std::optional<TimePoint> baseline_at;

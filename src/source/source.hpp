@@ -40,6 +40,14 @@ struct NameRecord {
     std::string name;
 };
 
+// A theater as the chain's list gives it (`alimi theaters`, region targets).
+struct TheaterInfo {
+    std::string code;
+    std::string name;
+    std::string region;
+    std::string status; // "영업" when open, as the site says
+};
+
 struct Snapshot {
     std::vector<Opening> openings;
     // Whole-screen sweeps only (ISO dates): every open date the source listed, and the dates

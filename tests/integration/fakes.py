@@ -619,7 +619,9 @@ class FakeLotte(FakeServer):
     site: GetTicketingPageTOBE (play dates, cinemas with the special-hall grouping repeated under
     DivisionCode 2, movies) and GetPlaySequence (one cinema's day, which needs the composite id)."""
     PATH = "/LCWS/Ticketing/TicketingData.aspx"
-    CINEMAS = [(1, "0001", 1016, "월드타워"), (2, "0940", 1016, "월드타워"), (1, "0001", 1013, "가산디지털")]
+    CINEMAS = [(1, "0001", 1016, "월드타워"), (2, "0940", 1016, "월드타워"), (1, "0001", 1013, "가산디지털"),
+               (1, "0002", 3021, "수원")]
+    AREAS = {"0001": "서울", "0002": "경기"}
 
     def __init__(self, port=0):
         super().__init__(port)
@@ -647,7 +649,8 @@ class FakeLotte(FakeServer):
         dates = [{"PlayDate": f"{ymd(d)[:4]}-{ymd(d)[4:6]}-{ymd(d)[6:]}", "IsPlayDate": "Y"} for d in days]
         return {"IsOK": "true", "ResultMessage": "SUCCESS", "ResultCode": None,
                 "MoviePlayDates": {"Items": {"Items": dates, "ItemCount": len(dates)}},
-                "CinemaDivison": {"AreaDivisions": {"Items": [{"DetailDivisionCode": "0001", "GroupNameKR": "서울"}]}},
+                "CinemaDivison": {"AreaDivisions": {"Items": [{"DetailDivisionCode": k, "GroupNameKR": v}
+                                                               for k, v in self.AREAS.items()]}},
                 "Cinemas": {"Cinemas": {"Items": [{"DivisionCode": a, "DetailDivisionCode": b, "CinemaID": c,
                                                    "CinemaNameKR": n} for a, b, c, n in self.CINEMAS]}},
                 "Movies": {"Movies": {"Items": [{"RepresentationMovieCode": k, "MovieNameKR": v}

@@ -145,7 +145,7 @@ def test_lotte_discovery_lists_cinemas_once_and_movies(case):
     lt = case.serve(FakeLotte())
     r = case.run("theaters", "--chain", "lotte", "--api", lt.url, "--json")
     cinemas = json.loads(r.out)
-    expect(r.rc == 0 and [c["code"] for c in cinemas] == ["1013", "1016"], f"grouping not repeated: {cinemas}")
+    expect(r.rc == 0 and [c["code"] for c in cinemas] == ["1013", "1016", "3021"], f"grouping not repeated: {cinemas}")
     r = case.run("movies", "1016", "--chain", "lotte", "--screen", "superplex", "--api", lt.url)
     expect(r.rc == 0 and "23816" in r.out and "yes" in r.out.split("23816")[1].split("\n")[0], "here", r)
     r = case.run("movies", "10x6", "--chain", "lotte", "--api", lt.url)

@@ -5,7 +5,7 @@ chain's fake derives every answer from its one world of showings."""
 import datetime
 import json
 
-from fakes import (FakeCgvApi, FakeLotte, FakeMegabox, FakeNtfy, kst_today, lt_showing, mb_showing,
+from fakes import (FakeCgvApi, FakeLotte, FakeMegabox, FakeNtfy, Reply, kst_today, lt_showing, mb_showing,
                    showing, ymd)
 from harness import expect
 
@@ -33,7 +33,7 @@ class Cgv:
 
     def add(self, day, start, code, title, free=100, theater="0013"):
         self.seq += 1
-        names = {"0013": "CGV 용산아이파크몰", "0056": "CGV 강남"}
+        names = {"0013": "CGV 용산아이파크몰", "0056": "CGV 강남", "0211": "CGV 광교", "P013": "CGV 용산아이파크몰 별관"}
         row = showing(ymd(day), "018", self.seq, code, title, "03", start.replace(":", ""), free, 100,
                       site=theater, site_nm=names[theater])
         self.fake.showings.append(row)
@@ -206,6 +206,86 @@ def test_a_list_of_theaters_baselines_each_and_names_the_theater(case):
         expect(show.rc == 2 and f"name one: t@{home}, t@{chain.other}" in show.err, f"{chain.name}", show)
 
 
+SEOUL = {"cgv": ["0013", "0056", "P013"], "megabox": ["1351", "1372"], "lotte": ["1013", "1016"]}
+OUTSIDE = {"cgv": "0211", "megabox": "0019", "lotte": "3021"}  # in 경기
+
+
+def test_a_region_watches_each_of_its_theaters_and_reads_their_list_once(case):
+    for make in CHAINS:
+        chain, ntfy = make(case), case.serve(FakeNtfy())
+        home = HOME[chain.name]
+        chain.add(2, "19:00", "90000777", "아바타: 불과 재", theater=home)
+        chain.add(2, "19:00", "90000777", "아바타: 불과 재", theater=chain.other)
+        target = 'region = " 서울 "\ntitle = "아바타"' + ('\nscreen = "imax"' if chain.name == "cgv" else "")
+        cfg = case.write(f"{chain.name}.toml", config(chain, ntfy, target))
+        env = {"ALIMI_STATE": case.path(f"{chain.name}.db")}
+        before = case.run("list", config=cfg, env=env)
+        expect(before.rc == 0 and "t  " in before.out and "region 서울: its theaters are read by the next check"
+               in before.out and chain.fake.requests == [], f"{chain.name}: list asks nothing", before)
+        early = case.run("show", "t", config=cfg, env=env)
+        expect(early.rc == 2 and "whose theaters are not known yet" in early.err, f"{chain.name}: show", early)
+        expect(check_with(case, cfg, env, "baselines") == [] and ntfy.messages == [], f"{chain.name}: silent")
+        members = json.loads(case.run("list", "--json", config=cfg, env=env).out)
+        expect([(t["name"], t["region"]) for t in members] == [(f"t@{c}", "서울") for c in SEOUL[chain.name]],
+               f"{chain.name}: list names the members: {members}")
+        status = case.run("status", "--json", config=cfg, env=env)
+        names = sorted(t.get("name") or t.get("target") for t in json.loads(status.out))
+        expect(names == [f"t@{c}" for c in SEOUL[chain.name]], f"{chain.name}: one target per theater: {names}", status)
+        chain.add(4, "20:00", "90000777", "아바타: 불과 재", theater=chain.other)
+        chain.add(4, "20:00", "90000777", "아바타: 불과 재", theater=OUTSIDE[chain.name])
+        lines = check_with(case, cfg, env, "a new showing inside the region and one outside")
+        expect([o["target"] for o in lines] == [f"t@{chain.other}"], f"{chain.name}: only the region's: {lines}")
+        expect(len(ntfy.messages) == 1 and "강남" in ntfy.messages[0]["title"] + ntfy.messages[0]["message"] or
+               chain.name == "lotte" and "가산" in ntfy.messages[0]["title"], f"{chain.name}: {titles(ntfy)}")
+        # A run of the region asks what a run of its theaters written as a list asks: the
+        # theater list is not read again.
+        listed = target.replace('region = " 서울 "', "theater = [" + ", ".join(f'"{c}"' for c in SEOUL[chain.name]) + "]")
+        listed_cfg = case.write(f"{chain.name}-list.toml", config(chain, ntfy, listed))
+        listed_env = {"ALIMI_STATE": case.path(f"{chain.name}-list.db")}
+        check_with(case, listed_cfg, listed_env, "the list's baselines")
+        counts = []
+        for c, e in ((cfg, env), (listed_cfg, listed_env)):
+            before = len(chain.fake.requests)
+            check_with(case, c, e, "steady")
+            counts.append(len(chain.fake.requests) - before)
+        expect(counts[0] == counts[1], f"{chain.name}: region vs list requests per run: {counts}")
+        show = case.run("show", "t", config=cfg, env=env)
+        expect(show.rc == 2 and "name one: " + ", ".join(f"t@{c}" for c in SEOUL[chain.name]) in show.err,
+               f"{chain.name}", show)
+        nowhere = case.write(f"{chain.name}-jeju.toml", config(chain, ntfy, target.replace(" 서울 ", "제주")))
+        r = case.run("check", config=nowhere, env={"ALIMI_STATE": case.path(f"{chain.name}-jeju.db")})
+        expect(r.rc == 1 and "lists no theater in region '제주' (its regions: 서울, 경기)" in r.err,
+               f"{chain.name}: an unknown region names the chain's regions", r)
+        v = case.run("validate", "--online", config=nowhere, env={"ALIMI_STATE": case.path("none.db")})
+        expect(v.rc == 2 and f"{chain.name}-jeju.toml:" in v.err and "region '제주'" in v.err,
+               f"{chain.name}: validate --online says it at the file's line", v)
+
+
+def test_a_region_whose_list_cannot_be_read_fails_and_waits_before_asking_again(case):
+    chain, ntfy = Cgv(case), case.serve(FakeNtfy())
+    chain.add(2, "19:00", "90000777", "아바타: 불과 재")
+    for path in ("/api/v1/booking/searchRegnList", "/api/v1/content/site/searchAllRegionAndSite"):
+        chain.fake.script(path, *[Reply(503, "busy", content_type="text/plain")] * 3)
+    cfg = case.write("c.toml", config(chain, ntfy, 'region = "서울"\nscreen = "imax"'))
+    r = case.run("check", config=cfg)
+    expect(r.rc == 1 and "t: region '서울': CGV's theater list could not be read yet" in r.err, "said, exit 1", r)
+    asked = chain.fake.count("/api/v1/booking/searchRegnList")
+    again = case.run("check", config=cfg)
+    expect(again.rc == 1 and chain.fake.count("/api/v1/booking/searchRegnList") == asked,
+           "not asked again within minutes", again)
+    bad = case.write("bad.toml", config(chain, ntfy, 'region = "서울"\ntheater = "0013"\nscreen = "imax"'))
+    v = case.run("validate", config=bad)
+    expect(v.rc == 2 and "theater and region are alternatives" in v.err and "bad.toml:" in v.err, "both", v)
+
+
+RELEASE_MIGRATIONS_UNDONE = [
+    ["ALTER TABLE openings DROP COLUMN announced_at", "ALTER TABLE openings DROP COLUMN held",
+     "ALTER TABLE openings DROP COLUMN seats_low"],
+    ["ALTER TABLE outbox DROP COLUMN image"],
+    ["DROP TABLE theater_lists"],
+]
+
+
 def test_an_old_state_migrates_without_a_push(case):
     for make in CHAINS:
         chain, ntfy = make(case), case.serve(FakeNtfy())
@@ -215,14 +295,13 @@ def test_an_old_state_migrates_without_a_push(case):
         state = case.path(f"{chain.name}.db")
         env = {"ALIMI_STATE": state}
         check_with(case, cfg, env, "baseline")
-        # The state as the release before this one wrote it: no seen/announced columns, no
-        # poster in the outbox (the two migrations of this release).
-        case.db_at(state, "ALTER TABLE openings DROP COLUMN announced_at")
-        case.db_at(state, "ALTER TABLE openings DROP COLUMN held")
-        case.db_at(state, "ALTER TABLE openings DROP COLUMN seats_low")
-        case.db_at(state, "ALTER TABLE outbox DROP COLUMN image")
+        # The state as the release before this one wrote it: each migration of this release
+        # undone (seen/announced apart, the outbox's poster, the theater lists of regions).
+        for undo in RELEASE_MIGRATIONS_UNDONE:
+            for sql in undo:
+                case.db_at(state, sql)
         version = case.db_at(state, "PRAGMA user_version")[0][0]
-        case.db_at(state, f"PRAGMA user_version = {version - 2}")
+        case.db_at(state, f"PRAGMA user_version = {version - len(RELEASE_MIGRATIONS_UNDONE)}")
         chain.set_free(row, 3)
         chain.add(5, "19:00", "90000777", "아바타: 불과 재")
         lines = check_with(case, cfg, env, "after the migration")

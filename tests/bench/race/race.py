@@ -15,9 +15,12 @@ Latency of an opening, in runs: the run that first prints one of its showings (c
 counting the first run that could see it as 1. Missed: never printed by the end of its window
 (a showing taken silently into a baseline counts here).
 
+Then seats coming back (seats.py): runs from a sold-out showing's seats returning to its push.
+
 Usage: race.py ALIMI [--quick] [--months SEEDS]
   --quick: the 11-day timeline only; --months 1003,1004,1005: the synthetic months to replay
-  (default 1003), to see that a figure is not one month's luck."""
+  (default 1003), to see that a figure is not one month's luck; --seats: the seats-back figures
+  only."""
 import datetime as dt
 import json
 import os
@@ -31,6 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "integration"))
 sys.path.insert(0, HERE)
 from fakes import FakeCgvApi  # noqa: E402
+import seats as seats_back  # noqa: E402
 from world import HALLS, KST, MOVIES, THEATERS, World, generate  # noqa: E402
 
 FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
@@ -86,6 +90,12 @@ class Sim:
 
     def run(self, t):
         self.api.showings = self.world.rows_at(t)
+        index = len(self.run_times)
+        for o in self.check(t):
+            self.found.setdefault((o["target"], o["date"].replace("-", ""), o["time"]), index)
+
+    def check(self, t):
+        """One `check --json` at simulated time t; the objects it prints."""
         before = len(self.api.requests)
         stamp = t.astimezone(dt.timezone.utc).strftime("@%Y-%m-%d %H:%M:%S")
         env = {"PATH": os.environ.get("PATH", ""), "HOME": self.tmp, "TZ": "UTC", "LC_ALL": "C.UTF-8",
@@ -93,7 +103,6 @@ class Sim:
                "FAKETIME": stamp, "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
         p = subprocess.run([self.alimi, "-c", self.cfg, "check", "--json"], capture_output=True, env=env,
                            timeout=120)
-        index = len(self.run_times)
         self.run_times.append(t)
         reqs = self.api.requests[before:]
         self.requests.append(len(reqs))
@@ -102,10 +111,11 @@ class Sim:
             site = q.query.get("siteNo", ["national"])[0]
             sites[site] = sites.get(site, 0) + 1
         self.per_theater.append(sites)
-        for line in p.stdout.decode().splitlines():
-            o = json.loads(line)
-            self.found.setdefault((o["target"], o["date"].replace("-", ""), o["time"]), index)
-        return p.returncode
+        return [json.loads(line) for line in p.stdout.decode().splitlines()]
+
+    def close(self):
+        self.api.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def simulate(self):
         for start, end in windows(self.world):
@@ -113,8 +123,7 @@ class Sim:
             while t <= end:
                 self.run(t)
                 t += dt.timedelta(minutes=1)
-        self.api.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.close()
 
     def latencies(self):
         """(latency or None, event) per opening after the first two runs of the targets."""
@@ -165,6 +174,8 @@ def main():
         timelines = [("11 days (timeline.json)", json.load(f))]
     if not quick:
         timelines += [(f"synthetic month (seed {seed})", generate(seed, 30, 40)) for seed in seeds]
+    if "--seats" in sys.argv:  # the seats-back figures alone
+        timelines = []
     results = []
     for name, tl in timelines:
         for strategy in ("sweep", "race"):
@@ -181,9 +192,11 @@ def main():
                       f"per host mean {r['requests_per_run_host_mean']} max {r['requests_per_run_host_max']}, "
                       f"per theater mean {r['requests_per_run_theater_mean']} max {r['requests_per_run_theater_max']}; "
                       f"first run {r['first_run_requests']} ({r['runs']} runs)", flush=True)
+    # Seats coming back, on the same binary and budgets: 8 simulated hours a seed (3 with --quick).
+    seats = seats_back.report(Sim, alimi, [2001] if quick else [2001, 2002, 2003], 3 if quick else 8)
     out = os.path.join(os.path.dirname(alimi), "bench-race.json")
     with open(out, "w", encoding="utf-8") as f:
-        json.dump(results, f, ensure_ascii=False, indent=1)
+        json.dump({"openings": results, "seats_back": seats}, f, ensure_ascii=False, indent=1)
     print(f"written to {out}")
 
 
