@@ -149,13 +149,8 @@ class CgvChain final : public CgvFamily {
 
     void check_target(TableReader &r, const TargetConfig &t) const override {
         check_codes(r, t, "");
-        // The site lists a theater's showings per screen type: a title narrows a screen.
-        if (!t.theater.empty() && t.screen.empty() && t.movie.empty() && !t.filter.title.empty())
-            r.error(r.find_node("title"),
-                    fmt::format("target '{}': a title on cgv needs a screen (title = \"{}\" with "
-                                "screen = \"imax\"); CGV lists showings per screen type",
-                                t.name, t.filter.title));
-        else if (!t.theater.empty() && t.screen.empty() && t.movie.empty())
+        // A title alone sweeps every hall's day pages; nothing at all would push every showing.
+        if (!t.theater.empty() && t.screen.empty() && t.movie.empty() && t.filter.title.empty())
             r.error(nullptr, fmt::format("target '{}' needs 'movie', 'title' or 'screen'", t.name));
     }
     // A screen's day pages list showings with free seats; a movie's date list has dates only.

@@ -67,11 +67,11 @@ class Chain {
     }
 
     // About how many requests one run of these targets asks (check --spread paces by it): one
-    // each, and a whole-schedule target its day pages beside its list of dates.
+    // each, and a whole-schedule target (a screen or a title) its day pages beside its dates.
     virtual int expected_requests(const std::vector<const TargetConfig *> &targets) const {
         int n = 0;
         for (const auto *t : targets)
-            n += t->movie.empty() && !t->screen.empty() ? 1 + t->settings.dates_per_run : 1;
+            n += t->movie.empty() ? 1 + t->settings.dates_per_run : 1;
         return n;
     }
 

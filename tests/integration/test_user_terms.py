@@ -330,9 +330,9 @@ def test_filter_keys_are_checked_with_the_form_that_would_be_right(case):
     cfg = case.write("bad.toml", config(chain, ntfy, 'theater = "0013"\nmovie = "30000774"\nseats_back = true'))
     r = case.run("validate", config=cfg)
     expect(r.rc == 2 and "carry no seat counts" in r.err and "title and a screen" in r.err, "a date list has no seats", r)
-    cfg = case.write("bad.toml", config(chain, ntfy, 'theater = "0013"\ntitle = "아바타"'))
+    cfg = case.write("bad.toml", config(chain, ntfy, 'theater = "0013"'))
     r = case.run("validate", config=cfg)
-    expect(r.rc == 2 and "a title on cgv needs a screen" in r.err, "", r)
+    expect(r.rc == 2 and "needs 'movie', 'title' or 'screen'" in r.err, "a whole theater unasked", r)
     cfg = case.write("ok.toml", config(chain, ntfy, 'theater = "0013"\nscreen = "imax"\ntitle = "듄 3"'))
     r = case.run("validate", "--online", config=cfg)
     expect(r.rc == 0 and "nothing on sale matches '듄 3' yet; will match when it opens (closest on sale:" in r.err,
@@ -363,3 +363,17 @@ def test_movies_upcoming_lists_what_the_chain_announces_or_says_it_lists_nothing
     expect(bare.rc == 2 and "THEATER is required" in bare.err, "movies without a theater", bare)
     both = case.run("movies", "--upcoming", "--screen", "dolby", "--chain", "megabox", "--api", megabox.url)
     expect(both.rc == 2 and "drop --screen" in both.err, "--upcoming takes no screen", both)
+
+
+def test_a_cgv_title_without_a_screen_watches_every_hall(case):
+    chain, ntfy = Cgv(case), case.serve(FakeNtfy())
+    chain.add(2, "19:00", "90000001", "주토피아 2")
+    cfg = case.write("c.toml", config(chain, ntfy, 'theater = "0013"\ntitle = "아바타"'))
+    expect(check_with(case, cfg, {}, "baseline") == [] and ntfy.messages == [], "silent")
+    chain.fake.showings += [showing(ymd(3), "007", 1, "90000777", "아바타: 불과 재", "01", "1000"),
+                            showing(ymd(3), "009", 1, "90000777", "아바타: 불과 재", "02", "1300", hall_nm="4DX관"),
+                            showing(ymd(3), "007", 2, "90000001", "주토피아 2", "01", "1500")]
+    lines = check_with(case, cfg, {}, "the film in two halls")
+    expect(sorted((o["time"], o["hall"]) for o in lines) == [("10:00", "7관"), ("13:00", "4DX관")],
+           f"both halls' showings of the film, not the other film's: {lines}")
+    expect(len(ntfy.messages) == 1 and "2회차" in ntfy.messages[0]["title"], f"one push: {titles(ntfy)}")
