@@ -3,7 +3,7 @@
 // may never fire. Part of the check sequencer (check.cpp), split off to keep files small.
 #pragma once
 
-#include "check.hpp"
+#include "check_options.hpp"
 #include "config.hpp"
 #include "diff.hpp"
 #include "store.hpp"

@@ -1,7 +1,7 @@
 // In what order and batches `check` takes its targets, and what each host should expect.
 #pragma once
 
-#include "check.hpp"
+#include "check_options.hpp"
 #include "store.hpp"
 
 #include <map>

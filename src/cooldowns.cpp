@@ -1,6 +1,6 @@
 #include "cooldowns.hpp"
 
-#include "check.hpp"
+#include "check_options.hpp"
 #include "log.hpp"
 
 #include <fmt/format.h>

@@ -1,7 +1,7 @@
 // `alimi theaters` and `alimi movies`: what every chain's discovery is given (see Chain).
 #pragma once
 
-#include "config.hpp"
+#include "http_settings.hpp"
 #include "log.hpp"
 #include "source/source.hpp"
 

@@ -5,8 +5,8 @@
 // this run, nor to what earlier runs left cooling down (hold).
 #pragma once
 
-#include "config.hpp"
 #include "http_policy.hpp"
+#include "http_settings.hpp"
 
 #include <chrono>
 #include <map>
