@@ -135,22 +135,24 @@ TargetConfig read_target_keys(TableReader &r, const ConfigNode &node, const Conf
     return t;
 }
 
-// `region = "서울"` instead of theater: "" when not given.
-std::string read_region(TableReader &r, const std::string &name) {
-    const auto region = r.string("region");
-    if (!region)
-        return "";
-    if (r.find_node("theater"))
-        r.error(r.find_node("region"),
-                fmt::format("target '{}': theater and region are alternatives; give one "
-                            "(theater = [\"0013\", \"0056\"] or region = \"서울\")",
-                            name));
-    if (trim(*region).empty())
-        r.error(r.find_node("region"),
-                fmt::format("target '{}': region = \"\" names no region (region = \"서울\"; "
-                            "see alimi theaters)",
-                            name));
-    return std::string(trim(*region));
+// `region = "서울"` instead of theater; nullopt when not given. Written at all (even wrongly),
+// the target is a region target: its missing theater is no second error.
+std::optional<std::string> read_region(TableReader &r, const std::string &name) {
+    const auto *node = r.find_node("region");
+    if (!node)
+        return std::nullopt;
+    const auto region = std::string(trim(r.string("region").value_or("")));
+    if (r.find_node("theater")) {
+        r.error(node, fmt::format("target '{}': theater and region are alternatives; give one "
+                                  "(theater = [\"0013\", \"0056\"] or region = \"서울\")",
+                                  name));
+        read_theaters(r, name); // read, so it is not also called an unknown key
+    }
+    if (node->kind == ConfigNode::Kind::string && region.empty())
+        r.error(node, fmt::format("target '{}': region = \"\" names no region (region = "
+                                  "\"서울\"; see alimi theaters)",
+                                  name));
+    return region;
 }
 
 // One [[target]]: one TargetConfig per theater it lists, or one standing for a region's.
@@ -158,12 +160,12 @@ std::vector<TargetConfig> read_target(const ConfigNode &node, const Config &cfg,
                                       std::vector<std::string> &errors) {
     TableReader r(node, "[[target]]", errors);
     auto common = read_target_keys(r, node, cfg);
-    common.region = read_region(r, common.name);
+    const auto region = read_region(r, common.name);
+    common.region = region.value_or("");
     // A region target is checked as any theater of its region will be: the chain's example.
     const auto theaters =
-        common.region.empty()
-            ? read_theaters(r, common.name)
-            : std::vector<std::string>{std::string(common.chain->example_theater())};
+        region ? std::vector<std::string>{std::string(common.chain->example_theater())}
+               : read_theaters(r, common.name);
     const bool listed =
         node.find("theater") && node.find("theater")->kind == ConfigNode::Kind::array;
     std::vector<TargetConfig> out;
@@ -178,7 +180,7 @@ std::vector<TargetConfig> read_target(const ConfigNode &node, const Config &cfg,
         for (auto &e : found)
             if (std::find(errors.begin(), errors.end(), e) == errors.end())
                 errors.push_back(std::move(e));
-        if (!t.region.empty()) {
+        if (region) {
             t.theater.clear();
             t.group = common.name;
         } else if (listed) {

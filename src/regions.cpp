@@ -62,8 +62,15 @@ std::vector<std::string> expand_regions(Config &cfg, const TheaterLists &lists) 
         auto members = region_members(r, list->second);
         if (members.empty())
             problems.push_back(region_problem(r, list->second));
-        for (auto &m : members)
+        for (auto &m : members) {
+            if (cfg.target(m.name)) { // one name, one state: the written target keeps it
+                problems.push_back(fmt::format("{}: target '{}': theater {} of region '{}' is "
+                                               "not watched: a target is named {} already",
+                                               r.where, r.name, m.theater, r.region, m.name));
+                continue;
+            }
             cfg.targets.push_back(std::move(m));
+        }
     }
     return problems;
 }

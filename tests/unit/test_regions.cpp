@@ -69,6 +69,13 @@ TEST_CASE("expanding replaces the members of an earlier list and leaves other ta
     CHECK(cfg.targets[0].name == "plain");
     CHECK(cfg.targets[2].name == "imax@0301");
     CHECK(expand_regions(cfg, {{"cgv", {}}}).size() == 1);
+    plain.name = "imax@0211"; // written by hand: it keeps its name, the member is not made
+    cfg.targets = {plain};
+    const auto said = expand_regions(cfg, {{"cgv", k_list}});
+    REQUIRE(said.size() == 1);
+    CHECK(said[0] == "c.toml:7: target 'imax': theater 0211 of region '경기' is not watched: a "
+                     "target is named imax@0211 already");
+    CHECK(cfg.targets.size() == 1);
 }
 
 TEST_CASE("the state keeps a chain's theater list and when it was read and tried") {
