@@ -275,7 +275,12 @@ def test_a_region_whose_list_cannot_be_read_fails_and_waits_before_asking_again(
            "not asked again within minutes", again)
     bad = case.write("bad.toml", config(chain, ntfy, 'region = "서울"\ntheater = "0013"\nscreen = "imax"'))
     v = case.run("validate", config=bad)
-    expect(v.rc == 2 and "theater and region are alternatives" in v.err and "bad.toml:" in v.err, "both", v)
+    expect(v.rc == 2 and "theater and region are alternatives" in v.err and "bad.toml:" in v.err and
+           len(v.err.strip().splitlines()) == 1, "both: one line", v)
+    for line, said in (("region = 3", "'region' must be a string"), ('region = ""', 'region = "" names no region')):
+        bad = case.write("bad.toml", config(chain, ntfy, f'{line}\nscreen = "imax"'))
+        v = case.run("validate", config=bad)
+        expect(v.rc == 2 and said in v.err and len(v.err.strip().splitlines()) == 1, f"{line}: one line", v)
 
 
 RELEASE_MIGRATIONS_UNDONE = [
