@@ -7,6 +7,7 @@
 
 #include "http_policy.hpp"
 #include "http_settings.hpp"
+#include "transport.hpp"
 
 #include <chrono>
 #include <map>
@@ -21,7 +22,9 @@ class HttpClient {
   public:
     // Every answer's body and redirect target are redacted of secrets on arrival: a server (or a
     // proxy) that echoes a request must not carry a token into an error, history or the state.
-    explicit HttpClient(const HttpSettings &settings, std::vector<std::string> secrets = {});
+    // transport: what carries the requests (nullptr: libcurl; unit tests give an in-memory one).
+    explicit HttpClient(const HttpSettings &settings, std::vector<std::string> secrets = {},
+                        std::unique_ptr<Transport> transport = nullptr);
     ~HttpClient();
     HttpClient(const HttpClient &) = delete;
     HttpClient &operator=(const HttpClient &) = delete;
