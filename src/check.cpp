@@ -49,9 +49,10 @@ struct Lane {
 void follow_clock_jumps(Store &store, TimePoint now);
 std::vector<Lane> make_lanes(const Config &cfg, Store &store,
                              const std::vector<const TargetConfig *> &order,
-                             const CheckOptions &options, TimePoint now, CheckOutcome &result);
+                             const CheckOptions &options, const Io &io, TimePoint now,
+                             CheckOutcome &result);
 void run_lanes(const Config &cfg, Store &store, std::vector<Lane> &lanes,
-               const CheckOptions &options, TimePoint now, std::set<long long> &tried,
+               const CheckOptions &options, const Io &io, TimePoint now, std::set<long long> &tried,
                CheckOutcome &result, std::ostream &out);
 void say_stopped(std::size_t targets, CheckOutcome &result);
 void make_plans(Store &store, std::vector<TargetRun> &runs, TimePoint now);
@@ -77,24 +78,24 @@ auto in_transaction(Store &store, const CheckOptions &options, Work &&work) {
 } // namespace
 
 CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &options,
-                       std::ostream &out) {
+                       std::ostream &out, const Io &io) {
     CheckOutcome result;
     store.set_secrets(cfg.secrets()); // answers quoted in errors may echo one
-    const auto now = now_utc();
+    const auto now = io.now();
     const auto started = std::chrono::steady_clock::now();
     std::set<long long> tried; // pushes sent in this run: once per run, whatever they answered
     if (!options.dry_run) {
         follow_clock_jumps(store, now);
-        deliver_pending(cfg, store, now, tried); // pushes left by earlier runs are the oldest news
+        deliver_pending(cfg, store, now, tried, io); // pushes left by earlier runs: the oldest news
     }
     const auto order = check_order(cfg, store, options);
-    auto lanes = make_lanes(cfg, store, order, options, now, result);
-    run_lanes(cfg, store, lanes, options, now, tried, result, out);
+    auto lanes = make_lanes(cfg, store, order, options, io, now, result);
+    run_lanes(cfg, store, lanes, options, io, now, tried, result, out);
     if (stop_requested())
         say_stopped(order.size(), result);
     if (options.dry_run)
         return result;
-    result.pushes_pending = deliver_pending(cfg, store, now, tried);
+    result.pushes_pending = deliver_pending(cfg, store, now, tried, io);
     if (result.pushes_pending > 0)
         say_pending(store, result.pushes_pending);
     finish_run(cfg, store, lanes, now,
@@ -123,8 +124,9 @@ void follow_clock_jumps(Store &store, TimePoint now) {
 // asked, and silent towards what earlier runs left cooling down.
 std::unique_ptr<HttpClient> lane_client(const Config &cfg, Store &store,
                                         const CheckOptions &options,
-                                        const std::map<std::string, int> &expected, TimePoint now) {
-    auto http = std::make_unique<HttpClient>(cfg.http, cfg.secrets());
+                                        const std::map<std::string, int> &expected, const Io &io,
+                                        TimePoint now) {
+    auto http = std::make_unique<HttpClient>(cfg.http, cfg.secrets(), io);
     http->stop_on_signal();
     http->share_answers(); // one theater's targets, one movie list: each asked once per run
     if (options.spread > 0)
@@ -137,12 +139,13 @@ std::unique_ptr<HttpClient> lane_client(const Config &cfg, Store &store,
 // may touch, and they depend on earlier runs only.
 std::vector<Lane> make_lanes(const Config &cfg, Store &store,
                              const std::vector<const TargetConfig *> &order,
-                             const CheckOptions &options, TimePoint now, CheckOutcome &result) {
+                             const CheckOptions &options, const Io &io, TimePoint now,
+                             CheckOutcome &result) {
     const auto expected = expected_requests(order);
     return in_transaction(store, options, [&] {
         std::vector<Lane> lanes;
         for (const auto &batches : host_lanes(order, options.spread > 0)) {
-            Lane lane{lane_client(cfg, store, options, expected, now), {}};
+            Lane lane{lane_client(cfg, store, options, expected, io, now), {}};
             for (const auto &batch : batches)
                 lane.batches.push_back(
                     {plan_targets(cfg, store, batch, options, now, result), {}, false});
@@ -175,7 +178,7 @@ void record_batch(const Config &cfg, Store &store, const Batch &batch, const Che
 // is committed before the next: a run stopped part way (a systemd timeout) keeps it, and the
 // next run starts with the targets this one missed.
 void run_lanes(const Config &cfg, Store &store, std::vector<Lane> &lanes,
-               const CheckOptions &options, TimePoint now, std::set<long long> &tried,
+               const CheckOptions &options, const Io &io, TimePoint now, std::set<long long> &tried,
                CheckOutcome &result, std::ostream &out) {
     std::vector<std::size_t> steps;
     for (const auto &lane : lanes)
@@ -194,7 +197,7 @@ void run_lanes(const Config &cfg, Store &store, std::vector<Lane> &lanes,
             continue;
         record_batch(cfg, store, batch, options, now, result, out);
         if (!options.dry_run)
-            deliver_pending(cfg, store, now, tried);
+            deliver_pending(cfg, store, now, tried, io);
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include "check_options.hpp"
 #include "config.hpp"
+#include "io.hpp"
 #include "store.hpp"
 
 #include <ostream>
@@ -25,8 +26,9 @@ struct CheckOutcome {
     }
 };
 
+// io: the transport and clock (system_io(): libcurl and the system's; unit tests their own).
 CheckOutcome run_check(const Config &cfg, Store &store, const CheckOptions &options,
-                       std::ostream &out);
+                       std::ostream &out, const Io &io = system_io());
 
 // Operator alerts change state only at the edges: one alert when failures reach `after`, one
 // recovery when a target that was alerted about succeeds again. Never one per run.

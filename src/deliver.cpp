@@ -119,7 +119,8 @@ void keep_orphan(const Config &cfg, Store &store, const QueuedPush &p, const std
 
 } // namespace
 
-int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<long long> &tried) {
+int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<long long> &tried,
+                    const Io &io) {
     // A fingerprint is a SHA-256 whose first use costs OpenSSL's provider set-up: only for holds.
     for (const auto &name : store.notifiers_holding()) {
         const auto *n = cfg.notifier(name);
@@ -158,7 +159,7 @@ int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<lon
     }
     if (sent.empty())
         return store.pending_count();
-    HttpClient http(push_settings(cfg.http), cfg.secrets());
+    HttpClient http(push_settings(cfg.http), cfg.secrets(), io);
     const auto answers = http.perform(requests);
     Transaction tx(store.db()); // one durable sync for all answers, not two per push
     store.add_request_counts(http.request_counts());

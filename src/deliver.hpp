@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "io.hpp"
 #include "store.hpp"
 
 #include <ostream>
@@ -16,7 +17,8 @@ PushRoute push_route(const Config &cfg, const NotifierConfig &n);
 
 // Delivers due pushes of the outbox except those in tried (the ones this run has already sent,
 // which it adds to); returns how many are still pending afterwards.
-int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<long long> &tried);
+int deliver_pending(const Config &cfg, Store &store, TimePoint now, std::set<long long> &tried,
+                    const Io &io = system_io());
 
 // HTTP settings for pushes: the user's timeout, none of the spacing meant for CGV.
 HttpSettings push_settings(const HttpSettings &s);

@@ -94,12 +94,12 @@ std::string default_user_agent() {
                        ALIMI_VERSION);
 }
 
-HttpClient::HttpClient(const HttpSettings &settings, std::vector<std::string> secrets,
-                       std::unique_ptr<Transport> transport)
+HttpClient::HttpClient(const HttpSettings &settings, std::vector<std::string> secrets, const Io &io)
     : m_impl(std::make_unique<Impl>()), m_settings(settings),
       m_user_agent(settings.user_agent.empty() ? default_user_agent() : settings.user_agent),
-      m_secrets(std::move(secrets)) {
-    m_impl->transport = transport ? std::move(transport) : curl_transport(settings, m_user_agent);
+      m_secrets(std::move(secrets)), m_now(io.now) {
+    m_impl->transport = io.transport ? io.transport(settings, m_user_agent)
+                                     : curl_transport(settings, m_user_agent);
 }
 
 HttpClient::~HttpClient() = default;
@@ -173,7 +173,7 @@ std::vector<HttpResult> HttpClient::perform_each(const std::vector<HttpRequest> 
             auto job = std::move(running.extract(index).mapped());
             --hosts[job->host].active;
             const auto &req = requests[job->index];
-            auto r = read_exchange(std::move(exchange), req, now_utc(), m_secrets);
+            auto r = read_exchange(std::move(exchange), req, m_now(), m_secrets);
             if (req.refine)
                 req.refine(r);
             r.attempts = job->failures + 1;
@@ -181,8 +181,7 @@ std::vector<HttpResult> HttpClient::perform_each(const std::vector<HttpRequest> 
                 m_server_clock = std::max(m_server_clock.value_or(0), *r.server_date);
             ++m_counts[fmt::format("{} {}", job->host, outcome_name(r.outcome))];
             if (r.outcome == Outcome::rate_limited || r.outcome == Outcome::blocked)
-                m_troubled[cooldown_key(req.url, r.outcome)] = {r.outcome, r.retry_after,
-                                                                now_utc()};
+                m_troubled[cooldown_key(req.url, r.outcome)] = {r.outcome, r.retry_after, m_now()};
             ++job->failures;
             const auto delay =
                 retry_delay(policy, r, job->failures, budget, seconds_between(start, Steady::now()),

@@ -7,9 +7,11 @@
 
 #include "http_policy.hpp"
 #include "http_settings.hpp"
+#include "io.hpp"
 #include "transport.hpp"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,9 +24,10 @@ class HttpClient {
   public:
     // Every answer's body and redirect target are redacted of secrets on arrival: a server (or a
     // proxy) that echoes a request must not carry a token into an error, history or the state.
-    // transport: what carries the requests (nullptr: libcurl; unit tests give an in-memory one).
+    // io: what carries the requests and the clock answers are read by (Retry-After dates, when
+    // trouble came): libcurl and the system clock, or a unit test's in-memory world.
     explicit HttpClient(const HttpSettings &settings, std::vector<std::string> secrets = {},
-                        std::unique_ptr<Transport> transport = nullptr);
+                        const Io &io = system_io());
     ~HttpClient();
     HttpClient(const HttpClient &) = delete;
     HttpClient &operator=(const HttpClient &) = delete;
@@ -78,6 +81,7 @@ class HttpClient {
     HttpSettings m_settings;
     std::string m_user_agent;
     std::vector<std::string> m_secrets;
+    std::function<TimePoint()> m_now;
     bool m_stoppable = false;
     std::optional<long long> m_server_clock;
     bool m_sharing = false;

@@ -29,4 +29,8 @@ int stop_signal() {
     return g_signal;
 }
 
+void clear_stop() {
+    g_signal = 0;
+}
+
 } // namespace alimi

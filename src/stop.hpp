@@ -9,6 +9,9 @@ namespace alimi {
 void install_stop_handlers();
 // The signal that asked to stop, or 0.
 int stop_signal();
+// Forgets a stop signal: for a process that runs one check after another (the sequencer's unit
+// tests); a command runs one check and exits.
+void clear_stop();
 inline bool stop_requested() {
     return stop_signal() != 0;
 }

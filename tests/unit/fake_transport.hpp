@@ -2,6 +2,7 @@
 // every request sent is kept, so HttpClient's manners are tested without a socket.
 #pragma once
 
+#include "io.hpp"
 #include "transport.hpp"
 
 #include <functional>
@@ -61,8 +62,18 @@ class FakeTransport final : public Transport {
     std::vector<std::pair<std::size_t, Exchange>> m_pending;
 };
 
-inline std::unique_ptr<Transport> fake_transport(FakeWire &wire) {
-    return std::make_unique<FakeTransport>(wire);
+// What HttpClient and the sequencers take: every client they make talks to this wire.
+inline TransportMaker fake_transport(FakeWire &wire) {
+    return [&wire](const HttpSettings &, const std::string &) {
+        return std::make_unique<FakeTransport>(wire);
+    };
+}
+
+// An Io of the wire and the system clock (a test with a clock of its own sets now).
+inline Io fake_io(FakeWire &wire) {
+    Io io;
+    io.transport = fake_transport(wire);
+    return io;
 }
 
 } // namespace alimi::test

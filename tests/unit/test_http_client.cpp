@@ -31,7 +31,7 @@ TEST_CASE("a 5xx is tried again and its second answer counts, with the attempts"
     wire.answer = [&](const HttpRequest &) {
         return ++n == 1 ? reply(503, "busy", "text/plain") : reply(200, R"({"ok":1})");
     };
-    HttpClient http(quick(1), {}, fake_transport(wire));
+    HttpClient http(quick(1), {}, fake_io(wire));
     const auto r = http.perform({get("http://127.0.0.1:1/a")}).at(0);
     CHECK(r.outcome == Outcome::ok);
     CHECK(r.attempts == 2);
@@ -44,7 +44,7 @@ TEST_CASE("a 429 silences its path for the rest of the client's life, Retry-Afte
         return r.url.ends_with("/a") ? reply(429, "error code: 1015", "text/plain", "120")
                                      : reply(200, "{}");
     };
-    HttpClient http(quick(2), {}, fake_transport(wire));
+    HttpClient http(quick(2), {}, fake_io(wire));
     const auto first = http.perform({get("http://h:1/api/a")}).at(0);
     CHECK(first.outcome == Outcome::rate_limited);
     CHECK(first.attempts == 1); // a 429 is never retried within a run
@@ -62,7 +62,7 @@ TEST_CASE("a block page silences the host; a held key is never sent to") {
     wire.answer = [](const HttpRequest &) {
         return reply(403, "<html>Attention Required!</html>", "text/html");
     };
-    HttpClient http(quick(), {}, fake_transport(wire));
+    HttpClient http(quick(), {}, fake_io(wire));
     http.hold("held:1", "cooling down after a 429");
     const auto r = http.perform({get("http://held:1/x"), get("http://h:1/a")});
     CHECK(r[0].outcome == Outcome::not_sent);
@@ -80,7 +80,7 @@ TEST_CASE("secrets are taken out of bodies and redirect targets on arrival") {
         x.answer.location = "http://h:1/?token=tk_SECRET";
         return x;
     };
-    HttpClient http(quick(), {"tk_SECRET"}, fake_transport(wire));
+    HttpClient http(quick(), {"tk_SECRET"}, fake_io(wire));
     const auto r = http.perform({get("http://h:1/a")}).at(0);
     CHECK(r.body.find("tk_SECRET") == std::string::npos);
     CHECK(r.location.find("tk_SECRET") == std::string::npos);
@@ -89,7 +89,7 @@ TEST_CASE("secrets are taken out of bodies and redirect targets on arrival") {
 TEST_CASE("shared, the same request is sent once and every asker gets its answer") {
     FakeWire wire;
     wire.answer = [](const HttpRequest &) { return reply(200, R"({"n":1})"); };
-    HttpClient http(quick(), {}, fake_transport(wire));
+    HttpClient http(quick(), {}, fake_io(wire));
     http.share_answers();
     const auto r = http.perform({get("http://h:1/a"), get("http://h:1/a")});
     http.perform({get("http://h:1/a")});
@@ -104,7 +104,7 @@ TEST_CASE("a push whose status line said 2xx is delivered though its body broke 
                    ? broken(Outcome::timeout, "no answer in time (timeout)", 200, R"({"id")")
                    : broken(Outcome::timeout, "no answer in time (timeout)", 200, "{");
     };
-    HttpClient http(quick(), {}, fake_transport(wire));
+    HttpClient http(quick(), {}, fake_io(wire));
     auto push = get("http://ntfy:1/topic");
     push.method = "POST";
     push.status_decides = true;
@@ -122,7 +122,7 @@ TEST_CASE("a host gets at most max_per_host requests at once") {
     wire.answer = [](const HttpRequest &) { return reply(200, "{}"); };
     auto s = quick();
     s.max_per_host = 2;
-    HttpClient http(s, {}, fake_transport(wire));
+    HttpClient http(s, {}, fake_io(wire));
     std::vector<HttpRequest> five(5, get("http://h:1/a"));
     const auto r = http.perform(five);
     CHECK(r.size() == 5);
