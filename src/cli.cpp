@@ -226,12 +226,13 @@ int run_cli(int argc, char **argv) {
     InitOptions init;
     auto *in = app.add_subcommand(
         "init", "Write a starter config with a ntfy topic of your own (never overwrites)");
-    in->add_option(
-        "--theater", init.theater,
-        "Theater code (default: the chain's example: CGV 0013, Megabox 1351, Lotte 1016)");
+    in->add_option("--theater", init.theater,
+                   "Theater code (default: the chain's example: " + example_theaters() + ")");
     in->add_option("--screen", init.screen, "Screen type, like imax (default: the chain's first)");
     in->add_option("--movie", init.movie, "Watch one movie's play dates (a movie code)");
-    in->add_option("--chain", init.chain, "Cinema chain: " + chain_names() + " (default cgv)");
+    in->add_option(
+        "--chain", init.chain,
+        fmt::format("Cinema chain: {} (default {})", chain_names(), default_chain().name()));
     in->add_option("--api", init.api, "The chain's API base, written into the config");
     in->add_flag("--offline", init.offline, "Write without looking the codes up on the site");
 
@@ -276,10 +277,12 @@ int run_cli(int argc, char **argv) {
 
     std::string query, theater, screen;
     DiscoverArgs discover;
-    const auto chains_help = "Cinema chain: " + chain_names() + " (default cgv)";
+    const auto chains_help =
+        fmt::format("Cinema chain: {} (default {})", chain_names(), default_chain().name());
     const auto api_help = std::string("API base (default: the chain's table in the config, e.g. "
                                       "[cgv] api, or the chain's own site)");
-    auto *th = app.add_subcommand("theaters", "Look up theater codes (CGV by default)");
+    auto *th = app.add_subcommand("theaters", fmt::format("Look up theater codes ({} by default)",
+                                                          default_chain().display_name()));
     th->add_option("QUERY", query, "Part of a theater's name (Korean is fine) or its code");
     th->add_option("--chain", discover.chain, chains_help);
     th->add_flag("--json", discover.json, "A JSON array instead of lines");
@@ -287,11 +290,8 @@ int run_cli(int argc, char **argv) {
     auto *mv = app.add_subcommand(
         "movies", "List bookable movies with their codes, and whether they play at THEATER");
     mv->add_option("THEATER", theater,
-                   "Theater code: 0013 (CGV), 1351 (Megabox), 1016 (Lotte); optional with "
-                   "--upcoming");
-    mv->add_option("--screen", screen,
-                   "Only movies shown on this screen: imax, 4dx, screenx, dolby (cgv); dolby, "
-                   "mx4d, dolby-atmos (megabox); superplex, charlotte, superled (lotte)");
+                   "Theater code: " + example_theaters() + "; optional with --upcoming");
+    mv->add_option("--screen", screen, "Only movies shown on this screen: " + screens_by_chain());
     mv->add_option("--chain", discover.chain, chains_help);
     mv->add_flag("--json", discover.json, "A JSON array instead of the table");
     mv->add_flag("--upcoming", discover.upcoming,

@@ -137,6 +137,12 @@ const Chain *find_chain(std::string_view name);
 const Chain &default_chain();
 // "cgv or cgv-legacy": the names for error messages.
 std::string chain_names();
+// What --help says of every chain, from the registry, so a new chain is described by its own
+// files: "0013 (cgv), 1351 (megabox), 1016 (lotte)" (each chain that lists its own theaters) and
+// "imax, 4dx, screenx, dolby (cgv); dolby, mx4d, dolby-atmos (megabox); ..." (each chain
+// configured by a table of its own, with its screens).
+std::string example_theaters();
+std::string screens_by_chain();
 
 // The http(s) URL under key (without trailing slashes), fallback when absent; an error names who.
 std::string read_endpoint(TableReader &r, const char *key, const std::string &fallback,

@@ -13,6 +13,7 @@
 #include "text.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace alimi {
 
@@ -42,6 +43,22 @@ std::string chain_names() {
     for (const auto *c : chains())
         names.push_back(c->name());
     return join_choices(names);
+}
+
+std::string example_theaters() {
+    std::vector<std::string> out;
+    for (const auto *c : chains())
+        if (&c->lister() == c) // a retired endpoint's theaters are its sibling's
+            out.push_back(fmt::format("{} ({})", c->example_theater(), c->name()));
+    return fmt::format("{}", fmt::join(out, ", "));
+}
+
+std::string screens_by_chain() {
+    std::vector<std::string> out;
+    for (const auto *c : chains())
+        if (!c->section().empty()) // a retired endpoint's screens are its sibling's
+            out.push_back(fmt::format("{} ({})", fmt::join(c->screens(), ", "), c->name()));
+    return fmt::format("{}", fmt::join(out, "; "));
 }
 
 std::string read_endpoint(TableReader &r, const char *key, const std::string &fallback,
