@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <ostream>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@
 namespace alimi {
 
 class TableReader;
+class HttpClient;
 
 class Chain {
   public:
@@ -127,6 +129,27 @@ class SiteChain : public Chain {
     // the screens with a showing there soon.
     std::optional<std::vector<std::string>> site_screens(const DiscoverOptions &opt,
                                                          const std::string &theater) const override;
+    // Discovery follows from the one request that lists the chain's movies (below).
+    int list_theaters(const DiscoverOptions &opt, const std::string &query,
+                      std::ostream &out) const override;
+    int list_movies(const DiscoverOptions &opt, const std::string &theater,
+                    const std::string &screen, std::ostream &out) const override;
+    std::optional<std::vector<MovieInfo>> site_movies(const DiscoverOptions &opt,
+                                                      const std::string &theater) const override;
+
+  protected:
+    // The request that lists the movies bookable at a theater (or anywhere), and its reading.
+    virtual HttpRequest movie_list_request(const DiscoverOptions &opt,
+                                           const std::string &theater) const = 0;
+    virtual tl::expected<std::vector<MovieInfo>, SourceError>
+    parse_movie_list(std::string_view body) const = 0;
+    // The codes of the movies that play at theater (in that screen, "" any) soon, given the
+    // movie list's answer; more requests through http when the chain needs them.
+    virtual std::set<std::string> movies_playing_here(HttpClient &http, const DiscoverOptions &opt,
+                                                      const std::string &theater,
+                                                      const std::string &screen,
+                                                      const HttpRequest &list_request,
+                                                      const HttpResult &list_answer) const = 0;
 };
 
 // Every chain, in the order `source` errors list them.

@@ -334,32 +334,24 @@ class LotteChain final : public SiteChain {
         return parse_answer<std::vector<TheaterInfo>>(req, http.perform({req}).at(0),
                                                       parse_lotte_cinemas);
     }
+
+  protected:
     // The ticketing page lists the movies bookable anywhere.
-    std::optional<std::vector<MovieInfo>> site_movies(const DiscoverOptions &opt,
-                                                      const std::string &) const override {
-        HttpClient http(opt.http);
-        const auto req = lotte_ticketing_page(opt.api);
-        return parse_answer<std::vector<MovieInfo>>(req, http.perform({req}).at(0),
-                                                    parse_lotte_movies);
+    HttpRequest movie_list_request(const DiscoverOptions &opt, const std::string &) const override {
+        return lotte_ticketing_page(opt.api);
     }
-    int list_theaters(const DiscoverOptions &opt, const std::string &query,
-                      std::ostream &out) const override {
-        const auto all = site_theaters(opt);
-        return all ? print_theaters(*all, query, opt.json, out) : 1;
+    tl::expected<std::vector<MovieInfo>, SourceError>
+    parse_movie_list(std::string_view body) const override {
+        return parse_lotte_movies(body);
     }
-    int list_movies(const DiscoverOptions &opt, const std::string &theater,
-                    const std::string &screen, std::ostream &out) const override {
-        HttpClient http(opt.http);
-        const auto req = lotte_ticketing_page(opt.api);
-        const auto answer = http.perform({req}).at(0);
-        auto movies = parse_answer<std::vector<MovieInfo>>(req, answer, parse_lotte_movies);
-        if (!movies)
-            return 1;
-        const auto here = playing_here(http, opt, theater, screen, req, answer);
-        for (auto &m : *movies)
-            m.playing_here = here.contains(m.code);
-        return print_movies(*movies, opt.json, out);
+    std::set<std::string> movies_playing_here(HttpClient &http, const DiscoverOptions &opt,
+                                              const std::string &theater, const std::string &screen,
+                                              const HttpRequest &req,
+                                              const HttpResult &answer) const override {
+        return playing_here(http, opt, theater, screen, req, answer);
     }
+
+  public:
     std::string theater_code_problem(std::string_view code) const override {
         if (is_cinema_code(code))
             return "";

@@ -300,31 +300,25 @@ class MegaboxChain final : public SiteChain {
         return parse_answer<std::vector<TheaterInfo>>(req, http.perform({req}).at(0),
                                                       parse_megabox_branches);
     }
-    std::optional<std::vector<MovieInfo>> site_movies(const DiscoverOptions &opt,
-                                                      const std::string &theater) const override {
-        HttpClient http(opt.http);
-        const auto req = megabox_request(opt.api, theater, iso_date(kst_date(now_utc())));
-        return parse_answer<std::vector<MovieInfo>>(req, http.perform({req}).at(0),
-                                                    parse_megabox_movies);
+
+  protected:
+    // The booking list of a theater's day names every movie bookable anywhere.
+    HttpRequest movie_list_request(const DiscoverOptions &opt,
+                                   const std::string &theater) const override {
+        return megabox_request(opt.api, theater, iso_date(kst_date(now_utc())));
     }
-    int list_theaters(const DiscoverOptions &opt, const std::string &query,
-                      std::ostream &out) const override {
-        const auto all = site_theaters(opt);
-        return all ? print_theaters(*all, query, opt.json, out) : 1;
+    tl::expected<std::vector<MovieInfo>, SourceError>
+    parse_movie_list(std::string_view body) const override {
+        return parse_megabox_movies(body);
     }
-    int list_movies(const DiscoverOptions &opt, const std::string &theater,
-                    const std::string &screen, std::ostream &out) const override {
-        HttpClient http(opt.http);
-        const auto req = megabox_request(opt.api, theater, iso_date(kst_date(now_utc())));
-        const auto answer = http.perform({req}).at(0);
-        auto movies = parse_answer<std::vector<MovieInfo>>(req, answer, parse_megabox_movies);
-        if (!movies)
-            return 1;
-        const auto here = playing_here(http, opt, theater, screen, req, answer);
-        for (auto &m : *movies)
-            m.playing_here = here.contains(m.code);
-        return print_movies(*movies, opt.json, out);
+    std::set<std::string> movies_playing_here(HttpClient &http, const DiscoverOptions &opt,
+                                              const std::string &theater, const std::string &screen,
+                                              const HttpRequest &req,
+                                              const HttpResult &answer) const override {
+        return playing_here(http, opt, theater, screen, req, answer);
     }
+
+  public:
     // The booking list names every film with its state: those not "상영중" (now showing) are
     // not on sale yet ("상영예정").
     int list_upcoming(const DiscoverOptions &opt, const std::string &theater,

@@ -96,6 +96,36 @@ std::string source_host(const TargetConfig &target) {
     return host_of(target.settings.api);
 }
 
+int SiteChain::list_theaters(const DiscoverOptions &opt, const std::string &query,
+                             std::ostream &out) const {
+    const auto all = site_theaters(opt);
+    return all ? print_theaters(*all, query, opt.json, out) : 1;
+}
+
+int SiteChain::list_movies(const DiscoverOptions &opt, const std::string &theater,
+                           const std::string &screen, std::ostream &out) const {
+    HttpClient http(opt.http);
+    const auto req = movie_list_request(opt, theater);
+    const auto answer = http.perform({req}).at(0);
+    auto movies = parse_answer<std::vector<MovieInfo>>(
+        req, answer, [this](std::string_view body) { return parse_movie_list(body); });
+    if (!movies)
+        return 1;
+    const auto here = movies_playing_here(http, opt, theater, screen, req, answer);
+    for (auto &m : *movies)
+        m.playing_here = here.contains(m.code);
+    return print_movies(*movies, opt.json, out);
+}
+
+std::optional<std::vector<MovieInfo>> SiteChain::site_movies(const DiscoverOptions &opt,
+                                                             const std::string &theater) const {
+    HttpClient http(opt.http);
+    const auto req = movie_list_request(opt, theater);
+    return parse_answer<std::vector<MovieInfo>>(
+        req, http.perform({req}).at(0),
+        [this](std::string_view body) { return parse_movie_list(body); });
+}
+
 std::optional<std::vector<std::string>> SiteChain::site_screens(const DiscoverOptions &opt,
                                                                 const std::string &theater) const {
     HttpClient http(opt.http);
