@@ -23,7 +23,8 @@ struct MovieInfo {
     std::string name;
     std::string booking_rate; // percent, as the site says
     bool playing_here = false;
-    std::string status; // the site's word for the film's state ("상영중", "상영예정"), "" if none
+    std::string status =
+        ""; // the site's word for the film's state ("상영중", "상영예정"), "" if none
 };
 
 // Theaters whose name contains query (ASCII case ignored) or whose code starts with it, by code.

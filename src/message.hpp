@@ -29,7 +29,7 @@ struct PushMessage {
     // the push is about no openings (tests, operator alerts name only their target).
     std::string data = "{}";
     // The film's poster (a URL), shown where the channel can; "" for none (or `poster = false`).
-    std::string image;
+    std::string image = "";
 };
 
 inline constexpr std::size_t k_max_body_bytes = 4096; // ntfy turns longer bodies into attachments

@@ -85,12 +85,12 @@ std::vector<QueuedPush> Store::due_pushes(TimePoint now) {
                                 split_tags(s.text(6)),
                                 static_cast<int>(s.integer(7)),
                                 actions_from(s.text(8)),
-                                s.text(11)};
+                                s.text(11),
+                                s.text(15)};
         p.attempts = static_cast<int>(s.integer(9));
         p.created_at = from_unix(s.integer(10));
         p.last_error = s.text(12);
         p.route = {s.optional_text(13).value_or(""), s.optional_text(14).value_or("")};
-        p.message.image = s.text(15);
         out.push_back(std::move(p));
     }
     return out;

@@ -78,7 +78,7 @@ tl::expected<std::vector<MovieInfo>, SourceError> parse_cgv_movies(std::string_v
     std::vector<MovieInfo> out;
     for (const auto &m : *data)
         if (!str(m, {"movNo"}).empty())
-            out.push_back({str(m, {"movNo"}), str(m, {"movNm"}), str(m, {"atktRate"}), false});
+            out.push_back({str(m, {"movNo"}), str(m, {"movNm"}), str(m, {"atktRate"}), false, ""});
     return out;
 }
 

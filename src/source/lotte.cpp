@@ -253,7 +253,7 @@ tl::expected<std::vector<MovieInfo>, SourceError> parse_lotte_movies(std::string
     for (const auto &m : items(*data, "Movies")) {
         const auto code = field(m, "RepresentationMovieCode");
         if (!code.empty() && seen.insert(code).second)
-            out.push_back({code, field(m, "MovieNameKR"), "", false});
+            out.push_back({code, field(m, "MovieNameKR"), "", false, ""});
     }
     return out;
 }
