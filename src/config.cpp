@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <set>
 
 namespace alimi {
@@ -193,13 +194,15 @@ std::vector<TargetConfig> read_target(const ConfigNode &node, const Config &cfg,
     return out;
 }
 
+// One name for each item over all the lists (targets and region targets share one namespace).
 template <typename Item>
-void check_unique(const std::vector<Item> &items, const char *what,
+void check_unique(std::initializer_list<const std::vector<Item> *> lists, const char *what,
                   std::vector<std::string> &errors) {
     std::set<std::string> seen;
-    for (const auto &i : items)
-        if (!i.name.empty() && !seen.insert(i.name).second)
-            errors.push_back(fmt::format("{}: duplicate {} name '{}'", i.where, what, i.name));
+    for (const auto *items : lists)
+        for (const auto &i : *items)
+            if (!i.name.empty() && !seen.insert(i.name).second)
+                errors.push_back(fmt::format("{}: duplicate {} name '{}'", i.where, what, i.name));
 }
 
 // [cgv] and the like: each chain reads its own table into the defaults of its targets.
@@ -339,13 +342,11 @@ Config config_from_tree(const ConfigNode &root, const std::string &path, const E
     TableReader top(root, "the top level", errors);
     read_sections(top, root, cfg, errors, env);
     top.finish();
-    check_unique(cfg.notifiers, "notifier", errors);
+    check_unique({&cfg.notifiers}, "notifier", errors);
     for (const auto &n : cfg.notifiers)
         if (!n.inline_secret.empty() && cfg.inline_secret.empty())
             cfg.inline_secret = fmt::format("notifier '{}' {}", n.name, n.inline_secret);
-    auto every_target = cfg.targets;
-    every_target.insert(every_target.end(), cfg.region_targets.begin(), cfg.region_targets.end());
-    check_unique(every_target, "target", errors);
+    check_unique({&cfg.targets, &cfg.region_targets}, "target", errors);
     if (!errors.empty())
         throw ConfigError(errors);
     return cfg;

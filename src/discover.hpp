@@ -23,8 +23,8 @@ struct MovieInfo {
     std::string name;
     std::string booking_rate; // percent, as the site says
     bool playing_here = false;
-    std::string status =
-        ""; // the site's word for the film's state ("상영중", "상영예정"), "" if none
+    // The site's word for the film's state ("상영중", "상영예정"); "" when it gives none.
+    std::string status = "";
 };
 
 // Theaters whose name contains query (ASCII case ignored) or whose code starts with it, by code.
@@ -60,8 +60,9 @@ int print_movies(const std::vector<MovieInfo> &movies, bool json, std::ostream &
 // today) or a JSON array of {code, name, status}; 0.
 int print_upcoming(const std::vector<MovieInfo> &movies, std::string_view chain, bool json,
                    std::ostream &out);
-// `movies --upcoming` for a chain whose site lists no film before it is on sale: says so on
-// stderr, and what to do instead (a `title` target); `[]` on out with --json; 0.
+// `movies --upcoming` for a chain whose site lists no film before it is on sale: says so, and
+// what to do instead (a `title` target), on out; with --json `[]` on out and the note on
+// stderr; 0.
 int print_no_upcoming_list(std::string_view chain, bool json, std::ostream &out);
 
 } // namespace alimi

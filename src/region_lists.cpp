@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <map>
 #include <set>
 
 namespace alimi {
@@ -18,16 +19,23 @@ namespace {
 constexpr auto k_list_age = std::chrono::hours(24);
 constexpr auto k_retry_pause = std::chrono::minutes(10);
 
-TheaterLists lists_in(Store &store, const Config &cfg) {
-    TheaterLists out;
+// The state's list of each chain that region targets name, read once, by chain name.
+std::map<std::string, TheaterList> kept_lists(Store &store, const Config &cfg) {
+    std::map<std::string, TheaterList> out;
     for (const auto &r : cfg.region_targets) {
         const auto chain = std::string(r.chain->lister().name());
-        if (out.contains(chain))
-            continue;
-        auto list = store.theater_list(chain);
+        if (!out.contains(chain))
+            out.emplace(chain, store.theater_list(chain));
+    }
+    return out;
+}
+
+// The lists that were read well at some time: what members are made from.
+TheaterLists usable(std::map<std::string, TheaterList> kept) {
+    TheaterLists out;
+    for (auto &[chain, list] : kept)
         if (list.read_at)
             out.emplace(chain, std::move(list.theaters));
-    }
     return out;
 }
 
@@ -71,15 +79,16 @@ std::optional<std::vector<TheaterInfo>> read_list(const Config &cfg, const Targe
 
 void regions_from_state(Config &cfg, Store &store) {
     if (!cfg.region_targets.empty())
-        expand_and_say(cfg, lists_in(store, cfg));
+        expand_and_say(cfg, usable(kept_lists(store, cfg)));
 }
 
 int refresh_regions(Config &cfg, Store &store, TimePoint now, bool keep) {
-    auto lists = lists_in(store, cfg);
+    const auto kept = kept_lists(store, cfg);
+    auto lists = usable(kept);
     std::set<std::string> asked;
     for (const auto &r : cfg.region_targets) {
         const auto chain = std::string(r.chain->lister().name());
-        if (r.enabled && asked.insert(chain).second && due(store.theater_list(chain), now))
+        if (r.enabled && asked.insert(chain).second && due(kept.at(chain), now))
             if (auto read = read_list(cfg, r, store, now, keep))
                 lists[chain] = std::move(*read);
     }

@@ -18,10 +18,13 @@ nlohmann::json parse_small_answer(std::string_view body) {
 HttpRequest push_request(const NotifierConfig &n, const PushMessage &m,
                          const std::string &sequence_id) {
     // A notifier that says poster = false gets the push without its image, whatever queued it.
-    auto without_poster = m;
-    if (!n.poster)
+    auto r = [&] {
+        if (n.poster || m.image.empty())
+            return n.channel->request(n, m, sequence_id);
+        auto without_poster = m;
         without_poster.image.clear();
-    auto r = n.channel->request(n, without_poster, sequence_id);
+        return n.channel->request(n, without_poster, sequence_id);
+    }();
     r.follow_redirects = false;
     r.status_decides = true;
     return r;

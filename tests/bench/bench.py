@@ -212,6 +212,18 @@ def polite_default(srv, alimi, work, n=10):
     return time.monotonic() - start, n
 
 
+def warm_sweep(srv, alimi, d, name, n, extra=""):
+    """n whole-screen CGV targets (sweep) written to d/NAME.toml, checked once so the next run
+    is warm; the command line of such a run."""
+    out = [f'[http]\nmin_gap = 0\nmax_per_host = 8\n[cgv]\napi = "{srv.api_url}"\nstrategy = "sweep"\n',
+           f'[[notifier]]\nname = "phone"\nserver = "{srv.ntfy_url}"\ntopic = "bench"\n']
+    out += [f'[[target]]\nname = "t{i}"\ntheater = "{i:04d}"\nscreen = "imax"\n{extra}' for i in range(n)]
+    cfg, db = os.path.join(d, f"{name}.toml"), os.path.join(d, f"{name}.db")
+    open(cfg, "w").write("".join(out))
+    subprocess.run([alimi, "-q", "check", "-c", cfg, "--state", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return f"{alimi} -q check -c {cfg} --state {db}"
+
+
 def filter_cost(srv, alimi, work, n=50, runs=20):
     """A warm n-target whole-screen run with every filter on (title, times, days, dates,
     min_seats, seats_back) against the same run without: what the filter stage costs."""
@@ -219,15 +231,7 @@ def filter_cost(srv, alimi, work, n=50, runs=20):
     os.makedirs(d)
     filters = ('title = "아바타 불과 재"\ntimes = "09:00-24:30"\ndays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n'
                'dates = ["2020-01-01..2099-12-31"]\nmin_seats = 2\nseats_back = true\n')
-    cmds = []
-    for name, extra in (("plain", ""), ("filtered", filters)):
-        out = [f'[http]\nmin_gap = 0\nmax_per_host = 8\n[cgv]\napi = "{srv.api_url}"\nstrategy = "sweep"\n',
-               f'[[notifier]]\nname = "phone"\nserver = "{srv.ntfy_url}"\ntopic = "bench"\n']
-        out += [f'[[target]]\nname = "t{i}"\ntheater = "{i:04d}"\nscreen = "imax"\n{extra}' for i in range(n)]
-        cfg, db = os.path.join(d, f"{name}.toml"), os.path.join(d, f"{name}.db")
-        open(cfg, "w").write("".join(out))
-        subprocess.run([alimi, "-q", "check", "-c", cfg, "--state", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        cmds.append(f"{alimi} -q check -c {cfg} --state {db}")
+    cmds = [warm_sweep(srv, alimi, d, name, n, extra) for name, extra in (("plain", ""), ("filtered", filters))]
     (plain, psd, pcpu), (filtered, fsd, fcpu) = hyperfine(cmds, runs)
     return {"targets": n, "plain_ms": plain, "plain_sd": psd, "plain_cpu_ms": pcpu,
             "filtered_ms": filtered, "filtered_sd": fsd, "filtered_cpu_ms": fcpu}
