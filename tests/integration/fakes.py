@@ -459,6 +459,10 @@ class FakeCgvApi(FakeServer):
                       ("경기", "0211", "광교"), ("서울", "P013", "용산아이파크몰 별관")]
         self.legacy_sites_only = False  # searchRegnList fails: discovery must fall back
         self.raw_bytes = {}  # text in a row -> the bytes sent instead (e.g. invalid UTF-8)
+        # Day pages that lag behind the lists: the rows they show (None: `showings`), and dates
+        # whose page answers `data []` for now.
+        self.page_showings = None
+        self.blank_dates = set()
 
     @property
     def api(self):
@@ -490,7 +494,10 @@ class FakeCgvApi(FakeServer):
         if name in ("booking/searchMovScnInfo", "booking/searchSchByMov"):
             # Asking for 0013 also returns the sibling venue P013 in the same building.
             sites = {site, "P" + site[1:]} if site else set()
-            rows = [s for s in self.showings if s["siteNo"] in sites and s["scnYmd"] == q.get("scnYmd")
+            if q.get("scnYmd") in self.blank_dates:
+                return self.ok([])
+            pages = self.showings if self.page_showings is None else self.page_showings
+            rows = [s for s in pages if s["siteNo"] in sites and s["scnYmd"] == q.get("scnYmd")
                     and (name == "booking/searchMovScnInfo" or s["movNo"] == q.get("movNo"))]
             return self.ok(rows)
         if name == "booking/searchSscnsSchdExistList":

@@ -17,10 +17,13 @@ counting the first run that could see it as 1. Missed: never printed by the end 
 
 Then seats coming back (seats.py): runs from a sold-out showing's seats returning to its push.
 
-Usage: race.py ALIMI [--quick] [--months SEEDS]
+Then the worlds of mix.py (offwave.py): one theater listing 30 dates, waves and off-wave single
+additions, lagging and empty first pages, seeds 1-5.
+
+Usage: race.py ALIMI [--quick] [--months SEEDS] [--mix SEEDS]
   --quick: the 11-day timeline only; --months 1003,1004,1005: the synthetic months to replay
   (default 1003), to see that a figure is not one month's luck; --seats: the seats-back figures
-  only."""
+  only; --mix 1,2,3: the mix.py worlds alone, with those seeds."""
 import datetime as dt
 import json
 import os
@@ -34,15 +37,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "integration"))
 sys.path.insert(0, HERE)
 from fakes import FakeCgvApi  # noqa: E402
+import offwave  # noqa: E402
 import seats as seats_back  # noqa: E402
 from world import HALLS, KST, MOVIES, THEATERS, World, generate  # noqa: E402
 
 FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 
 
-def config(api, strategy, screens):
+def config(api, strategy, screens, sites=THEATERS):
     targets = "".join(f'[[target]]\nname = "{site}-{screen}"\ntheater = "{site}"\nscreen = "{screen}"\n'
-                      'notify = "none"\n' for site in THEATERS for screen in screens)
+                      'notify = "none"\n' for site in sites for screen in screens)
     return f"""[cgv]
 api = "{api.api}"
 strategy = "{strategy}"
@@ -53,14 +57,14 @@ retries = 0
 {targets}"""
 
 
-def windows(world):
+def windows(world, before=dt.timedelta(hours=2), after=dt.timedelta(hours=1)):
     """Minute-aligned (start, end) spans to simulate, merged."""
     spans = [(world.start, world.start + dt.timedelta(minutes=30))]
     waves = {}
     for at, e in world.openings():
         waves.setdefault((e["wave"], e["stream"]), []).append(at)
     for ats in waves.values():
-        spans.append((min(ats) - dt.timedelta(hours=2), max(ats) + dt.timedelta(hours=1)))
+        spans.append((min(ats) - before, max(ats) + after))
     spans.sort()
     merged = []
     for s, e in spans:
@@ -73,16 +77,16 @@ def windows(world):
 
 
 class Sim:
-    def __init__(self, alimi, world, strategy, screens):
-        self.alimi, self.world = alimi, world
+    def __init__(self, alimi, world, strategy, screens, sites=THEATERS, spans=windows):
+        self.alimi, self.world, self.spans = alimi, world, spans
         self.tmp = tempfile.mkdtemp(prefix="alimi-race-")
         self.api = FakeCgvApi()
         self.api.sites = [("서울", code, name) for code, name in THEATERS.items()]
         self.api.movies = [{"movNo": c, "movNm": n, "atktRate": "1.0", "cratgClsCd": "02"} for c, n in MOVIES]
         self.cfg = os.path.join(self.tmp, "c.toml")
         with open(self.cfg, "w", encoding="utf-8") as f:
-            f.write(config(self.api, strategy, screens))
-        self.targets = {f"{site}-{screen}" for site in THEATERS for screen in screens}
+            f.write(config(self.api, strategy, screens, sites))
+        self.targets = {f"{site}-{screen}" for site in sites for screen in screens}
         self.found = {}  # (target, date, HH:MM) -> run index
         self.run_times = []
         self.requests = []  # per run: total
@@ -90,6 +94,8 @@ class Sim:
 
     def run(self, t):
         self.api.showings = self.world.rows_at(t)
+        self.api.page_showings = self.world.rows_at(t, pages=True)
+        self.api.blank_dates = self.world.blank_at(t)
         index = len(self.run_times)
         for o in self.check(t):
             self.found.setdefault((o["target"], o["date"].replace("-", ""), o["time"]), index)
@@ -118,7 +124,7 @@ class Sim:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def simulate(self):
-        for start, end in windows(self.world):
+        for start, end in self.spans(self.world):
             t = start
             while t <= end:
                 self.run(t)
@@ -174,8 +180,12 @@ def main():
         timelines = [("11 days (timeline.json)", json.load(f))]
     if not quick:
         timelines += [(f"synthetic month (seed {seed})", generate(seed, 30, 40)) for seed in seeds]
-    if "--seats" in sys.argv:  # the seats-back figures alone
+    mix = [1, 2, 3, 4, 5] if not quick else [1, 2]
+    if "--mix" in sys.argv:  # the independent worlds alone
+        mix = [int(x) for x in sys.argv[sys.argv.index("--mix") + 1].split(",")]
         timelines = []
+    if "--seats" in sys.argv:  # the seats-back figures alone
+        timelines, mix = [], []
     results = []
     for name, tl in timelines:
         for strategy in ("sweep", "race"):
@@ -192,11 +202,15 @@ def main():
                       f"per host mean {r['requests_per_run_host_mean']} max {r['requests_per_run_host_max']}, "
                       f"per theater mean {r['requests_per_run_theater_mean']} max {r['requests_per_run_theater_max']}; "
                       f"first run {r['first_run_requests']} ({r['runs']} runs)", flush=True)
+    mixed = offwave.report(Sim, windows, alimi, mix) if mix else []
+    day = offwave.politeness(Sim, windows, alimi, mix[0]) if mix else None
+    if "--mix" in sys.argv:
+        return
     # Seats coming back, on the same binary and budgets: 8 simulated hours a seed (3 with --quick).
     seats = seats_back.report(Sim, alimi, [2001] if quick else [2001, 2002, 2003], 3 if quick else 8)
     out = os.path.join(os.path.dirname(alimi), "bench-race.json")
     with open(out, "w", encoding="utf-8") as f:
-        json.dump({"openings": results, "seats_back": seats}, f, ensure_ascii=False, indent=1)
+        json.dump({"openings": results, "off_the_wave": mixed, "whole_day": day, "seats_back": seats}, f, ensure_ascii=False, indent=1)
     print(f"written to {out}")
 
 

@@ -35,7 +35,7 @@ def compact(site, date, screen, movie, start):
 
 def row(site, date, hall, grade, hall_nm, movie, start, seq):
     end = f"{(int(start[:2]) + 2):02d}{start[2:]}"
-    return {"siteNo": site, "siteNm": THEATERS[site], "scnYmd": date, "scnsNo": hall, "scnSseq": str(seq),
+    return {"siteNo": site, "siteNm": THEATERS.get(site, "먼곳"), "scnYmd": date, "scnsNo": hall, "scnSseq": str(seq),
             "scnsNm": hall_nm, "expoScnsNm": hall_nm, "movNo": movie[0], "movNm": movie[1],
             "expoProdNm": movie[1], "movkndDsplNm": hall_nm, "tcscnsGradCd": grade,
             "scnsrtTm": start, "scnendTm": end, "frSeatCnt": "100", "stcnt": "100"}
@@ -134,15 +134,22 @@ class World:
         movie = next(m for m in MOVIES if m[0] == code)
         return row(site, date, hall, grade, name, movie, start, TIMES.index(start) + 1)
 
+    def blank_at(self, t):
+        """Dates whose day page answers `data []` at t: for "blank_for" seconds after an event."""
+        return {e["date"] for at, e in self.events
+                if e.get("blank_for") and at <= t < at + dt.timedelta(seconds=e["blank_for"])}
+
     def openings(self):
         return [(at, e) for at, e in self.events if e["kind"] == "opening"]
 
-    def rows_at(self, t):
+    def rows_at(self, t, pages=False):
         """Every row visible at t, past business dates dropped; a repeated start in one hall and
-        date (two events picking the same time) keeps the first."""
+        date (two events picking the same time) keeps the first. pages: as the day pages show
+        them, an event's "page_lag" seconds after the lists."""
         today = ymd(t.astimezone(KST).date())
         rows, seen = [], set()
-        for r in self.initial + [r for at, e in self.events if at <= t for r in e["full"]]:
+        lag = (lambda e: dt.timedelta(seconds=e.get("page_lag", 0))) if pages else (lambda e: dt.timedelta(0))
+        for r in self.initial + [r for at, e in self.events if at + lag(e) <= t for r in e["full"]]:
             key = (r["siteNo"], r["scnYmd"], r["scnsNo"], r["scnsrtTm"])
             if r["scnYmd"] >= today and key not in seen:
                 seen.add(key)
