@@ -105,9 +105,14 @@ Diff diff_openings(const Snapshot &snapshot, const std::set<std::string> &known,
     std::sort(d.current.begin(), d.current.end(), opening_before);
     if (d.baseline)
         return d;
-    for (const auto &o : d.current)
-        if (!known.contains(o.key) && !silent_dates.contains(o.date))
+    for (const auto &o : d.current) {
+        if (known.contains(o.key))
+            continue;
+        if (!silent_dates.contains(o.date) || snapshot.loud.contains(o.date + "|" + o.movie_code))
             d.fresh.push_back(o);
+        else
+            d.quiet.insert(o.key);
+    }
     d.rekeyed = renumbered_halls(d.fresh, known_rows, keys);
     std::set<std::string> moved;
     for (const auto &[_, to] : d.rekeyed)

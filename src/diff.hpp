@@ -28,6 +28,9 @@ struct Diff {
     std::vector<Opening> seats_back;          // known showings whose seats came back (filter_news)
     std::map<std::string, OpeningMark> marks; // by key, for every current opening (filter_news)
     bool baseline = false;                    // the target had no successful snapshot before
+    // Keys of current openings taken silently on a date's first look (silent_dates): part of
+    // the baseline, kept as such, never a wave's news.
+    std::set<std::string> quiet;
     // Known keys the site renumbered (old, new): the same showings under a new hall code.
     std::vector<std::pair<std::string, std::string>> rekeyed;
 };
@@ -58,7 +61,8 @@ renumbered_halls(const std::vector<Opening> &fresh, const std::vector<KnownRow> 
 // Past dates (Korea time) are dropped: a date that has gone by is no longer bookable news.
 // Openings that vanished from the snapshot are not reported: absence never changes what is known.
 // Openings on silent_dates (ISO) are recorded without being fresh: dates first swept long after
-// they opened, whose showings are old news to everyone but us.
+// they opened, whose showings are old news to everyone but us; except those snapshot.loud
+// names, which a tripwire saw arrive.
 // known_rows, when given, lets a renumbered hall be re-keyed instead of pushed (renumbered_halls).
 Diff diff_openings(const Snapshot &snapshot, const std::set<std::string> &known, bool has_baseline,
                    Date today, const std::set<std::string> &silent_dates = {},

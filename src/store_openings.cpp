@@ -166,8 +166,8 @@ void Store::save_openings(const std::string &target, const Diff &diff, TimePoint
         const auto it = diff.marks.find(o.key);
         const auto mark = it == diff.marks.end() ? OpeningMark{true} : it->second;
         s.bind(target, o.key, o.date, o.time, o.movie, o.movie_code, o.screen, o.seats_free,
-               o.seats_total, to_unix(now), diff.baseline ? 1 : 0, o.hall, mark.settled, mark.held,
-               mark.low);
+               o.seats_total, to_unix(now), diff.baseline || diff.quiet.contains(o.key) ? 1 : 0,
+               o.hall, mark.settled, mark.held, mark.low);
         s.run();
     }
 }

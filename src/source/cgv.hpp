@@ -67,8 +67,8 @@ std::unique_ptr<SourcePlan> make_cgv_plan(const TargetConfig &target, const Plan
 // Whole-screen targets with strategy "race" (source/race.hpp); others sweep (sweep.hpp).
 bool races(const TargetConfig &t);
 
-// One theater's racing group's requests a run: the largest requests_per_run of its targets,
-// plus one for each further hall type (a second hall adds its movie's list).
+// One theater's racing group's requests a run on average (the rate of its credit,
+// race_credit): the largest requests_per_run of its targets, however many hall types.
 int race_budget(const std::vector<const TargetConfig *> &group);
 
 // Racing targets at one theater (and API) share one conversation; a plan per target, in order.

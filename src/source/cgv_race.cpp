@@ -51,11 +51,39 @@ std::vector<std::string> CgvRace::attrs() const {
     return out;
 }
 
-int CgvRace::budget() const {
+int CgvRace::rate() const {
     std::vector<const TargetConfig *> group;
     for (const auto &m : m_members)
         group.push_back(m.target);
     return race_budget(group);
+}
+
+void CgvRace::set_allowance(bool hot) {
+    std::vector<KnownShowing> all;
+    for (const auto &m : m_members)
+        all.insert(all.end(), m.ctx.memory.showings.begin(), m.ctx.memory.showings.end());
+    const auto now = unix_now(m_members.front().ctx);
+    m_allowance = std::max(m_allowance, race_allowance(m_credit, hot, quiet_hour(all, now), rate(),
+                                                       static_cast<int>(attrs().size())));
+}
+
+Flags CgvRace::flags(const std::string &attr) const {
+    return live_flags(read_flags(note("flags:" + attr).value_or("")), {},
+                      unix_now(m_members.front().ctx));
+}
+
+bool CgvRace::news_pending() const {
+    const auto now = unix_now(m_members.front().ctx);
+    for (const auto &attr : attrs()) // a movie's news; a new date alone may be for other halls
+        for (const auto &[what, at] : flags(attr))
+            if (!what.ends_with('|'))
+                return true;
+    // A first look, or listed dates not looked at yet, are finished at the burst rate too.
+    return first_look() || std::any_of(m_members.begin(), m_members.end(), [&](const Member &m) {
+               return !wave_dates(m.ctx.memory.showings, now).empty() ||
+                      std::any_of(m.ctx.memory.swept.begin(), m.ctx.memory.swept.end(),
+                                  [](const auto &d) { return !d.second; });
+           });
 }
 
 std::vector<KnownShowing> CgvRace::known(const std::string &attr) const {
@@ -74,7 +102,7 @@ std::vector<std::string> CgvRace::watched(const std::string &attr,
             const auto k = known(other);
             elsewhere.insert(elsewhere.end(), k.begin(), k.end());
         }
-    return hall_movies(known(attr), national, elsewhere);
+    return hall_movies(known(attr), national, elsewhere, m_run);
 }
 
 std::optional<std::string> CgvRace::note(const std::string &key) const {
@@ -99,30 +127,57 @@ bool CgvRace::first_look() const {
 
 std::vector<HttpRequest> CgvRace::first_step() {
     m_run = run_number();
-    if (date_list_due(m_run, first_look()))
-        add_ask({Ask::strip_list, "", "", 0});
+    m_credit = race_credit(note("credit"), unix_now(m_members.front().ctx), rate());
+    set_allowance(news_pending());
+    std::size_t waiting = 0; // flagged dates still to be seen: each wants its page
+    for (const auto &attr : attrs())
+        waiting += flags(attr).size();
+    if (first_look())
+        add_ask({Ask::strip_list, "", ""});
     if (std::any_of(m_members.begin(), m_members.end(),
                     [](const Member &m) { return m.ctx.ask_theater; }))
-        add_ask({Ask::name_list, "", "", 0}); // once: the state keeps the names
-    std::vector<Ask> wanted;
-    const auto halls = attrs();
-    for (std::size_t h = 0; h < halls.size(); ++h) {
-        const auto &attr = halls[h];
-        const auto movies = watched(attr, note("hall:" + attr).value_or(""));
-        const auto ask = movies_to_ask(movies, m_run);
-        for (std::size_t i = 0; i < ask.size(); ++i)
-            wanted.push_back({Ask::movie_list, attr, ask[i], i == 0 ? 0 : 2});
-        if (national_list_due(m_run, h))
-            wanted.push_back({Ask::national_list, attr, "", 1});
-    }
-    std::stable_sort(wanted.begin(), wanted.end(),
-                     [](const Ask &a, const Ask &b) { return a.priority < b.priority; });
-    // A hall's likeliest movie and national list may leave one day page; other movies leave
-    // one more, for a newcomer the national list may reveal, or a second day page.
-    for (const auto &a : wanted)
-        if (m_spent + (a.priority < 2 ? 1 : 2) < budget())
-            add_ask(a);
+        add_ask({Ask::name_list, "", ""}); // once: the state keeps the names
+    const auto [wanted, lists] = list_candidates();
+    // Lists take at most half the run; the day pages the rest, at least the flagged dates' and
+    // one more.
+    const int pages =
+        std::max((budget() + 1) / 2, static_cast<int>(std::min<std::size_t>(waiting, 6)) + 1);
+    for (const auto i :
+         lists_to_ask(lists, note("asked").value_or(""), m_run, budget() - m_spent - pages))
+        add_ask(wanted[i]);
     return m_requests;
+}
+
+std::pair<std::vector<Ask>, std::vector<ListCandidate>> CgvRace::list_candidates() const {
+    std::vector<Ask> wanted;
+    std::vector<ListCandidate> lists;
+    if (!first_look()) { // a first look asks it anyway
+        wanted.push_back({Ask::strip_list, "", ""});
+        lists.push_back({"dates", 2});
+    }
+    for (const auto &attr : attrs()) {
+        const auto movies = watched(attr, note("hall:" + attr).value_or(""));
+        for (std::size_t i = 0; i < movies.size(); ++i) {
+            wanted.push_back({Ask::movie_list, attr, movies[i]});
+            lists.push_back({list_key(wanted.back()), i == 0 ? 1 : k_race_rotation});
+        }
+        wanted.push_back({Ask::national_list, attr, ""});
+        lists.push_back({list_key(wanted.back()), 2});
+    }
+    return {wanted, lists};
+}
+
+std::string CgvRace::list_key(const Ask &a) {
+    switch (a.kind) {
+    case Ask::strip_list:
+        return "dates";
+    case Ask::national_list:
+        return "hall:" + a.attr;
+    case Ask::movie_list:
+        return fmt::format("movie:{}:{}", a.attr, a.movie);
+    default:
+        return "names";
+    }
 }
 
 void CgvRace::add_ask(const Ask &a) {
@@ -134,7 +189,7 @@ void CgvRace::add_ask(const Ask &a) {
         m_requests.push_back(request("booking/searchRegnList", {}));
     else
         m_requests.push_back(ask_request(a));
-    m_spent += a.kind == Ask::name_list ? 0 : 1; // names are asked once, outside the budget
+    ++m_spent; // the names too: asked once, but no run goes over its allowance
 }
 
 HttpRequest CgvRace::ask_request(const Ask &a) const {
@@ -171,6 +226,8 @@ std::vector<HttpRequest> CgvRace::after_lists(const std::vector<HttpResult> &ans
     }
     if (!listed)
         m_listed = known_open(today);
+    if (!m_flagged.empty() || !m_national_new.empty())
+        set_allowance(true); // news this run: its pages are worth a burst
     return newcomers();
 }
 
@@ -178,8 +235,8 @@ std::vector<HttpRequest> CgvRace::newcomers() {
     std::vector<HttpRequest> out;
     for (const auto &[attr, codes] : m_national_new)
         for (const auto &code : codes)
-            if (m_spent + 1 < budget()) {
-                m_newcomers.push_back({Ask::movie_list, attr, code, 0});
+            if (m_spent + (first_look() ? 2 : 1) < budget()) { // a first look: two pages too
+                m_newcomers.push_back({Ask::movie_list, attr, code});
                 out.push_back(ask_request(m_newcomers.back()));
                 ++m_spent;
             }
@@ -230,13 +287,10 @@ class CgvRaceMember final : public SourcePlan {
 } // namespace
 
 int race_budget(const std::vector<const TargetConfig *> &group) {
-    int base = 0;
-    std::set<std::string> halls;
-    for (const auto *t : group) {
-        base = std::max(base, t->settings.requests_per_run);
-        halls.insert(cgv_attr_code(t->screen));
-    }
-    return base + static_cast<int>(halls.size()) - 1;
+    int rate = 0;
+    for (const auto *t : group)
+        rate = std::max(rate, t->settings.requests_per_run);
+    return rate;
 }
 
 bool races(const TargetConfig &t) {

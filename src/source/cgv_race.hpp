@@ -24,7 +24,6 @@ struct Ask {
     enum Kind { strip_list, name_list, national_list, movie_list } kind;
     std::string attr;
     std::string movie;
-    int priority = 0; // 0 a hall's likeliest movie, 1 its national list, 2 another movie
 };
 
 inline long long unix_now(const PlanContext &ctx) {
@@ -47,8 +46,15 @@ class CgvRace {
 
     std::vector<std::string> attrs() const;
 
-    // The theater's budget: requests_per_run, and one more for each further hall type.
-    int budget() const;
+    // This run's requests (race_allowance): set before the lists, raised for news they bring.
+    int budget() const { return m_allowance; }
+    int rate() const;
+    void set_allowance(bool hot);
+
+    // The flags of one hall type still waiting from earlier runs, and whether any hall has
+    // some or a wave is under way (a run with news spends up to twice the rate).
+    Flags flags(const std::string &attr) const;
+    bool news_pending() const;
 
     // The members' knowledge of one hall type, and its notes.
     std::vector<KnownShowing> known(const std::string &attr) const;
@@ -66,7 +72,11 @@ class CgvRace {
     // The cheap lists of this run, most telling first, leaving at least one day page.
     std::vector<HttpRequest> first_step();
 
+    // Every list this run could ask, and how often each should be (lists_to_ask).
+    std::pair<std::vector<Ask>, std::vector<ListCandidate>> list_candidates() const;
+
     void add_ask(const Ask &a);
+    static std::string list_key(const Ask &a); // in the "asked" note (lists_to_ask)
 
     HttpRequest ask_request(const Ask &a) const;
 
@@ -99,13 +109,15 @@ class CgvRace {
 
     SnapshotResult member_snapshot(const Member &m, const std::vector<HttpResult> &answers) const;
 
+    // The hall's flags after this run: earlier and new ones, less those a page showed.
+    Flags waiting_flags(const std::string &attr, const std::vector<Opening> &seen) const;
+
     std::string spending() const;
 
     struct Tripwire {
         std::string key;
         std::string attr;
         std::vector<std::string> dates;
-        std::set<std::string> hits;
     };
 
     std::vector<Member> m_members;
@@ -125,6 +137,9 @@ class CgvRace {
     std::vector<NameRecord> m_names;
     std::vector<std::string> m_chosen;
     std::vector<HttpRequest> m_days;
+    int m_allowance = 0;
+    double m_credit = 0;
+    std::map<std::string, Flags> m_new_flags; // attr -> this run's tripwire hits
 };
 
 } // namespace alimi::cgv_race

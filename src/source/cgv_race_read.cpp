@@ -21,9 +21,14 @@ bool CgvRace::read_strip(const HttpResult &answer, const HttpRequest &request,
         fail_all(strip.error());
         return false;
     }
+    const auto now = unix_now(m_members.front().ctx);
     for (const auto &d : strip->dates)
-        if (d >= today)
+        if (d >= today) {
             m_listed.push_back(d);
+            if (!first_look() && !group_last_sweep(d)) // new: asked until its page shows a hall
+                for (const auto &attr : attrs())
+                    m_new_flags[attr].emplace(d + "|", now);
+        }
     return true;
 }
 
@@ -50,19 +55,28 @@ void CgvRace::read_ask(const Ask &a, const HttpResult &answer, const std::string
         const auto key = "hall:" + a.attr;
         const auto before = note(key).value_or("");
         m_notes[a.attr][key] = national_note(before, codes, unix_now(m_members.front().ctx));
+        // Newcomers: on a first look every movie, so that a first showing on a date not looked
+        // at yet is told from the baseline by its list's next answer.
         const auto asked = watched(a.attr, before);
         for (const auto &code : codes)
-            if (std::find(asked.begin(), asked.end(), code) == asked.end() && !before.empty())
+            if (std::find(asked.begin(), asked.end(), code) == asked.end() &&
+                (!before.empty() || first_look()))
                 m_national_new[a.attr].push_back(code);
     } else if (const auto dates = parse_cgv_dates(answer.body)) {
         std::vector<std::string> open;
         for (const auto &d : dates->dates)
             if (d >= today)
                 open.push_back(d);
-        const auto key = fmt::format("movie:{}:{}", a.attr, a.movie);
-        const auto hits = tripwire_hits(note(key), open, a.movie, known(a.attr));
+        const auto key = list_key(a);
+        const auto before = note(key);
+        const auto hits = tripwire_hits(before, open, a.movie, known(a.attr));
+        // Against its last answer a hit is certain news; a first answer's dates without a known
+        // showing only may be ("?": asked until seen, but not news on a silent date).
+        for (const auto &d : hits)
+            m_new_flags[a.attr].emplace(d + "|" + a.movie + (before ? "" : "?"),
+                                        unix_now(m_members.front().ctx));
         m_flagged.insert(hits.begin(), hits.end());
-        m_tripwires.push_back({key, a.attr, open, hits});
+        m_tripwires.push_back({key, a.attr, open});
     }
 }
 
@@ -74,8 +88,14 @@ RaceView CgvRace::view() const {
             v.listed.push_back(d);
     std::sort(v.listed.begin(), v.listed.end());
     v.flagged = m_flagged;
+    for (const auto &attr : attrs()) // earlier news no page has shown yet
+        for (const auto &[what, at] : flags(attr))
+            if (const auto d = what.substr(0, what.find('|'));
+                std::binary_search(v.listed.begin(), v.listed.end(), d))
+                v.flagged.insert(d);
     const auto now = unix_now(m_members.front().ctx);
     v.now = now;
+    v.run = m_run;
     for (const auto &m : m_members) {
         for (const auto &s : m.ctx.memory.showings)
             v.hall_dates.insert(s.date);
@@ -83,15 +103,11 @@ RaceView CgvRace::view() const {
         v.wave.insert(wave.begin(), wave.end());
         const auto stretch = wave_stretch(m.ctx.memory.showings, now);
         v.stretch.insert(stretch.begin(), stretch.end());
-        v.finish_baseline = v.finish_baseline || m.ctx.memory.swept.empty();
     }
     for (const auto &d : v.listed) // the group's memory: new for one member is new for all
         if (auto last = group_last_sweep(d))
             v.swept[d] = *last;
-    int cap = 0;
-    for (const auto &m : m_members)
-        cap = std::max(cap, m.target->settings.dates_per_run);
-    v.budget = std::clamp(budget() - m_spent, 1, cap);
+    v.budget = std::max(1, budget() - m_spent);
     return v;
 }
 
@@ -153,10 +169,34 @@ SnapshotResult CgvRace::member_snapshot(const Member &m,
         snap.notes = it->second;
     for (const auto &t : m_tripwires)
         if (t.attr == attr)
-            snap.notes[t.key] = tripwire_note(t.dates, t.hits, m_chosen);
+            snap.notes[t.key] = tripwire_note(t.dates);
+    snap.notes["flags:" + attr] = flags_note(waiting_flags(attr, snap.openings));
+    for (const auto &[what, at] : waiting_flags(attr, {})) // this run's and earlier news
+        if (!what.ends_with('|') && !what.ends_with('?'))
+            snap.loud.insert(what);
     snap.notes["runs"] = std::to_string(m_run);
+    std::vector<std::string> asked;
+    for (const auto &asks : {m_asks, m_newcomers})
+        for (const auto &a : asks)
+            asked.push_back(list_key(a));
+    snap.notes["asked"] = asked_note(note("asked").value_or(""), asked, m_run);
+    const auto spent = m_spent + static_cast<int>(m_chosen.size());
+    snap.notes["credit"] = credit_note(m_credit - spent, unix_now(m.ctx));
     snap.plan_note = spending();
     return snap;
+}
+
+Flags CgvRace::waiting_flags(const std::string &attr, const std::vector<Opening> &seen) const {
+    auto all = flags(attr);
+    if (const auto it = m_new_flags.find(attr); it != m_new_flags.end())
+        all.insert(it->second.begin(), it->second.end()); // an earlier flag keeps its moment
+    std::set<std::string> shown;
+    for (const auto &o : seen) {
+        shown.insert(o.date + "|" + o.movie_code);
+        shown.insert(o.date + "|" + o.movie_code + "?");
+        shown.insert(o.date + "|"); // a new date's flag: the hall plays there
+    }
+    return live_flags(all, shown, unix_now(m_members.front().ctx));
 }
 
 std::string CgvRace::spending() const {
@@ -168,19 +208,25 @@ std::string CgvRace::spending() const {
                             : a.kind == Ask::national_list
                                 ? fmt::format("hall {} nationwide", a.attr)
                                 : fmt::format("movie {} in hall {}", a.movie, a.attr));
-    const auto finishing = static_cast<int>(m_chosen.size()) > budget() - m_spent;
+    std::size_t unlooked = 0;
+    for (const auto &d : m_listed)
+        if (const auto last = group_last_sweep(d);
+            (!last || !*last) && std::find(m_chosen.begin(), m_chosen.end(), d) == m_chosen.end())
+            ++unlooked;
+    const auto spent = m_spent + static_cast<int>(m_chosen.size());
     return fmt::format(
-        "run {}: {} of {} request(s): lists {}{}{}; day pages {}{}", m_run,
-        m_spent + static_cast<int>(m_chosen.size()), budget(),
+        "run {}: {} of {} request(s), credit {:.0f} left: lists {}{}{}; day pages {}{}", m_run,
+        spent, budget(), m_credit - spent,
         lists.empty() ? "none" : fmt::format("{}", fmt::join(lists, ", ")),
         m_flagged.empty() ? "" : fmt::format(" (news on {})", fmt::join(m_flagged, ", ")),
         m_unanswered.empty()
             ? ""
             : fmt::format(" ({} unanswered: {})", m_unanswered.size(), m_unanswered.front()),
         m_chosen.empty() ? "none" : fmt::format("{}", fmt::join(m_chosen, ", ")),
-        finishing ? fmt::format(" (finishing the baseline: {} dates at once, this run only)",
-                                m_chosen.size())
-                  : "");
+        unlooked == 0 ? ""
+                      : fmt::format(" ({} listed date(s) not looked at yet: the next runs sweep "
+                                    "them, silently where they were open at the start)",
+                                    unlooked));
 }
 
 } // namespace alimi::cgv_race

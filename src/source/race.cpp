@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 #include <tuple>
 
@@ -73,43 +74,131 @@ std::set<std::string> around(const RaceView &v) {
 
 std::vector<std::string> hall_movies(const std::vector<KnownShowing> &known,
                                      const std::string &national,
-                                     const std::vector<KnownShowing> &elsewhere) {
+                                     const std::vector<KnownShowing> &elsewhere, long long run) {
     std::map<std::string, long long> news;
+    const auto bump = [&](const std::string &code, long long at) {
+        const auto [it, added] = news.emplace(code, at);
+        it->second = std::max(it->second, at);
+    };
     for (const auto &s : known)
         if (!s.movie_code.empty())
-            news[s.movie_code] = std::max(news[s.movie_code], s.first_seen);
+            bump(s.movie_code, s.first_seen);
+    const auto nationwide = read_national(national);
+    for (const auto &[code, at] : nationwide)
+        bump(code, at);
     for (const auto &s : elsewhere)
         if (!s.movie_code.empty() && !s.from_baseline)
-            news[s.movie_code] = std::max(news[s.movie_code], s.first_seen);
-    for (const auto &[code, at] : read_national(national))
-        news[code] = std::max(news[code], at);
-    std::vector<std::pair<long long, std::string>> ranked;
+            bump(s.movie_code,
+                 s.first_seen - (nationwide.empty() || nationwide.contains(s.movie_code)
+                                     ? k_race_elsewhere_discount
+                                     : k_race_unlisted_discount));
+    std::vector<std::tuple<long long, std::size_t, std::string>> ranked; // -news, turn, code
+    const auto n = news.size();
+    std::size_t i = 0;
     for (const auto &[code, at] : news)
-        ranked.emplace_back(-at, code);
+        ranked.emplace_back(-at, (i++ + static_cast<std::size_t>(run)) % n, code);
     std::sort(ranked.begin(), ranked.end());
     std::vector<std::string> out;
-    for (auto &[at, code] : ranked)
+    for (auto &[at, turn, code] : ranked)
         out.push_back(std::move(code));
     return out;
 }
 
-std::vector<std::string> movies_to_ask(const std::vector<std::string> &movies, long long run) {
-    std::vector<std::string> out(movies.begin(), movies.begin() + std::min<long>(1, movies.size()));
-    if (movies.size() > 1 && run % 2 == 0)
-        out.push_back(movies[1]);
-    if (movies.size() > 2 && run % k_race_rotation == 0) {
-        const auto others = static_cast<long long>(movies.size() - 2);
-        out.push_back(movies[2 + static_cast<std::size_t>((run / k_race_rotation) % others)]);
-    }
+Flags read_flags(const std::string &note) {
+    Flags out;
+    for (const auto &[what, at] : read_national(note))
+        out[what] = at;
     return out;
 }
 
-bool national_list_due(long long run, std::size_t hall) {
-    return (run + static_cast<long long>(hall)) % 2 == 0;
+std::string flags_note(const Flags &flags) {
+    std::vector<std::string> entries;
+    for (const auto &[what, at] : flags)
+        entries.push_back(fmt::format("{}@{}", what, at));
+    return fmt::format("{}", fmt::join(entries, ","));
 }
 
-bool date_list_due(long long run, bool first_look) {
-    return first_look || run % 2 == 1;
+Flags live_flags(const Flags &flags, const std::set<std::string> &seen, long long now) {
+    Flags out;
+    for (const auto &[what, at] : flags)
+        if (!seen.contains(what) &&
+            now - at < (what.ends_with('|') ? k_race_new_date_minutes : k_race_flag_minutes) * 60)
+            out[what] = at;
+    return out;
+}
+
+double race_credit(const std::optional<std::string> &note, long long now, int rate) {
+    const double cap = rate * 60.0;
+    if (!note)
+        return cap;
+    const auto at = note->find('@');
+    try {
+        const double left = std::stod(note->substr(0, at));
+        const long long since = std::max(0LL, now - std::stoll(note->substr(at + 1)));
+        return std::min(cap, left + rate * static_cast<double>(since) / 60.0);
+    } catch (const std::exception &) {
+        return rate; // a damaged note: an ordinary run, and the credit starts again
+    }
+}
+
+std::string credit_note(double credit, long long now) {
+    return fmt::format("{:.2f}@{}", credit, now);
+}
+
+int race_allowance(double credit, bool hot, bool quiet, int rate, int halls) {
+    if (quiet && !hot)
+        return 2;
+    // Credit above half full is spent on ordinary runs too (a run and a half), or a full
+    // bucket's refill would be lost; below it is kept for news.
+    const int ordinary = rate + (credit >= rate * 30.0 ? rate / 2 : 0) + halls - 1;
+    const int most = hot ? 2 * rate : std::min(2 * rate, ordinary);
+    return std::clamp(static_cast<int>(std::floor(credit)), std::min(2, most), most);
+}
+
+bool quiet_hour(const std::vector<KnownShowing> &known, long long now) {
+    const auto night = [](long long unix) {
+        const auto hour = (unix + 9 * 3600) / 3600 % 24; // KST, no DST
+        return hour >= 1 && hour < 9;
+    };
+    const bool a_day_of_records =
+        std::any_of(known.begin(), known.end(),
+                    [&](const KnownShowing &s) { return s.first_seen <= now - 86400; });
+    return night(now) && a_day_of_records &&
+           std::none_of(known.begin(), known.end(), [&](const KnownShowing &s) {
+               return !s.from_baseline && night(s.first_seen);
+           });
+}
+
+std::vector<std::size_t> lists_to_ask(const std::vector<ListCandidate> &candidates,
+                                      const std::string &asked, long long run, int room) {
+    const auto last = read_national(asked);
+    std::vector<std::tuple<double, std::size_t>> due; // -overdue, place
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const auto it = last.find(candidates[i].key);
+        const auto period = std::max(1, candidates[i].period);
+        // never asked: due now, and more so the longer the group has run
+        const auto since = it == last.end() ? run + period : run - it->second;
+        const double overdue = static_cast<double>(since) / period;
+        if (overdue >= 1)
+            due.emplace_back(-overdue, i);
+    }
+    std::sort(due.begin(), due.end());
+    std::vector<std::size_t> out;
+    for (const auto &[overdue, i] : due)
+        if (static_cast<int>(out.size()) < room)
+            out.push_back(i);
+    return out;
+}
+
+std::string asked_note(const std::string &before, const std::vector<std::string> &asked,
+                       long long run) {
+    auto last = read_national(before);
+    for (const auto &key : asked)
+        last[key] = run;
+    std::vector<std::string> entries;
+    for (const auto &[key, at] : last)
+        entries.push_back(fmt::format("{}@{}", key, at));
+    return fmt::format("{}", fmt::join(entries, ","));
 }
 
 std::string national_note(const std::string &previous, const std::vector<std::string> &codes,
@@ -144,32 +233,31 @@ std::set<std::string> tripwire_hits(const std::optional<std::string> &previous_n
     return hits;
 }
 
-std::string tripwire_note(const std::vector<std::string> &dates, const std::set<std::string> &hits,
-                          const std::vector<std::string> &swept) {
-    std::vector<std::string> kept;
-    for (const auto &d : dates)
-        if (!hits.count(d) || std::find(swept.begin(), swept.end(), d) != swept.end())
-            kept.push_back(d);
-    return fmt::format("{}", fmt::join(kept, ","));
+std::string tripwire_note(const std::vector<std::string> &dates) {
+    return fmt::format("{}", fmt::join(dates, ","));
 }
 
 std::vector<std::string> choose_race_dates(const RaceView &v) {
     const auto wave = around(v);
-    std::vector<std::tuple<int, long long, long long, std::string>> ranked; // tier, -value, last
-    for (const auto &d : v.listed) {
-        const bool fresh = v.swept.find(d) == v.swept.end() || v.flagged.count(d);
+    // tier, -value, last sweep, turn (equal dates take turns by run), date
+    std::vector<std::tuple<int, long long, long long, std::size_t, std::string>> ranked;
+    const auto n = v.listed.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto &d = v.listed[i];
+        const int tier = v.flagged.count(d) ? 0 : never_swept(v, d) ? 1 : 2;
         const long long weight = wave.count(d)           ? k_weight_wave
                                  : v.stretch.count(d)    ? k_weight_stretch
                                  : v.hall_dates.count(d) ? k_weight_played
                                                          : k_weight_unplayed;
         const long long last = sweep_rank(v, d);
         const long long age = std::max(1LL, v.now - last);
-        ranked.emplace_back(fresh || never_swept(v, d) ? 0 : 1, -weight * age, last, d);
+        ranked.emplace_back(tier, -weight * age, last, (i + static_cast<std::size_t>(v.run)) % n,
+                            d);
     }
     std::sort(ranked.begin(), ranked.end());
     std::vector<std::string> out;
-    for (const auto &[tier, value, last, d] : ranked)
-        if (static_cast<int>(out.size()) < v.budget || (v.finish_baseline && never_swept(v, d)))
+    for (const auto &[tier, value, last, turn, d] : ranked)
+        if (static_cast<int>(out.size()) < v.budget)
             out.push_back(d);
     std::sort(out.begin(), out.end());
     return out;

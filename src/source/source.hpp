@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,9 @@ struct Snapshot {
     std::vector<std::string> swept_dates;
     // Swept dates whose page had no rows at all: fetched, but not yet seen (see ShowingPage).
     std::vector<std::string> blank_dates;
+    // "date|movie code": showings that are news even on a date whose first look is silent (a
+    // tripwire saw the movie's first showings in the hall there since its last answer).
+    std::set<std::string> loud;
     std::string theater_name;      // "CGV 용산아이파크몰" when the answer says so
     std::string screen_name;       // "아이맥스"
     std::string movie_name;        // for single-movie targets
