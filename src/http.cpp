@@ -151,11 +151,13 @@ std::vector<HttpResult> HttpClient::perform_each(const std::vector<HttpRequest> 
                 ++it;
                 continue;
             }
+            // Said before the start, so the line's time is the start the gap counts from, not
+            // that plus however long the transport takes to set the request up.
+            log::debug("{} {} (attempt {})", requests[job.index].method,
+                       shown_url(requests[job.index]), job.failures + 1);
             transport.start(job.index, requests[job.index]);
             ++host.active;
             host.last_start = now;
-            log::debug("{} {} (attempt {})", requests[job.index].method,
-                       shown_url(requests[job.index]), job.failures + 1);
             running.emplace(job.index, std::move(*it));
             it = waiting.erase(it);
         }

@@ -179,7 +179,8 @@ topic = "x"
     starts = request_starts(r.err, cgv.endpoint)
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     expect(len(starts) == 4 and len(cgv.requests) == 4, f"four requests: {starts}", r)
-    expect(min(gaps) >= 0.3 - 0.002, f"requests started at least min_gap apart: {gaps}")
+    # 5 ms for the log line's own time after the start it records (more under sanitizers).
+    expect(min(gaps) >= 0.3 - 0.005, f"requests started at least min_gap apart: {gaps}")
     expect(cgv.max_in_flight == 1, f"max_per_host respected: {cgv.max_in_flight}")
     expect({req.version for req in cgv.requests} == {"HTTP/1.1"}, "HTTP/1.1, never HTTP/2")
     expect(len({req.client for req in cgv.requests}) == 1, f"one kept-alive connection: {[r.client for r in cgv.requests]}")
