@@ -1,4 +1,4 @@
-#include "notify/discord.hpp"
+#include "discord.hpp"
 
 #include "config_reader.hpp"
 #include "text.hpp"

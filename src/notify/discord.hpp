@@ -2,7 +2,7 @@
 // retry_after in seconds; the webhook URL holds a token, so it is never printed.
 #pragma once
 
-#include "notify/channel.hpp"
+#include "channel.hpp"
 
 namespace alimi {
 

@@ -1,4 +1,4 @@
-#include "notify/ntfy.hpp"
+#include "ntfy.hpp"
 
 #include "config_reader.hpp"
 #include "text.hpp"

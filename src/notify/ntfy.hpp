@@ -2,7 +2,7 @@
 // HTTP module sends it. The token only ever lives in the Authorization header.
 #pragma once
 
-#include "notify/channel.hpp"
+#include "channel.hpp"
 
 #include <string>
 

@@ -1,13 +1,13 @@
 // The list of channels. Adding one: its two files (e.g. telegram.hpp/.cpp defining a Channel and
 // `const Channel &telegram_channel()`), its #include here and one line in k_channels.
-#include "notify/channel.hpp"
+#include "channel.hpp"
 
 #include "crypto.hpp"
-#include "notify/discord.hpp"
-#include "notify/ntfy.hpp"
-#include "notify/slack.hpp"
-#include "notify/telegram.hpp"
-#include "notify/webhook.hpp"
+#include "discord.hpp"
+#include "ntfy.hpp"
+#include "slack.hpp"
+#include "telegram.hpp"
+#include "webhook.hpp"
 
 #include "text.hpp"
 

@@ -1,4 +1,4 @@
-#include "notify/slack.hpp"
+#include "slack.hpp"
 
 #include "config_reader.hpp"
 #include "text.hpp"

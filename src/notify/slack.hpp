@@ -2,7 +2,7 @@
 // HTTP 200 with the body "ok"; errors are plain words (no_service, channel_not_found, ...).
 #pragma once
 
-#include "notify/channel.hpp"
+#include "channel.hpp"
 
 namespace alimi {
 

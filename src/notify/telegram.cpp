@@ -1,4 +1,4 @@
-#include "notify/telegram.hpp"
+#include "telegram.hpp"
 
 #include "config_reader.hpp"
 #include "text.hpp"

@@ -3,7 +3,7 @@
 // display text and every answer text is redacted of it.
 #pragma once
 
-#include "notify/channel.hpp"
+#include "channel.hpp"
 
 namespace alimi {
 

@@ -1,4 +1,4 @@
-#include "notify/webhook.hpp"
+#include "webhook.hpp"
 
 #include "config_reader.hpp"
 #include "text.hpp"

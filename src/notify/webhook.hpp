@@ -3,7 +3,7 @@
 // opening is the object `check --json` prints. Any 2xx is delivered.
 #pragma once
 
-#include "notify/channel.hpp"
+#include "channel.hpp"
 
 #include <utility>
 #include <vector>

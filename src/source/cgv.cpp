@@ -1,8 +1,8 @@
-#include "source/cgv.hpp"
+#include "cgv.hpp"
 
+#include "cgv_discovery.hpp"
 #include "json_answer.hpp"
-#include "source/cgv_discovery.hpp"
-#include "source/sweep.hpp"
+#include "sweep.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>

@@ -5,8 +5,8 @@
 //    siteNo and the screen's grade. Openings are showings keyed siteNo|scnYmd|scnsNo|start.
 #pragma once
 
-#include "source/source.hpp"
-#include "source/sweep.hpp"
+#include "opening.hpp"
+#include "sweep.hpp"
 
 #include <nlohmann/json.hpp>
 

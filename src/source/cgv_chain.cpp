@@ -1,11 +1,12 @@
 // CGV as a chain: the current site ("cgv") and the retired RIA endpoint ("cgv-legacy"). Both use
 // CGV's 4-character theater codes and numeric movie codes; only "cgv" has discovery endpoints.
-#include "source/chain.hpp"
+#include "chain.hpp"
 
+#include "cgv.hpp"
+#include "cgv_discovery.hpp"
+#include "cgv_legacy.hpp"
+#include "config.hpp"
 #include "config_reader.hpp"
-#include "source/cgv.hpp"
-#include "source/cgv_discovery.hpp"
-#include "source/cgv_legacy.hpp"
 
 #include <fmt/format.h>
 

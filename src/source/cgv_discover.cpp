@@ -1,5 +1,5 @@
 // `alimi theaters` and `alimi movies` on the current CGV site: the requests; parsers are pure.
-#include "source/cgv_discovery.hpp"
+#include "cgv_discovery.hpp"
 
 #include "http.hpp"
 #include "log.hpp"
@@ -12,8 +12,6 @@
 #include <set>
 
 namespace alimi {
-
-namespace {} // namespace
 
 std::optional<std::vector<TheaterInfo>> cgv_fetch_theaters(const DiscoverOptions &opt) {
     HttpClient http(opt.http);

@@ -1,4 +1,4 @@
-#include "source/cgv_discovery.hpp"
+#include "cgv_discovery.hpp"
 
 #include "text.hpp"
 

@@ -2,8 +2,8 @@
 // bookable movies (movNo). Parsers are pure; discover.cpp does the requests.
 #pragma once
 
+#include "cgv.hpp"
 #include "discover.hpp"
-#include "source/cgv.hpp"
 
 #include <ostream>
 

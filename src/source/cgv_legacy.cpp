@@ -1,8 +1,8 @@
-#include "source/cgv_legacy.hpp"
+#include "cgv_legacy.hpp"
 
+#include "cgv.hpp"
 #include "crypto.hpp"
 #include "json_answer.hpp"
-#include "source/cgv.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>

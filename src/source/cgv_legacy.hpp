@@ -2,7 +2,7 @@
 // POST of AES-encrypted JSON fields; the answer wraps an XML schedule whose PlayDays are openings.
 #pragma once
 
-#include "source/source.hpp"
+#include "opening.hpp"
 
 #include <string_view>
 #include <utility>

@@ -2,8 +2,8 @@
 // tripwires per hall, day pages shared by every hall, all within the theater's budget per run.
 // Each member target sees its own snapshot, filtered to its hall; the first member's plan
 // carries the group's requests and the others wait for its answers.
-#include "source/cgv_race.hpp"
-#include "source/cgv_discovery.hpp"
+#include "cgv_race.hpp"
+#include "cgv_discovery.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

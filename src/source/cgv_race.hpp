@@ -2,8 +2,8 @@
 // steps in cgv_race.cpp, what it reads and the snapshots it gives in cgv_race_read.cpp.
 #pragma once
 
-#include "source/cgv.hpp"
-#include "source/race.hpp"
+#include "cgv.hpp"
+#include "race.hpp"
 
 #include <map>
 #include <optional>

@@ -1,6 +1,6 @@
 // What the racing group reads from its answers, and the snapshot each member target gets.
-#include "source/cgv_discovery.hpp"
-#include "source/cgv_race.hpp"
+#include "cgv_discovery.hpp"
+#include "cgv_race.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -1,9 +1,9 @@
-#include "source/lotte.hpp"
+#include "lotte.hpp"
 
+#include "chain.hpp"
 #include "config_reader.hpp"
 #include "http.hpp"
 #include "json_answer.hpp"
-#include "source/chain.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>

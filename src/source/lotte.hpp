@@ -8,7 +8,7 @@
 #pragma once
 
 #include "discover.hpp"
-#include "source/sweep.hpp"
+#include "sweep.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,9 +1,9 @@
-#include "source/megabox.hpp"
+#include "megabox.hpp"
 
+#include "chain.hpp"
 #include "config_reader.hpp"
 #include "http.hpp"
 #include "json_answer.hpp"
-#include "source/chain.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-#include "source/race.hpp"
+#include "race.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -8,7 +8,7 @@
 // not been looked at. Pure functions of (what the state knows, the answers so far, now).
 #pragma once
 
-#include "source/source.hpp"
+#include "opening.hpp"
 
 #include <map>
 #include <optional>

@@ -1,15 +1,16 @@
 // The list of chains. Adding one: its two files (e.g. megabox.hpp/.cpp defining a Chain and
 // `const Chain &megabox_chain()`), its #include here and one line in k_chains.
-#include "source/chain.hpp"
+#include "chain.hpp"
 
+#include "cgv.hpp"
+#include "cgv_legacy.hpp"
 #include "config_reader.hpp"
 #include "http.hpp"
 #include "http_policy.hpp"
-#include "source/cgv.hpp"
-#include "source/cgv_legacy.hpp"
-#include "source/lotte.hpp"
-#include "source/megabox.hpp"
+#include "lotte.hpp"
+#include "megabox.hpp"
 
+#include "config.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-#include "source/sweep.hpp"
+#include "sweep.hpp"
 
 #include <algorithm>
 #include <tuple>

@@ -5,7 +5,7 @@
 // here once. Pure, like every plan.
 #pragma once
 
-#include "source/source.hpp"
+#include "opening.hpp"
 
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
 // libFuzzer: every parser of the current site's JSON answers.
-#include "source/cgv.hpp"
-#include "source/cgv_discovery.hpp"
+#include "cgv.hpp"
+#include "cgv_discovery.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
 // libFuzzer: the legacy answer parser, both as a raw body and with the input as the XML inside a
 // well-formed envelope, so the fuzzer reaches pugixml and the schedule walk quickly.
-#include "source/cgv_legacy.hpp"
+#include "cgv_legacy.hpp"
 
 #include <nlohmann/json.hpp>
 

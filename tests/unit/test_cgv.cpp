@@ -1,6 +1,6 @@
-#include "source/cgv.hpp"
-#include "source/cgv_discovery.hpp"
-#include "source/chain.hpp"
+#include "cgv.hpp"
+#include "cgv_discovery.hpp"
+#include "chain.hpp"
 
 #include "helpers.hpp"
 

@@ -1,5 +1,5 @@
-#include "source/cgv_legacy.hpp"
-#include "source/chain.hpp"
+#include "cgv_legacy.hpp"
+#include "chain.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

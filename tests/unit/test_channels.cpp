@@ -1,10 +1,10 @@
 // Telegram, Slack and webhook channels: config, requests and answers, as pure values.
 #include "config.hpp"
-#include "notify/discord.hpp"
-#include "notify/slack.hpp"
-#include "notify/telegram.hpp"
-#include "notify/webhook.hpp"
+#include "discord.hpp"
+#include "slack.hpp"
+#include "telegram.hpp"
 #include "text.hpp"
+#include "webhook.hpp"
 
 #include "helpers.hpp"
 

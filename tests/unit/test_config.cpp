@@ -1,7 +1,7 @@
+#include "cgv_legacy.hpp"
+#include "chain.hpp"
 #include "config.hpp"
-#include "notify/ntfy.hpp"
-#include "source/cgv_legacy.hpp"
-#include "source/chain.hpp"
+#include "ntfy.hpp"
 
 #include "helpers.hpp"
 

@@ -1,5 +1,5 @@
-#include "source/chain.hpp"
-#include "source/lotte.hpp"
+#include "chain.hpp"
+#include "lotte.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

@@ -1,5 +1,5 @@
-#include "source/chain.hpp"
-#include "source/megabox.hpp"
+#include "chain.hpp"
+#include "megabox.hpp"
 
 #include "helpers.hpp"
 

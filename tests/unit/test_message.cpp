@@ -1,7 +1,7 @@
+#include "cgv.hpp"
+#include "chain.hpp"
 #include "message.hpp"
-#include "source/cgv.hpp"
-#include "source/chain.hpp"
-#include "source/source.hpp"
+#include "opening.hpp"
 
 #include "text.hpp"
 

@@ -1,8 +1,8 @@
 #include "check.hpp"
 #include "crypto.hpp"
-#include "notify/discord.hpp"
-#include "notify/notifier.hpp"
-#include "notify/ntfy.hpp"
+#include "discord.hpp"
+#include "notifier.hpp"
+#include "ntfy.hpp"
 
 #include "helpers.hpp"
 

@@ -1,4 +1,4 @@
-#include "notify/ntfy.hpp"
+#include "ntfy.hpp"
 
 #include "helpers.hpp"
 

@@ -1,4 +1,4 @@
-#include "source/race.hpp"
+#include "race.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
+#include "cgv.hpp"
+#include "chain.hpp"
 #include "regions.hpp"
-#include "source/cgv.hpp"
-#include "source/chain.hpp"
 #include "store.hpp"
 
 #include <doctest/doctest.h>
