@@ -53,9 +53,11 @@ bool due(const TheaterList &list, TimePoint now) {
 // The list of one chain from its site: one look-up, as `alimi theaters` makes it; nullopt when
 // it could not be read.
 std::optional<std::vector<TheaterInfo>> read_list(const Config &cfg, const TargetConfig &r,
-                                                  Store &store, TimePoint now, bool keep) {
+                                                  Store &store, const Io &io, bool keep) {
     const auto &lister = r.chain->lister();
+    const auto now = io.now();
     DiscoverOptions opt;
+    opt.io = &io;
     opt.api = &lister == r.chain ? r.settings.api : cfg.defaults_of(lister).api;
     opt.http = cfg.http;
     const auto host = host_of(opt.api);
@@ -82,14 +84,15 @@ void regions_from_state(Config &cfg, Store &store) {
         expand_and_say(cfg, usable(kept_lists(store, cfg)));
 }
 
-int refresh_regions(Config &cfg, Store &store, TimePoint now, bool keep) {
+int refresh_regions(Config &cfg, Store &store, const Io &io, bool keep) {
+    const auto now = io.now();
     const auto kept = kept_lists(store, cfg);
     auto lists = usable(kept);
     std::set<std::string> asked;
     for (const auto &r : cfg.region_targets) {
         const auto chain = std::string(r.chain->lister().name());
         if (r.enabled && asked.insert(chain).second && due(kept.at(chain), now))
-            if (auto read = read_list(cfg, r, store, now, keep))
+            if (auto read = read_list(cfg, r, store, io, keep))
                 lists[chain] = std::move(*read);
     }
     expand_and_say(cfg, lists);

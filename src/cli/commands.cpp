@@ -151,7 +151,7 @@ int cmd_check(const Globals &g, const CheckOptions &opt) {
     require_known_targets(cfg, opt.targets);
     if (opt.dry_run) {
         auto store = open_existing(state_path(g, cfg));
-        const int unresolved = refresh_regions(cfg, *store, now_utc(), false);
+        const int unresolved = refresh_regions(cfg, *store, system_io(), false);
         const auto outcome = run_check(cfg, *store, opt, std::cout);
         return outcome.targets_failed + unresolved ? k_exit_failed : k_exit_ok;
     }
@@ -165,7 +165,7 @@ int cmd_check(const Globals &g, const CheckOptions &opt) {
     }
     install_stop_handlers(); // from here a SIGTERM saves what the run learnt and pings /fail
     ping(cfg, "/start");
-    const int unresolved = refresh_regions(cfg, *state->store, now_utc(), true);
+    const int unresolved = refresh_regions(cfg, *state->store, system_io(), true);
     auto outcome = run_check(cfg, *state->store, opt, std::cout);
     outcome.targets_failed += unresolved; // a region whose theaters are not known yet
     const int code = outcome.exit_code();

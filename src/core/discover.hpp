@@ -12,10 +12,15 @@
 
 namespace alimi {
 
+struct Io; // io.hpp: what requests go through, and the clock
+
 struct DiscoverOptions {
     std::string api; // the chain's API base
     HttpSettings http;
     bool json = false;
+    // What look-ups are sent through and "today" is read from; null: libcurl and the system
+    // clock. A sequencer passes its own, so discovery is tested as check is: in memory.
+    const Io *io = nullptr;
 };
 
 struct MovieInfo {

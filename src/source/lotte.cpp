@@ -329,7 +329,7 @@ class LotteChain final : public SiteChain {
     }
     std::optional<std::vector<TheaterInfo>>
     site_theaters(const DiscoverOptions &opt) const override {
-        HttpClient http(opt.http);
+        HttpClient http(opt.http, {}, io_or_system(opt.io));
         const auto req = lotte_ticketing_page(opt.api);
         return parse_answer<std::vector<TheaterInfo>>(req, http.perform({req}).at(0),
                                                       parse_lotte_cinemas);
