@@ -14,7 +14,7 @@
 namespace alimi {
 
 void adopt_identity(Store &store, const TargetConfig &t, TimePoint now) {
-    const auto id = target_identity(t);
+    const auto id = t.chain->identity_text(t);
     if (const auto before = store.adopt_identity(t.name, id)) {
         const auto what = fmt::format("now watches {}: everything known is forgotten and the next "
                                       "answer is a silent baseline",

@@ -111,7 +111,7 @@ void report(Store &store, const TargetConfig &t, const Snapshot &snap, const Dif
 Diff dry_run_diff(Store &store, const TargetConfig &t, const Snapshot &snap, TimePoint now,
                   bool &edited) {
     const auto before = store.identity(t.name);
-    edited = before && *before != target_identity(t);
+    edited = before && *before != t.chain->identity_text(t);
     if (!edited)
         return diff_with_state(store, t, snap, now);
     auto diff = diff_openings(snap, {}, false, kst_date(now), {}, {});

@@ -148,16 +148,8 @@ StatePlace state_place(const std::optional<std::string> &cli, const Config &cfg,
                      {},
                      adopt};
     for (const auto &t : cfg.targets)
-        place.identities[t.name] = target_identity(t);
+        place.identities[t.name] = t.chain->identity_text(t);
     return place;
-}
-
-std::string target_identity(const TargetConfig &t) {
-    std::string id = fmt::format("{}|{}|{}|{}|{}", t.chain->name(), t.theater, t.screen, t.movie,
-                                 t.settings.api);
-    for (const auto &[k, v] : t.settings.params)
-        id += fmt::format("|{}={}", k, v);
-    return id;
 }
 
 std::string state_of(const StatePlace &place) {

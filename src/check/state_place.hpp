@@ -20,16 +20,13 @@
 namespace alimi {
 
 struct StatePlace {
-    std::string path;                              // what the rules of interface.md name
-    bool is_default = false;                       // not named on purpose: owned by one config
-    std::string config_path;                       // the config that asks
-    std::map<std::string, std::string> identities; // the config's targets: name -> identity
+    std::string path;        // what the rules of interface.md name
+    bool is_default = false; // not named on purpose: owned by one config
+    std::string config_path; // the config that asks
+    // The config's targets: name -> Chain::identity_text, by which a state is proven a config's.
+    std::map<std::string, std::string> identities;
     bool adopt = false; // take over a state whose config is missing, without proof
 };
-
-// What a target watches (chain, codes, endpoint): a target edited under the same name to watch
-// something else starts from a silent baseline, and a state is proven a config's by it.
-std::string target_identity(const TargetConfig &t);
 
 // Where cfg's state is by the rules of interface.md (cli: --state), and whether it was named.
 StatePlace state_place(const std::optional<std::string> &cli, const Config &cfg,

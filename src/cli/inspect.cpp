@@ -173,8 +173,7 @@ constexpr int k_all_dates = 40;
 // baseline: at a check's budget it would see a few dates and call the rest empty.
 TargetConfig one_off(const TargetConfig &t) {
     auto all = t;
-    all.settings.dates_per_run = k_all_dates;
-    all.settings.requests_per_run = std::max(t.settings.requests_per_run, k_all_dates + 2);
+    all.settings = t.chain->one_look_at_all(t.settings, k_all_dates);
     return all;
 }
 

@@ -43,6 +43,22 @@ class Chain {
     virtual std::string day_page(const std::string &theater, const std::string &theater_name,
                                  const std::string &iso_date) const = 0;
 
+    // What makes a target the same watch across edits of the config: when this text changes,
+    // the target's old showings are forgotten and its next look is a silent baseline (not a
+    // wave of "new" showings). Every key that changes what is asked belongs in it; the stored
+    // text must stay the same across releases for an unedited target.
+    virtual std::string identity_text(const TargetConfig &t) const {
+        return std::string(name()) + "|" + t.theater + "|" + t.screen + "|" + t.movie + "|" +
+               t.settings.api;
+    }
+
+    // The settings under which one run looks at up to `dates` open dates at once (`alimi test`'s
+    // one-off, like a first baseline). Default: a sweep of that many dates.
+    virtual ChainSettings one_look_at_all(ChainSettings s, int dates) const {
+        s.dates_per_run = dates;
+        return s;
+    }
+
     // A target's chain settings before any config is read.
     virtual ChainSettings defaults() const = 0;
     // Reads the chain-wide table into defaults.

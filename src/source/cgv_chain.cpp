@@ -91,6 +91,14 @@ class CgvChain final : public CgvFamily {
     }
     ChainSettings defaults() const override { return chain_settings("https://cgv.co.kr/api/v1"); }
 
+    // A racing theater spends its budget on lists as well: room for every date plus the date
+    // list and the national list.
+    ChainSettings one_look_at_all(ChainSettings s, int dates) const override {
+        s.dates_per_run = dates;
+        s.requests_per_run = std::max(s.requests_per_run, dates + 2);
+        return s;
+    }
+
     void read_section(TableReader &r, ChainSettings &d) const override {
         d.api = r.string("api").value_or(d.api);
         read_race_keys(r, d);
@@ -203,6 +211,14 @@ class CgvLegacyChain final : public CgvFamily {
     std::unique_ptr<SourcePlan> make_plan(const TargetConfig &t,
                                           const PlanContext &ctx) const override {
         return make_cgv_legacy_plan(t, ctx);
+    }
+
+    // The captured parameters are what the endpoint is asked, so they are part of the watch.
+    std::string identity_text(const TargetConfig &t) const override {
+        auto id = CgvFamily::identity_text(t);
+        for (const auto &[k, v] : t.settings.params)
+            id += "|" + k + "=" + v;
+        return id;
     }
 
   private:

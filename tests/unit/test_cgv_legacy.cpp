@@ -130,3 +130,22 @@ TEST_CASE("the request is a JSON POST with the RIA headers") {
     CHECK(std::find(r.headers.begin(), r.headers.end(), "X-Requested-With: XMLHttpRequest") !=
           r.headers.end());
 }
+
+TEST_CASE("a target's identity is its chain's text: codes and endpoint, and the legacy params") {
+    TargetConfig t;
+    t.chain = find_chain("cgv");
+    t.theater = "0013";
+    t.screen = "imax";
+    t.settings.api = "https://cgv.co.kr/api/v1";
+    // The stored text of every state written so far: an unedited target keeps its baseline.
+    CHECK(t.chain->identity_text(t) == "cgv|0013|imax||https://cgv.co.kr/api/v1");
+    t.chain = find_chain("cgv-legacy");
+    t.theater = t.screen = "";
+    t.settings.api = "http://legacy.test/ws";
+    t.settings.params = {{"theaterCd", "0013"}, {"screenCd", "018"}};
+    CHECK(t.chain->identity_text(t) ==
+          "cgv-legacy||||http://legacy.test/ws|theaterCd=0013|screenCd=018");
+    auto edited = t;
+    edited.settings.params[1].second = "019";
+    CHECK(edited.chain->identity_text(edited) != t.chain->identity_text(t));
+}
