@@ -1,6 +1,7 @@
 #include "config_tree.hpp"
 
 #include "text.hpp"
+#include "utf8.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

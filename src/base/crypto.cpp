@@ -1,6 +1,6 @@
 #include "crypto.hpp"
 
-#include "text.hpp"
+#include "secret_text.hpp"
 
 #include <openssl/evp.h>
 

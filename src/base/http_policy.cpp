@@ -1,6 +1,7 @@
 #include "http_policy.hpp"
 
 #include "text.hpp"
+#include "utf8.hpp"
 
 #include <curl/curl.h>
 #include <fmt/format.h>

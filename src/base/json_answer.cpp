@@ -1,6 +1,7 @@
 #include "json_answer.hpp"
 
 #include "text.hpp"
+#include "utf8.hpp"
 
 #include <fmt/format.h>
 

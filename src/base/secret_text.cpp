@@ -1,6 +1,7 @@
 #include "secret_text.hpp"
 
 #include "text.hpp"
+#include "utf8.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -17,8 +17,8 @@
 #include "lanes.hpp"
 #include "log.hpp"
 #include "report.hpp"
+#include "secret_text.hpp"
 #include "stop.hpp"
-#include "text.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

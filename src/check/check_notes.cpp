@@ -1,6 +1,7 @@
 #include "check_notes.hpp"
 
 #include "chain.hpp"
+#include "error_text.hpp"
 #include "log.hpp"
 #include "state_place.hpp"
 #include "text.hpp"

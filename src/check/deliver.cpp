@@ -2,11 +2,12 @@
 // (notify/channel.hpp); this file sends them in one batch and records every verdict.
 #include "deliver.hpp"
 
+#include "error_text.hpp"
 #include "http.hpp"
 #include "log.hpp"
 #include "notifier.hpp"
 #include "paths.hpp"
-#include "text.hpp"
+#include "secret_text.hpp"
 
 #include <fmt/format.h>
 

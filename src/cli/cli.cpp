@@ -3,6 +3,7 @@
 #include "alimi_version.h"
 #include "chain.hpp"
 #include "commands.hpp"
+#include "error_text.hpp"
 #include "text.hpp"
 
 #include <CLI/CLI.hpp>

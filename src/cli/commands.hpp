@@ -3,6 +3,7 @@
 #pragma once
 
 #include "check.hpp"
+#include "error_text.hpp"
 #include "log.hpp"
 #include "settings.hpp"
 #include "store.hpp"

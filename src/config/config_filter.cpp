@@ -3,7 +3,9 @@
 #include "chain.hpp"
 #include "config.hpp"
 #include "config_reader.hpp"
+#include "error_text.hpp"
 #include "filter.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
 

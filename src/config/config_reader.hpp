@@ -3,8 +3,9 @@
 #pragma once
 
 #include "config_tree.hpp"
+#include "error_text.hpp"
 #include "paths.hpp"
-#include "text.hpp"
+#include "secret_text.hpp"
 
 #include <fmt/format.h>
 

@@ -2,6 +2,7 @@
 
 #include "chain.hpp"
 #include "text.hpp"
+#include "utf8.hpp"
 
 #include <fmt/format.h>
 

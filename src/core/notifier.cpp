@@ -1,7 +1,7 @@
 #include "notifier.hpp"
 
 #include "json_answer.hpp"
-#include "text.hpp"
+#include "secret_text.hpp"
 
 #include "channel.hpp"
 #include <fmt/format.h>

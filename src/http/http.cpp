@@ -2,8 +2,8 @@
 
 #include "alimi_version.h"
 #include "log.hpp"
+#include "secret_text.hpp"
 #include "stop.hpp"
-#include "text.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -9,7 +9,8 @@
 #include "telegram.hpp"
 #include "webhook.hpp"
 
-#include "text.hpp"
+#include "error_text.hpp"
+#include "secret_text.hpp"
 
 #include <fmt/format.h>
 

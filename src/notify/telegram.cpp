@@ -2,6 +2,7 @@
 
 #include "config_reader.hpp"
 #include "text.hpp"
+#include "utf8.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

@@ -5,6 +5,7 @@
 #include "http.hpp"
 #include "json_answer.hpp"
 #include "text.hpp"
+#include "utf8.hpp"
 
 #include <fmt/format.h>
 

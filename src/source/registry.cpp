@@ -11,7 +11,8 @@
 #include "megabox.hpp"
 
 #include "config.hpp"
-#include "text.hpp"
+#include "error_text.hpp"
+#include "secret_text.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

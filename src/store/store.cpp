@@ -1,7 +1,7 @@
 // The state file: opening it, its schema and the ordered migrations. The other store_*.cpp files
 // hold one concept each of the same Store: openings, health, outbox, history and hosts.
 #include "store.hpp"
-#include "text.hpp"
+#include "secret_text.hpp"
 
 #include <fmt/format.h>
 

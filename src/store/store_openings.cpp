@@ -1,6 +1,7 @@
 // Store: the openings a target knows and the bookkeeping of whole-screen sweeps.
+#include "secret_text.hpp"
 #include "store.hpp"
-#include "text.hpp"
+#include "utf8.hpp"
 
 #include <fmt/format.h>
 

@@ -2,7 +2,8 @@
 // only as delivered or dropped, never silently.
 #include "store.hpp"
 
-#include "text.hpp"
+#include "secret_text.hpp"
+#include "utf8.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

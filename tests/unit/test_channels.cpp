@@ -7,6 +7,7 @@
 #include "webhook.hpp"
 
 #include "helpers.hpp"
+#include "utf8.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>

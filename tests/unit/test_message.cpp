@@ -3,7 +3,8 @@
 #include "message.hpp"
 #include "opening.hpp"
 
-#include "text.hpp"
+#include "secret_text.hpp"
+#include "utf8.hpp"
 
 #include <fmt/format.h>
 

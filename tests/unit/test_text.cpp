@@ -1,4 +1,5 @@
 #include "text.hpp"
+#include "utf8.hpp"
 
 #include <doctest/doctest.h>
 
