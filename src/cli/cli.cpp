@@ -4,6 +4,7 @@
 #include "chain.hpp"
 #include "commands.hpp"
 #include "error_text.hpp"
+#include "subcommands.hpp"
 #include "text.hpp"
 
 #include <CLI/CLI.hpp>
@@ -19,42 +20,6 @@
 namespace alimi {
 
 namespace {
-
-// A number of seconds from lo to hi. CLI::Range lets "nan" through (no comparison with it is
-// true), and a NaN or infinite spread would make every wait undefined.
-CLI::Validator seconds_between(double lo, double hi) {
-    return CLI::Validator(
-        [lo, hi](const std::string &text) -> std::string {
-            double v = 0;
-            const auto *end = text.data() + text.size();
-            const auto [at, ec] = std::from_chars(text.data(), end, v);
-            if (ec != std::errc{} || at != end || !std::isfinite(v) || v < lo || v > hi)
-                return fmt::format("'{}' is not a number of seconds from {:g} to {:g}", text, lo,
-                                   hi);
-            return "";
-        },
-        fmt::format("({:g}-{:g})", lo, hi));
-}
-
-// Runs the chosen command, turning exceptions into the documented exit codes, each said once.
-template <typename F> int guarded(F &&command) {
-    try {
-        return command();
-    } catch (const ConfigError &e) {
-        for (const auto &p : e.problems())
-            log::always("{}", p);
-        return k_exit_usage;
-    } catch (const UsageError &e) {
-        log::always("{}", e.what());
-        return k_exit_usage;
-    } catch (const StoreError &e) {
-        log::error("{}", e.what());
-        return k_exit_state;
-    } catch (const std::exception &e) {
-        log::error("{}", e.what());
-        return k_exit_failed;
-    }
-}
 
 // The first word on the command line that is neither an option nor an option's value, when it
 // names no command ("" otherwise): what a typo like `alimi chek` leaves.
@@ -139,6 +104,8 @@ int say_parse_error(const CLI::App &app, const CLI::ParseError &e) {
     return k_exit_usage;
 }
 
+} // namespace
+
 int print_help(CLI::App &app, const std::string &topic) {
     if (topic.empty()) {
         // app.help() would explain the `help` command itself, the one that was parsed.
@@ -153,21 +120,10 @@ int print_help(CLI::App &app, const std::string &topic) {
     return say_unknown_command(app, topic);
 }
 
-} // namespace
+namespace {
 
-int run_cli(int argc, char **argv) {
-    CLI::App app{
-        "alimi: tells you the moment movie booking opens at CGV, Megabox and Lotte Cinema (IMAX, "
-        "4DX, "
-        "Dolby Cinema, SuperPlex, ...).\n"
-        "Exit status: 0 ok, 1 a target failed or a push is pending, 2 usage or config error, "
-        "3 state database error.",
-        "alimi"};
-    app.formatter(std::make_shared<AlimiFormatter>());
-    app.set_version_flag("--version", std::string("alimi ") + ALIMI_VERSION);
-    app.require_subcommand(1);
-    app.fallthrough();
-    Globals g;
+// The options before the command: config, state, verbosity, log format.
+void declare_globals(CLI::App &app, Globals &g, std::string &log_format) {
     app.add_option("-c,--config", g.config,
                    "Config file (.toml or .json); default $ALIMI_CONFIG, "
                    "then $XDG_CONFIG_HOME/alimi/config.toml");
@@ -177,138 +133,41 @@ int run_cli(int argc, char **argv) {
     app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (-vv: every request)");
     app.add_flag("-q,--quiet", g.quiet,
                  "Print nothing but config and usage errors; the exit status tells the rest");
-    std::string log_format = "text";
     app.add_option("--log-format", log_format,
                    "Diagnostics as text (default) or json lines, for journald pipelines")
         ->check(CLI::IsMember({"text", "json"}));
+}
 
-    CheckOptions check;
-    auto *c = app.add_subcommand("check", "Fetch every target once, push new openings, exit");
-    c->add_flag("--dry-run", check.dry_run,
-                "Fetch and compare, but change no state and push nothing");
-    c->add_flag("--json", check.json, "Print one JSON object per new opening on stdout");
-    c->add_option("--spread", check.spread,
-                  "Space the run's requests over SECONDS (e.g. 45 under a one-minute cron), "
-                  "theater by theater, each theater's pushes sent as soon as it is checked")
-        ->check(seconds_between(0, 3600))
-        ->type_name("SECONDS");
-    c->add_flag("--adopt", check.adopt,
-                "Take over the default state of a config that is missing, even when its targets "
-                "are not this config's");
-    c->add_option("TARGET", check.targets, "Only these targets (default: all)");
+void set_logging(const Globals &g, const std::string &log_format) {
+    log::set_level(g.quiet          ? log::Level::quiet
+                   : g.verbose >= 2 ? log::Level::debug
+                   : g.verbose == 1 ? log::Level::info
+                                    : log::Level::error);
+    log::set_format(log_format == "json" ? log::Format::json : log::Format::text);
+}
 
-    StatusOptions status;
-    auto *s = app.add_subcommand("status", "One row of health per target");
-    s->add_flag("--json", status.json, "A JSON array instead of the table");
-    s->add_option("--html", status.html, "Write a self-contained status page to this file");
-    s->add_option("--prom", status.prom,
-                  "Write Prometheus text (node_exporter textfile) to this file");
+} // namespace
 
-    HistoryOptions history;
-    auto *h = app.add_subcommand("history", "Openings found, pushes, errors: what happened lately");
-    h->add_option("TARGET", history.target, "Only this target");
-    h->add_option("--since", history.since, "How far back: 30m, 12h, 7d (default), 4w");
-    h->add_flag("--json", history.json, "A JSON array instead of lines");
-
-    std::string shown;
-    bool show_json = false;
-    auto *sh = app.add_subcommand(
-        "show", "One target: its definition, what it knows, its health and pending pushes");
-    sh->add_option("TARGET", shown, "The target's name")->required();
-    sh->add_flag("--json", show_json, "A JSON object instead of text");
-
-    std::string tested;
-    bool test_json = false;
-    auto *te = app.add_subcommand(
-        "test", "Fetch one target now and print what it sees; stores and pushes nothing");
-    te->add_option("TARGET", tested, "The target's name")->required();
-    te->add_flag("--json", test_json, "A JSON object instead of text");
-
-    InitOptions init;
-    auto *in = app.add_subcommand(
-        "init", "Write a starter config with a ntfy topic of your own (never overwrites)");
-    in->add_option("--theater", init.theater,
-                   "Theater code (default: the chain's example: " + example_theaters() + ")");
-    in->add_option("--screen", init.screen, "Screen type, like imax (default: the chain's first)");
-    in->add_option("--movie", init.movie, "Watch one movie's play dates (a movie code)");
-    in->add_option(
-        "--chain", init.chain,
-        fmt::format("Cinema chain: {} (default {})", chain_names(), default_chain().name()));
-    in->add_option("--api", init.api, "The chain's API base, written into the config");
-    in->add_flag("--offline", init.offline, "Write without looking the codes up on the site");
-
-    std::string keep;
-    auto *pr = app.add_subcommand(
-        "prune", "Delete history older than --keep (default [status] keep_days) now");
-    pr->add_option("--keep", keep, "How much history to keep: 90d, 4w, ...");
-
-    bool online = false;
-    auto *v = app.add_subcommand(
-        "validate", "Check the config; exit 0 when valid, 2 with every problem otherwise");
-    bool validate_json = false;
-    v->add_flag("--json", validate_json,
-                "Print {\"valid\", \"errors\", ...} as JSON on stdout (same exit status)");
-    v->add_flag("--online", online,
-                "Also look every target's theater and movie up on its chain's site");
-
-    std::vector<std::string> notifier_names;
-    auto *n =
-        app.add_subcommand("notify-test", "Send a test push to every notifier (or the named ones)");
-    n->add_option("NOTIFIER", notifier_names, "Notifier names");
-
-    std::vector<std::string> retried;
-    auto *rt = app.add_subcommand(
-        "retry", "Release pushes a notifier refused (held) and send what is due now");
-    rt->add_option("NOTIFIER", retried, "Only these notifiers' held pushes (default: all)");
-
-    std::string cooled;
-    auto *cd = app.add_subcommand("cooldown", "Manage the silences sites asked for");
-    auto *cdc =
-        cd->add_subcommand("clear", "End a host's cool-down now (the site may refuse again)");
-    cdc->add_option("HOST", cooled, "The host, like cgv.co.kr (default: every host)");
-    cd->require_subcommand(1);
-
-    bool list_json = false;
-    auto *ls = app.add_subcommand(
-        "list", "The targets: what each watches, by name where known, and where it pushes");
-    ls->add_flag("--json", list_json, "A JSON array instead of lines");
-    std::string names_of;
-    ls->add_option("--names", names_of,
-                   "Only names, one a line: targets, notifiers, chains or screens (completions)");
-
-    std::string query, theater, screen;
-    DiscoverArgs discover;
-    const auto chains_help =
-        fmt::format("Cinema chain: {} (default {})", chain_names(), default_chain().name());
-    const auto api_help = std::string("API base (default: the chain's table in the config, e.g. "
-                                      "[cgv] api, or the chain's own site)");
-    auto *th = app.add_subcommand("theaters", fmt::format("Look up theater codes ({} by default)",
-                                                          default_chain().display_name()));
-    th->add_option("QUERY", query, "Part of a theater's name (Korean is fine) or its code");
-    th->add_option("--chain", discover.chain, chains_help);
-    th->add_flag("--json", discover.json, "A JSON array instead of lines");
-    th->add_option("--api", discover.api, api_help);
-    auto *mv = app.add_subcommand(
-        "movies", "List bookable movies with their codes, and whether they play at THEATER");
-    mv->add_option("THEATER", theater,
-                   "Theater code: " + example_theaters() + "; optional with --upcoming");
-    mv->add_option("--screen", screen, "Only movies shown on this screen: " + screens_by_chain());
-    mv->add_option("--chain", discover.chain, chains_help);
-    mv->add_flag("--json", discover.json, "A JSON array instead of the table");
-    mv->add_flag("--upcoming", discover.upcoming,
-                 "Films the chain lists before they go on sale (or says it lists none)");
-    mv->add_option("--api", discover.api, api_help);
-
-    DoctorOptions doctor;
-    auto *dr = app.add_subcommand(
-        "doctor", "Check config, state, clock, sites, codes and notifiers, one line each");
-    dr->add_flag("--online", doctor.online, "Ask each site and notifier server once");
-    dr->add_flag("--push", doctor.push, "Also send a test push to every notifier");
-
-    std::string help_topic;
-    auto *hp = app.add_subcommand("help", "Show this help, or a command's: alimi help check");
-    hp->add_option("COMMAND", help_topic, "The command to explain");
-
+int run_cli(int argc, char **argv) {
+    CLI::App app{
+        "alimi: tells you the moment movie booking opens at CGV, Megabox and Lotte Cinema (IMAX, "
+        "4DX, Dolby Cinema, SuperPlex, ...).\n"
+        "Exit status: 0 ok, 1 a target failed or a push is pending, 2 usage or config error, "
+        "3 state database error.",
+        "alimi"};
+    app.formatter(std::make_shared<AlimiFormatter>());
+    app.set_version_flag("--version", std::string("alimi ") + ALIMI_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    Args args;
+    std::string log_format = "text";
+    declare_globals(app, args.g, log_format);
+    std::vector<std::pair<CLI::App *, const Subcommand *>> added;
+    for (const auto &s : subcommands()) {
+        auto *cmd = app.add_subcommand(s.name, s.help);
+        s.declare(*cmd, args);
+        added.emplace_back(cmd, &s);
+    }
     if (argc < 2) { // a bare `alimi`: what it can do, not a parser's complaint
         std::cout << app.help();
         return k_exit_usage;
@@ -322,44 +181,10 @@ int run_cli(int argc, char **argv) {
             return app.exit(e);
         return say_parse_error(app, e);
     }
-    if (hp->parsed())
-        return print_help(app, help_topic);
-    log::set_level(g.quiet          ? log::Level::quiet
-                   : g.verbose >= 2 ? log::Level::debug
-                   : g.verbose == 1 ? log::Level::info
-                                    : log::Level::error);
-    log::set_format(log_format == "json" ? log::Format::json : log::Format::text);
-    if (c->parsed())
-        return guarded([&] { return cmd_check(g, check); });
-    if (s->parsed())
-        return guarded([&] { return cmd_status(g, status); });
-    if (h->parsed())
-        return guarded([&] { return cmd_history(g, history); });
-    if (sh->parsed())
-        return guarded([&] { return cmd_show(g, shown, show_json); });
-    if (te->parsed())
-        return guarded([&] { return cmd_test(g, tested, test_json); });
-    if (in->parsed())
-        return guarded([&] { return cmd_init(g, init); });
-    if (pr->parsed())
-        return guarded([&] { return cmd_prune(g, keep); });
-    if (v->parsed())
-        return guarded(
-            [&] { return validate_json ? cmd_validate_json(g, online) : cmd_validate(g, online); });
-    if (n->parsed())
-        return guarded([&] { return cmd_notify_test(g, notifier_names); });
-    if (rt->parsed())
-        return guarded([&] { return cmd_retry(g, retried); });
-    if (cdc->parsed())
-        return guarded([&] { return cmd_cooldown_clear(g, cooled); });
-    if (ls->parsed())
-        return guarded([&] { return cmd_list(g, list_json, names_of); });
-    if (th->parsed())
-        return guarded([&] { return cmd_theaters(g, query, discover); });
-    if (dr->parsed())
-        return guarded([&] { return cmd_doctor(g, doctor); });
-    if (mv->parsed())
-        return guarded([&] { return cmd_movies(g, theater, screen, discover); });
+    set_logging(args.g, log_format);
+    for (const auto &[cmd, s] : added)
+        if (cmd->parsed())
+            return s->run(app, args);
     return k_exit_usage;
 }
 
