@@ -68,7 +68,7 @@ void CgvRace::set_allowance(bool hot) {
 }
 
 Flags CgvRace::flags(const std::string &attr) const {
-    return live_flags(read_flags(note("flags:" + attr).value_or("")), {},
+    return live_flags(read_stamps(note("flags:" + attr).value_or("")), {},
                       unix_now(m_members.front().ctx));
 }
 

@@ -170,7 +170,7 @@ SnapshotResult CgvRace::member_snapshot(const Member &m,
     for (const auto &t : m_tripwires)
         if (t.attr == attr)
             snap.notes[t.key] = tripwire_note(t.dates);
-    snap.notes["flags:" + attr] = flags_note(waiting_flags(attr, snap.openings));
+    snap.notes["flags:" + attr] = write_stamps(waiting_flags(attr, snap.openings));
     for (const auto &[what, at] : waiting_flags(attr, {})) // this run's and earlier news
         if (!what.ends_with('|') && !what.ends_with('?'))
             snap.loud.insert(what);

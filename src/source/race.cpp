@@ -21,22 +21,6 @@ std::vector<std::string> split(const std::string &s, char sep) {
     return out;
 }
 
-// "code@unix,..." -> code -> unix
-std::map<std::string, long long> read_national(const std::string &note) {
-    std::map<std::string, long long> out;
-    for (const auto &entry : split(note, ',')) {
-        const auto at = entry.find('@');
-        if (at == std::string::npos)
-            continue;
-        try {
-            out[entry.substr(0, at)] = std::stoll(entry.substr(at + 1));
-        } catch (const std::exception &) {
-            // a damaged note only costs its moment
-        }
-    }
-    return out;
-}
-
 // A showing first seen after the baseline in the last k_race_wave_minutes: a wave under way.
 bool is_news(const KnownShowing &s, long long now) {
     return !s.from_baseline && now - s.first_seen <= k_race_wave_minutes * 60;
@@ -83,7 +67,7 @@ std::vector<std::string> hall_movies(const std::vector<KnownShowing> &known,
     for (const auto &s : known)
         if (!s.movie_code.empty())
             bump(s.movie_code, s.first_seen);
-    const auto nationwide = read_national(national);
+    const auto nationwide = read_stamps(national);
     for (const auto &[code, at] : nationwide)
         bump(code, at);
     for (const auto &s : elsewhere)
@@ -104,16 +88,24 @@ std::vector<std::string> hall_movies(const std::vector<KnownShowing> &known,
     return out;
 }
 
-Flags read_flags(const std::string &note) {
-    Flags out;
-    for (const auto &[what, at] : read_national(note))
-        out[what] = at;
+Stamps read_stamps(const std::string &note) {
+    Stamps out;
+    for (const auto &entry : split(note, ',')) {
+        const auto at = entry.find('@');
+        if (at == std::string::npos)
+            continue;
+        try {
+            out[entry.substr(0, at)] = std::stoll(entry.substr(at + 1));
+        } catch (const std::exception &) {
+            // a damaged note only costs its moment
+        }
+    }
     return out;
 }
 
-std::string flags_note(const Flags &flags) {
+std::string write_stamps(const Stamps &stamps) {
     std::vector<std::string> entries;
-    for (const auto &[what, at] : flags)
+    for (const auto &[what, at] : stamps)
         entries.push_back(fmt::format("{}@{}", what, at));
     return fmt::format("{}", fmt::join(entries, ","));
 }
@@ -171,7 +163,7 @@ bool quiet_hour(const std::vector<KnownShowing> &known, long long now) {
 
 std::vector<std::size_t> lists_to_ask(const std::vector<ListCandidate> &candidates,
                                       const std::string &asked, long long run, int room) {
-    const auto last = read_national(asked);
+    const auto last = read_stamps(asked);
     std::vector<std::tuple<double, std::size_t>> due; // -overdue, place
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         const auto it = last.find(candidates[i].key);
@@ -192,18 +184,15 @@ std::vector<std::size_t> lists_to_ask(const std::vector<ListCandidate> &candidat
 
 std::string asked_note(const std::string &before, const std::vector<std::string> &asked,
                        long long run) {
-    auto last = read_national(before);
+    auto last = read_stamps(before);
     for (const auto &key : asked)
         last[key] = run;
-    std::vector<std::string> entries;
-    for (const auto &[key, at] : last)
-        entries.push_back(fmt::format("{}@{}", key, at));
-    return fmt::format("{}", fmt::join(entries, ","));
+    return write_stamps(last);
 }
 
 std::string national_note(const std::string &previous, const std::vector<std::string> &codes,
                           long long now) {
-    const auto before = read_national(previous);
+    const auto before = read_stamps(previous);
     std::vector<std::string> entries;
     for (const auto &code : codes) {
         const auto it = before.find(code);

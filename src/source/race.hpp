@@ -41,6 +41,12 @@ inline constexpr long long k_weight_played = 4;
 inline constexpr long long k_weight_stretch = 32;
 inline constexpr long long k_weight_wave = 64;
 
+// The race's notes are mostly "key@number,...": a moment (unix seconds) or a run per key, kept
+// across runs in the state. A damaged entry is skipped: it costs only its moment.
+using Stamps = std::map<std::string, long long>;
+Stamps read_stamps(const std::string &note);
+std::string write_stamps(const Stamps &stamps);
+
 // The movies of one hall type worth asking about, most recent news first. A movie's news is the
 // latest of: the first look at one of its showings in this hall type here (`known`), its first
 // appearance in the hall's national list (`national`, the list's note "code@unix,..."), and a
@@ -56,9 +62,7 @@ std::vector<std::string> hall_movies(const std::vector<KnownShowing> &known,
 
 // A tripwire's news waiting to be seen on a day page: "date|movie" -> when it was first flagged
 // ("date|": a new date in the date list; "date|movie?": a first answer's date that may be news).
-using Flags = std::map<std::string, long long>;
-Flags read_flags(const std::string &note);
-std::string flags_note(const Flags &flags);
+using Flags = Stamps;
 // The flags still waiting: those not seen (seen: "date|movie" the day pages showed this run)
 // and younger than k_race_flag_minutes.
 Flags live_flags(const Flags &flags, const std::set<std::string> &seen, long long now);

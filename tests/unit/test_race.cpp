@@ -78,9 +78,9 @@ TEST_CASE("lists: the most overdue first, each when its period is up, none for e
 }
 
 TEST_CASE("flags wait until a page shows the movie, 45 minutes at most, a new date 10") {
-    const auto f = read_flags("2026-12-10|A@1000,2026-12-11|@1000,bad");
+    const auto f = read_stamps("2026-12-10|A@1000,2026-12-11|@1000,bad");
     CHECK(f.size() == 2);
-    CHECK(flags_note(f) == "2026-12-10|A@1000,2026-12-11|@1000");
+    CHECK(write_stamps(f) == "2026-12-10|A@1000,2026-12-11|@1000");
     CHECK(live_flags(f, {}, 1000 + 9 * 60).size() == 2);
     CHECK(live_flags(f, {}, 1000 + 11 * 60) == Flags{{"2026-12-10|A", 1000}});
     CHECK(live_flags(f, {"2026-12-10|A"}, 1001) == Flags{{"2026-12-11|", 1000}});
