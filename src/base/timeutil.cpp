@@ -5,6 +5,8 @@
 namespace alimi {
 
 namespace {
+// Korea keeps UTC+9 all year (no DST since 1988), so a fixed offset is exact and the host's
+// zone, whatever it is, never decides what "today" is at a cinema.
 constexpr auto k_kst_offset = std::chrono::hours(9);
 constexpr const char *k_weekdays_ko[] = {"일", "월", "화", "수", "목", "금", "토"};
 
@@ -26,6 +28,8 @@ Clock split(TimePoint t) {
 }
 } // namespace
 
+// Whole seconds: the state stores unix seconds, and a moment kept finer than it is stored would
+// compare unequal with itself after a round trip.
 TimePoint now_utc() {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
@@ -52,7 +56,7 @@ std::optional<Date> parse_yyyymmdd(std::string_view s) {
     const unsigned m = std::stoul(std::string(s.substr(4, 2)));
     const unsigned d = std::stoul(std::string(s.substr(6, 2)));
     const Date date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-    if (!date.ok())
+    if (!date.ok()) // "20261332" or "20270229": digits that name no day are no date
         return std::nullopt;
     return date;
 }

@@ -24,8 +24,11 @@ std::optional<std::string> Store::adopt_identity(const std::string &target,
     Statement(*m_db, "UPDATE targets SET identity = ?2 WHERE name = ?1")
         .bind(target, identity)
         .run();
-    if (!before)
+    if (!before) // a state from before identities were kept: this is the same watch
         return std::nullopt;
+    // The target now watches something else under its old name: what it knew is another watch's,
+    // and kept it would hide that watch's showings or count them as news. Forgotten, the next
+    // look is a silent baseline.
     Statement(*m_db, "DELETE FROM openings WHERE target = ?1").bind(target).run();
     Statement(*m_db, "DELETE FROM sweeps WHERE target = ?1").bind(target).run();
     Statement(*m_db, "DELETE FROM watch_notes WHERE target = ?1").bind(target).run();
@@ -61,6 +64,9 @@ std::vector<KnownRow> Store::known_rows(const std::string &target) {
 
 void Store::rekey(const std::string &target,
                   const std::vector<std::pair<std::string, std::string>> &moves) {
+    // OR IGNORE: when the new key is already known (the site gave the showing its number back),
+    // the row under it stays and the old one waits for its date to pass and be pruned, rather
+    // than a UNIQUE failure losing the whole batch.
     Statement s(*m_db, "UPDATE OR IGNORE openings SET key = ?3 WHERE target = ?1 AND key = ?2");
     for (const auto &[from, to] : moves)
         s.bind(target, from, to).run();
@@ -82,6 +88,8 @@ void Store::save_names(const std::string &chain, const std::vector<NameRecord> &
                 R"(INSERT INTO names(chain, kind, code, name, seen_at) VALUES(?1, ?2, ?3, ?4, ?5)
                           ON CONFLICT(chain, kind, code) DO UPDATE SET seen_at = excluded.seen_at,
                             name = CASE WHEN excluded.name = '' THEN names.name ELSE excluded.name END)");
+    // seen_at moves on every answer that lists the code, so a name's age is how long the site
+    // has not shown it; an empty name (a row that carried none) keeps the one known.
     for (const auto &n : names)
         s.bind(chain, n.kind, n.code, valid_utf8(n.name), to_unix(now)).run();
 }
@@ -92,6 +100,7 @@ SourceMemory Store::sweep_memory(const std::string &target) {
     SourceMemory m;
     while (s.step())
         m.swept[s.text(0)] = s.optional_integer(1);
+    // Showings only (a date-only opening has no time): the race ranks movies and waves by them.
     Statement known(*m_db, R"(SELECT date, movie_code, first_seen, from_baseline FROM openings
                               WHERE target = ?1 AND time != '')");
     known.bind(target);
@@ -105,6 +114,8 @@ SourceMemory Store::sweep_memory(const std::string &target) {
     return m;
 }
 
+// Dates listed at the baseline whose day page has not been looked at yet: what such a page shows
+// first is the baseline's, not news (a first look is spread over runs).
 std::set<std::string> Store::silent_dates(const std::string &target,
                                           const std::vector<std::string> &swept) {
     Statement s(*m_db, "SELECT from_baseline AND looked_at IS NULL FROM sweeps WHERE target = "
@@ -173,6 +184,7 @@ void Store::save_openings(const std::string &target, const Diff &diff, TimePoint
     }
 }
 
+// What the status page lists as found: announced openings, never a baseline's.
 std::vector<KnownOpening> Store::recent_openings(int limit) {
     Statement s(*m_db,
                 R"(SELECT target, date, time, movie, screen, seats_free, first_seen FROM openings
