@@ -52,14 +52,21 @@ struct DeliveryConfig {
     double give_up_after = 86400; // seconds a push may stay undelivered before it is dropped
 };
 
-// A chain's own settings of a target, read and used only by that chain (like ccache's URL plus
-// attributes): where to ask, how much to ask per run, and values passed through as given.
+// A chain's keys beyond the two every chain has, declared, read and used only by that chain
+// (source/cgv.hpp: CGV's race keys; source/cgv_legacy.hpp: the captured params). The core
+// carries them without knowing them, as it carries a channel's ChannelSettings.
+struct ChainExtra {
+    virtual ~ChainExtra() = default;
+};
+
+// A chain's settings of a target, read by that chain (like ccache's URL plus attributes): where
+// to ask, how many dates a whole-screen sweep looks at a run, and the chain's own keys.
 struct ChainSettings {
-    std::string api;          // API base (cgv) or endpoint URL (cgv-legacy), no trailing slash
-    int dates_per_run = 3;    // whole-screen sweeps: open dates swept per run, beside the date list
-    int requests_per_run = 4; // cgv race: a theater's requests per run (its budget)
-    std::string strategy = "race"; // cgv whole-screen targets: "race" or "sweep"
-    std::vector<std::pair<std::string, std::string>> params; // cgv-legacy: captured values
+    std::string api;       // API base (cgv) or endpoint URL (cgv-legacy), no trailing slash
+    int dates_per_run = 3; // whole-screen sweeps: open dates swept per run, beside the date list
+    // The chain's own keys; null: their defaults. Shared, never changed once read: a chain
+    // that changes one makes a new one (targets are copied freely).
+    std::shared_ptr<const ChainExtra> extra;
 };
 
 inline ChainSettings chain_settings(std::string api) {

@@ -62,6 +62,14 @@ void cgv_refine_answer(HttpResult &answer);
 class Chain;
 const Chain &cgv_chain();
 
+// CGV's own keys of a target ([cgv] and [[target]]), in ChainSettings::extra.
+struct CgvSettings final : ChainExtra {
+    int requests_per_run = 4;      // the race: a theater's mean requests per run
+    std::string strategy = "race"; // whole-screen targets: "race" or "sweep"
+};
+// s's CGV keys, or their defaults when it has none.
+const CgvSettings &cgv_settings(const ChainSettings &s);
+
 std::unique_ptr<SourcePlan> make_cgv_plan(const TargetConfig &target, const PlanContext &ctx);
 
 // Whole-screen targets with strategy "race" (source/race.hpp); others sweep (sweep.hpp).

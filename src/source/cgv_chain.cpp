@@ -25,7 +25,7 @@ bool is_theater_code(std::string_view s) {
 
 // The checks both CGV chains share, in the order their errors are reported.
 void check_codes(TableReader &r, const TargetConfig &t, const char *missing_hint) {
-    if (t.settings.params.empty() && t.theater.empty())
+    if (legacy_params(t.settings).empty() && t.theater.empty())
         r.error(nullptr, fmt::format("target '{}' is missing 'theater'{}", t.name, missing_hint));
     if (!t.theater.empty() && !is_theater_code(t.theater))
         r.error(
@@ -95,7 +95,9 @@ class CgvChain final : public CgvFamily {
     // list and the national list.
     ChainSettings one_look_at_all(ChainSettings s, int dates) const override {
         s.dates_per_run = dates;
-        s.requests_per_run = std::max(s.requests_per_run, dates + 2);
+        auto own = cgv_settings(s);
+        own.requests_per_run = std::max(own.requests_per_run, dates + 2);
+        s.extra = std::make_shared<const CgvSettings>(std::move(own));
         return s;
     }
 
@@ -113,14 +115,16 @@ class CgvChain final : public CgvFamily {
     // The same keys in [cgv] and in a target, which overrides them.
     static void read_race_keys(TableReader &r, ChainSettings &s) {
         r.integer("dates_per_run", s.dates_per_run, 1, 31);
-        r.integer("requests_per_run", s.requests_per_run, 2, 60);
+        auto own = cgv_settings(s);
+        r.integer("requests_per_run", own.requests_per_run, 2, 60);
         if (const auto v = r.string("strategy")) {
             if (*v == "race" || *v == "sweep")
-                s.strategy = *v;
+                own.strategy = *v;
             else
                 r.error(r.find_node("strategy"),
                         fmt::format("strategy '{}': use \"race\" or \"sweep\"", *v));
         }
+        s.extra = std::make_shared<const CgvSettings>(std::move(own));
     }
 
     // A racing theater spends its budget, plus one per further hall type; others as usual.
@@ -200,7 +204,7 @@ class CgvLegacyChain final : public CgvFamily {
     }
 
     void check_target(TableReader &r, const TargetConfig &t) const override {
-        if (!t.settings.params.empty() &&
+        if (!legacy_params(t.settings).empty() &&
             (!t.theater.empty() || !t.screen.empty() || !t.movie.empty()))
             r.error(nullptr, fmt::format("target '{}': params replaces theater/screen/movie; "
                                          "give one or the other",
@@ -216,7 +220,7 @@ class CgvLegacyChain final : public CgvFamily {
     // The captured parameters are what the endpoint is asked, so they are part of the watch.
     std::string identity_text(const TargetConfig &t) const override {
         auto id = CgvFamily::identity_text(t);
-        for (const auto &[k, v] : t.settings.params)
+        for (const auto &[k, v] : legacy_params(t.settings))
             id += "|" + k + "=" + v;
         return id;
     }
@@ -226,20 +230,34 @@ class CgvLegacyChain final : public CgvFamily {
         const auto *params = r.get("params", ConfigNode::Kind::table);
         if (!params)
             return;
+        LegacySettings own;
         for (const auto &[key, value] : params->members) {
             if (value.kind != ConfigNode::Kind::string)
                 r.error(&value, fmt::format("target '{}': params.{} must be a string (the "
                                             "captured Base64 value)",
                                             t.name, key));
             else
-                t.settings.params.emplace_back(key, value.text);
+                own.params.emplace_back(key, value.text);
         }
+        t.settings.extra = std::make_shared<const LegacySettings>(std::move(own));
         if (params->members.empty())
             r.error(params, fmt::format("target '{}': params is empty", t.name));
     }
 };
 
 } // namespace
+
+const CgvSettings &cgv_settings(const ChainSettings &s) {
+    static const CgvSettings k_defaults;
+    const auto *own = dynamic_cast<const CgvSettings *>(s.extra.get());
+    return own ? *own : k_defaults;
+}
+
+const std::vector<std::pair<std::string, std::string>> &legacy_params(const ChainSettings &s) {
+    static const std::vector<std::pair<std::string, std::string>> k_none;
+    const auto *own = dynamic_cast<const LegacySettings *>(s.extra.get());
+    return own ? own->params : k_none;
+}
 
 const Chain &cgv_chain() {
     static const CgvChain k_chain;

@@ -83,8 +83,8 @@ class LegacyPlan final : public SingleRequestPlan {
 } // namespace
 
 std::vector<std::pair<std::string, std::string>> cgv_legacy_fields(const TargetConfig &t) {
-    if (!t.settings.params.empty())
-        return t.settings.params;
+    if (const auto &params = legacy_params(t.settings); !params.empty())
+        return params;
     const bool one_movie = !t.movie.empty();
     const std::vector<std::pair<std::string, std::string>> plain = {
         {"REQSITE", "CJSYSTEMS"},

@@ -26,6 +26,13 @@ inline constexpr const char *k_default_legacy_url =
 class Chain;
 const Chain &cgv_legacy_chain();
 
+// The legacy endpoint's own key: the captured request fields (`params`), in ChainSettings::extra.
+struct LegacySettings final : ChainExtra {
+    std::vector<std::pair<std::string, std::string>> params;
+};
+// s's captured params; empty when it has none.
+const std::vector<std::pair<std::string, std::string>> &legacy_params(const ChainSettings &s);
+
 std::unique_ptr<SourcePlan> make_cgv_legacy_plan(const TargetConfig &target,
                                                  const PlanContext &ctx);
 

@@ -289,12 +289,12 @@ class CgvRaceMember final : public SourcePlan {
 int race_budget(const std::vector<const TargetConfig *> &group) {
     int rate = 0;
     for (const auto *t : group)
-        rate = std::max(rate, t->settings.requests_per_run);
+        rate = std::max(rate, cgv_settings(t->settings).requests_per_run);
     return rate;
 }
 
 bool races(const TargetConfig &t) {
-    return t.movie.empty() && !t.screen.empty() && t.settings.strategy == "race";
+    return t.movie.empty() && !t.screen.empty() && cgv_settings(t.settings).strategy == "race";
 }
 
 std::vector<std::unique_ptr<SourcePlan>>

@@ -142,10 +142,13 @@ TEST_CASE("a target's identity is its chain's text: codes and endpoint, and the 
     t.chain = find_chain("cgv-legacy");
     t.theater = t.screen = "";
     t.settings.api = "http://legacy.test/ws";
-    t.settings.params = {{"theaterCd", "0013"}, {"screenCd", "018"}};
+    LegacySettings captured;
+    captured.params = {{"theaterCd", "0013"}, {"screenCd", "018"}};
+    t.settings.extra = std::make_shared<const LegacySettings>(captured);
     CHECK(t.chain->identity_text(t) ==
           "cgv-legacy||||http://legacy.test/ws|theaterCd=0013|screenCd=018");
     auto edited = t;
-    edited.settings.params[1].second = "019";
+    captured.params[1].second = "019";
+    edited.settings.extra = std::make_shared<const LegacySettings>(captured);
     CHECK(edited.chain->identity_text(edited) != t.chain->identity_text(t));
 }

@@ -151,8 +151,9 @@ TEST_CASE("legacy screens differ from the current site's") {
 TEST_CASE("captured params replace plain codes") {
     auto cfg = toml("[[target]]\nname = \"a\"\nsource = \"cgv-legacy\"\nparams = { REQSITE = "
                     "\"x\", TheaterCd = \"y\" }\n");
-    REQUIRE(cfg.targets[0].settings.params.size() == 2);
-    CHECK(cfg.targets[0].settings.params[0].first == "REQSITE");
+    const auto &params = legacy_params(cfg.targets[0].settings);
+    REQUIRE(params.size() == 2);
+    CHECK(params[0].first == "REQSITE");
     const auto problems =
         toml_problems("[[target]]\nname = \"a\"\nsource = \"cgv-legacy\"\ntheater = "
                       "\"0013\"\nparams = { REQSITE = \"x\" }\n");
