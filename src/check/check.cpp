@@ -17,7 +17,6 @@
 #include "lanes.hpp"
 #include "log.hpp"
 #include "report.hpp"
-#include "secret_text.hpp"
 #include "stop.hpp"
 
 #include <fmt/format.h>

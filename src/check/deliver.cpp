@@ -7,7 +7,6 @@
 #include "log.hpp"
 #include "notifier.hpp"
 #include "paths.hpp"
-#include "secret_text.hpp"
 
 #include <fmt/format.h>
 

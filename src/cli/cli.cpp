@@ -1,17 +1,12 @@
 #include "cli.hpp"
 
 #include "alimi_version.h"
-#include "chain.hpp"
 #include "commands.hpp"
 #include "error_text.hpp"
 #include "subcommands.hpp"
 #include "text.hpp"
 
 #include <CLI/CLI.hpp>
-
-#include <charconv>
-#include <cmath>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <iostream>

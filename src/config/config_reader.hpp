@@ -5,7 +5,6 @@
 #include "config_tree.hpp"
 #include "error_text.hpp"
 #include "paths.hpp"
-#include "secret_text.hpp"
 
 #include <fmt/format.h>
 

@@ -69,6 +69,13 @@ struct ChainSettings {
     std::shared_ptr<const ChainExtra> extra;
 };
 
+// s's own keys of chain type T (a ChainExtra), or T's defaults when s has none of that type.
+template <typename T> const T &chain_extra(const ChainSettings &s) {
+    static const T k_defaults;
+    const auto *own = dynamic_cast<const T *>(s.extra.get());
+    return own ? *own : k_defaults;
+}
+
 inline ChainSettings chain_settings(std::string api) {
     ChainSettings s;
     s.api = std::move(api);

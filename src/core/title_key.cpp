@@ -2,7 +2,6 @@
 // them. No Unicode library is in the stack, so this covers what Korean cinema titles use:
 // Hangul (composed from jamo, as macOS input sends it), Latin, digits, fullwidth forms.
 #include "filter.hpp"
-#include "secret_text.hpp"
 #include "utf8.hpp"
 
 #include <algorithm>

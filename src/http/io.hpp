@@ -27,9 +27,4 @@ inline const Io &system_io() {
     return io;
 }
 
-// A look-up's Io (DiscoverOptions::io): the one given, or the system's.
-inline const Io &io_or_system(const Io *io) {
-    return io ? *io : system_io();
-}
-
 } // namespace alimi

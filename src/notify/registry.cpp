@@ -10,7 +10,6 @@
 #include "webhook.hpp"
 
 #include "error_text.hpp"
-#include "secret_text.hpp"
 
 #include <fmt/format.h>
 

@@ -68,7 +68,9 @@ struct CgvSettings final : ChainExtra {
     std::string strategy = "race"; // whole-screen targets: "race" or "sweep"
 };
 // s's CGV keys, or their defaults when it has none.
-const CgvSettings &cgv_settings(const ChainSettings &s);
+inline const CgvSettings &cgv_settings(const ChainSettings &s) {
+    return chain_extra<CgvSettings>(s);
+}
 
 std::unique_ptr<SourcePlan> make_cgv_plan(const TargetConfig &target, const PlanContext &ctx);
 

@@ -94,7 +94,7 @@ class CgvChain final : public CgvFamily {
     // A racing theater spends its budget on lists as well: room for every date plus the date
     // list and the national list.
     ChainSettings one_look_at_all(ChainSettings s, int dates) const override {
-        s.dates_per_run = dates;
+        s = CgvFamily::one_look_at_all(std::move(s), dates);
         auto own = cgv_settings(s);
         own.requests_per_run = std::max(own.requests_per_run, dates + 2);
         s.extra = std::make_shared<const CgvSettings>(std::move(own));
@@ -246,18 +246,6 @@ class CgvLegacyChain final : public CgvFamily {
 };
 
 } // namespace
-
-const CgvSettings &cgv_settings(const ChainSettings &s) {
-    static const CgvSettings k_defaults;
-    const auto *own = dynamic_cast<const CgvSettings *>(s.extra.get());
-    return own ? *own : k_defaults;
-}
-
-const std::vector<std::pair<std::string, std::string>> &legacy_params(const ChainSettings &s) {
-    static const std::vector<std::pair<std::string, std::string>> k_none;
-    const auto *own = dynamic_cast<const LegacySettings *>(s.extra.get());
-    return own ? own->params : k_none;
-}
 
 const Chain &cgv_chain() {
     static const CgvChain k_chain;

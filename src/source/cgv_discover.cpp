@@ -3,6 +3,7 @@
 
 #include "http.hpp"
 #include "log.hpp"
+#include "lookup.hpp"
 #include "timeutil.hpp"
 
 #include <fmt/format.h>
@@ -14,7 +15,7 @@
 namespace alimi {
 
 std::optional<std::vector<TheaterInfo>> cgv_fetch_theaters(const DiscoverOptions &opt) {
-    HttpClient http(opt.http, {}, io_or_system(opt.io));
+    auto http = lookup_client(opt);
     const auto regions = cgv_request(opt.api, "booking/searchRegnList", {});
     if (auto list = parse_answer<std::vector<TheaterInfo>>(regions, http.perform({regions}).at(0),
                                                            parse_cgv_regions, true))
@@ -29,14 +30,14 @@ std::optional<std::vector<TheaterInfo>> cgv_fetch_theaters(const DiscoverOptions
 std::optional<std::vector<std::string>> cgv_fetch_screens(const DiscoverOptions &opt,
                                                           const std::string &theater) {
     constexpr std::size_t k_days = 3;
-    HttpClient http(opt.http, {}, io_or_system(opt.io));
+    auto http = lookup_client(opt);
     const auto dates_req =
         cgv_request(opt.api, "booking/searchSiteScnscYmdListBySite", {{"siteNo", theater}});
     const auto dates =
         parse_answer<DateList>(dates_req, http.perform({dates_req}).at(0), parse_cgv_dates);
     if (!dates)
         return std::nullopt;
-    const auto today = iso_date(kst_date(io_or_system(opt.io).now()));
+    const auto today = lookup_today(opt);
     std::vector<HttpRequest> days;
     for (const auto &d : dates->dates)
         if (d >= today && days.size() < k_days)
@@ -60,7 +61,7 @@ std::optional<std::vector<std::string>> cgv_fetch_screens(const DiscoverOptions 
 
 std::optional<std::vector<MovieInfo>> cgv_fetch_movies(const DiscoverOptions &opt,
                                                        const std::string &screen) {
-    HttpClient http(opt.http, {}, io_or_system(opt.io));
+    auto http = lookup_client(opt);
     QueryParams q = {{"movNm", ""}};
     if (!screen.empty())
         q.insert(q.end(), {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(screen)}});
@@ -79,7 +80,7 @@ std::set<std::string> playing_first_day(HttpClient &http, const DiscoverOptions 
         cgv_request(opt.api, "booking/searchSiteScnscYmdListBySite", {{"siteNo", theater}});
     const auto dates =
         parse_answer<DateList>(dates_req, http.perform({dates_req}).at(0), parse_cgv_dates);
-    const auto today = iso_date(kst_date(io_or_system(opt.io).now()));
+    const auto today = lookup_today(opt);
     if (!dates)
         return out;
     for (const auto &d : dates->dates) {
@@ -113,7 +114,7 @@ std::set<std::string> playing_in_hall(HttpClient &http, const DiscoverOptions &o
                                         {"div", "CUST_EXPO_MOVTYP_CD"},
                                         {"attrCd", cgv_attr_code(screen)}}));
     const auto answers = http.perform(requests);
-    const auto today = iso_date(kst_date(io_or_system(opt.io).now()));
+    const auto today = lookup_today(opt);
     std::set<std::string> out;
     for (std::size_t i = 0; i < movies.size(); ++i) {
         const auto dates = parse_answer<DateList>(requests[i], answers[i], parse_cgv_dates);
@@ -143,7 +144,7 @@ int cgv_list_movies(const DiscoverOptions &opt, const std::string &theater,
         log::error("CGV lists no theater {}; find its code with: alimi theaters NAME", theater);
         return 2;
     }
-    HttpClient http(opt.http, {}, io_or_system(opt.io));
+    auto http = lookup_client(opt);
     QueryParams q = {{"movNm", ""}};
     if (!screen.empty())
         q.insert(q.end(), {{"div", "CUST_EXPO_MOVTYP_CD"}, {"attrCd", cgv_attr_code(screen)}});

@@ -31,7 +31,10 @@ struct LegacySettings final : ChainExtra {
     std::vector<std::pair<std::string, std::string>> params;
 };
 // s's captured params; empty when it has none.
-const std::vector<std::pair<std::string, std::string>> &legacy_params(const ChainSettings &s);
+inline const std::vector<std::pair<std::string, std::string>> &
+legacy_params(const ChainSettings &s) {
+    return chain_extra<LegacySettings>(s).params;
+}
 
 std::unique_ptr<SourcePlan> make_cgv_legacy_plan(const TargetConfig &target,
                                                  const PlanContext &ctx);

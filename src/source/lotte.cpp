@@ -4,6 +4,7 @@
 #include "config_reader.hpp"
 #include "http.hpp"
 #include "json_answer.hpp"
+#include "lookup.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -329,7 +330,7 @@ class LotteChain final : public SiteChain {
     }
     std::optional<std::vector<TheaterInfo>>
     site_theaters(const DiscoverOptions &opt) const override {
-        HttpClient http(opt.http, {}, io_or_system(opt.io));
+        auto http = lookup_client(opt);
         const auto req = lotte_ticketing_page(opt.api);
         return parse_answer<std::vector<TheaterInfo>>(req, http.perform({req}).at(0),
                                                       parse_lotte_cinemas);

@@ -4,6 +4,7 @@
 #include "config_reader.hpp"
 #include "http.hpp"
 #include "json_answer.hpp"
+#include "lookup.hpp"
 #include "text.hpp"
 #include "utf8.hpp"
 
@@ -296,9 +297,8 @@ class MegaboxChain final : public SiteChain {
     // Any branch's day answer lists every branch (areaBrchList).
     std::optional<std::vector<TheaterInfo>>
     site_theaters(const DiscoverOptions &opt) const override {
-        HttpClient http(opt.http, {}, io_or_system(opt.io));
-        const auto req =
-            megabox_request(opt.api, "1351", iso_date(kst_date(io_or_system(opt.io).now())));
+        auto http = lookup_client(opt);
+        const auto req = megabox_request(opt.api, "1351", lookup_today(opt));
         return parse_answer<std::vector<TheaterInfo>>(req, http.perform({req}).at(0),
                                                       parse_megabox_branches);
     }
@@ -307,7 +307,7 @@ class MegaboxChain final : public SiteChain {
     // The booking list of a theater's day names every movie bookable anywhere.
     HttpRequest movie_list_request(const DiscoverOptions &opt,
                                    const std::string &theater) const override {
-        return megabox_request(opt.api, theater, iso_date(kst_date(io_or_system(opt.io).now())));
+        return megabox_request(opt.api, theater, lookup_today(opt));
     }
     tl::expected<std::vector<MovieInfo>, SourceError>
     parse_movie_list(std::string_view body) const override {

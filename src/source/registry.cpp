@@ -12,7 +12,7 @@
 
 #include "config.hpp"
 #include "error_text.hpp"
-#include "secret_text.hpp"
+#include "lookup.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -106,7 +106,7 @@ int SiteChain::list_theaters(const DiscoverOptions &opt, const std::string &quer
 
 int SiteChain::list_movies(const DiscoverOptions &opt, const std::string &theater,
                            const std::string &screen, std::ostream &out) const {
-    HttpClient http(opt.http, {}, io_or_system(opt.io));
+    auto http = lookup_client(opt);
     const auto req = movie_list_request(opt, theater);
     const auto answer = http.perform({req}).at(0);
     auto movies = parse_answer<std::vector<MovieInfo>>(
@@ -121,7 +121,7 @@ int SiteChain::list_movies(const DiscoverOptions &opt, const std::string &theate
 
 std::optional<std::vector<MovieInfo>> SiteChain::site_movies(const DiscoverOptions &opt,
                                                              const std::string &theater) const {
-    HttpClient http(opt.http, {}, io_or_system(opt.io));
+    auto http = lookup_client(opt);
     const auto req = movie_list_request(opt, theater);
     return parse_answer<std::vector<MovieInfo>>(
         req, http.perform({req}).at(0),
@@ -130,7 +130,7 @@ std::optional<std::vector<MovieInfo>> SiteChain::site_movies(const DiscoverOptio
 
 std::optional<std::vector<std::string>> SiteChain::site_screens(const DiscoverOptions &opt,
                                                                 const std::string &theater) const {
-    HttpClient http(opt.http, {}, io_or_system(opt.io));
+    auto http = lookup_client(opt);
     std::vector<std::string> out;
     for (const auto &screen : screens()) {
         TargetConfig t;
@@ -141,7 +141,7 @@ std::optional<std::vector<std::string>> SiteChain::site_screens(const DiscoverOp
         t.settings = defaults();
         t.settings.api = opt.api;
         PlanContext ctx;
-        ctx.now = io_or_system(opt.io).now();
+        ctx.now = lookup_io(opt).now();
         auto plan = make_plan(t, ctx);
         for (auto requests = plan->next({}); !requests.empty();)
             requests = plan->next(http.perform(requests));

@@ -1,7 +1,6 @@
 // Store: the theater lists region targets expand from, one JSON array per chain.
 #include "store.hpp"
 
-#include "secret_text.hpp"
 #include "utf8.hpp"
 
 #include <nlohmann/json.hpp>

@@ -1,5 +1,4 @@
 // Store: the openings a target knows and the bookkeeping of whole-screen sweeps.
-#include "secret_text.hpp"
 #include "store.hpp"
 #include "utf8.hpp"
 

@@ -2,7 +2,6 @@
 // only as delivered or dropped, never silently.
 #include "store.hpp"
 
-#include "secret_text.hpp"
 #include "utf8.hpp"
 
 #include <fmt/format.h>

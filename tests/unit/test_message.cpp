@@ -3,7 +3,6 @@
 #include "message.hpp"
 #include "opening.hpp"
 
-#include "secret_text.hpp"
 #include "utf8.hpp"
 
 #include <fmt/format.h>
