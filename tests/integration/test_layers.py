@@ -23,6 +23,7 @@ def planted(case, name, edits):
     """A copy of src/ with edits: {path: text added at its top}."""
     root = case.path(name)
     shutil.copytree(os.path.join(ROOT, "src"), os.path.join(root, "src"))
+    shutil.copy(os.path.join(ROOT, "meson.build"), root)  # the layers table
     for path, text in edits.items():
         full = os.path.join(root, "src", path)
         old = open(full, encoding="utf-8").read() if os.path.exists(full) else ""
@@ -61,13 +62,14 @@ def syntax_check(case, entry, header):
     planted = case.path(header + ".cpp")
     with open(planted, "w", encoding="utf-8") as f:
         f.write(f'#include "{header}"\n')
-    args = entry["command"].split()
-    drop = {"-MD"}
-    for flag in ("-o", "-MQ", "-MF"):
-        drop |= {i for i, a in enumerate(args) if a == flag} | {i + 1 for i, a in enumerate(args) if a == flag}
-    args = [a for i, a in enumerate(args) if i not in drop and a not in drop][:-2] + ["-c", planted]
-    r = subprocess.run(args + ["-fsyntax-only"], cwd=entry["directory"], capture_output=True, text=True,
-                       timeout=120)
+    args, words = [], iter(entry["command"].split())
+    for w in words:  # the command without its outputs, dependency files and source
+        if w in ("-o", "-MQ", "-MF", "-c"):
+            next(words, None)  # the flag's value goes with it
+        elif w != "-MD":
+            args.append(w)
+    r = subprocess.run(args + ["-fsyntax-only", "-c", planted], cwd=entry["directory"],
+                       capture_output=True, text=True, timeout=120)
     return r.returncode, r.stderr
 
 
