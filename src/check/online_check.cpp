@@ -14,6 +14,8 @@ namespace alimi {
 
 namespace {
 
+// Codes are compared exactly: a chain's theater and movie codes are identifiers, and a
+// near match is a different theater.
 template <typename Info> bool lists(const std::vector<Info> &all, const std::string &code) {
     return std::any_of(all.begin(), all.end(), [&](const Info &i) { return i.code == code; });
 }
@@ -27,9 +29,13 @@ std::vector<std::string> OnlineCheck::problems(const TargetConfig &t) {
     std::vector<std::string> out;
     if (t.theater.empty())
         return out; // captured params: nothing to look up
+    // One theater list per chain per validate, however many targets: validate must be as
+    // polite as a check, and its targets mostly share a chain.
     if (!m_theaters.contains(name))
         m_theaters[name] = chain.site_theaters(opt);
     const auto &theaters = m_theaters[name];
+    // Unreachable is counted, not reported as a problem: a config is not wrong because the
+    // site was down, and the caller says how many look-ups could not be made.
     if (!theaters)
         ++unreachable;
     else if (!lists(*theaters, t.theater))
@@ -38,6 +44,8 @@ std::vector<std::string> OnlineCheck::problems(const TargetConfig &t) {
                                   t.where, t.name, chain.display_name(), t.theater, name));
     else
         warn_if_no_screen(chain, opt, t);
+    // A movie that is not on sale is a note, not an error: watching a film before its sale
+    // opens is what the tool is for.
     if (!t.movie.empty() || !t.filter.title.empty())
         note_if_not_bookable(chain, opt, t);
     return out;
@@ -87,6 +95,8 @@ void OnlineCheck::note_if_not_bookable(const Chain &chain, const DiscoverOptions
 // A title that matches nothing on sale is what watching a film before its sale means.
 void OnlineCheck::note_if_no_title(const std::vector<MovieInfo> &movies, const TargetConfig &t) {
     std::vector<std::string> titles;
+    // Matching one title ends the search; otherwise every title is a candidate for the
+    // closest-title hint.
     for (const auto &m : movies) {
         if (title_matches(t.filter.title, m.name))
             return;
@@ -102,20 +112,26 @@ void OnlineCheck::note_if_no_title(const std::vector<MovieInfo> &movies, const T
 
 void OnlineCheck::warn_if_no_screen(const Chain &chain, const DiscoverOptions &opt,
                                     const TargetConfig &t) {
+    // A target without a screen watches every hall, so there is no screen to doubt.
     if (t.screen.empty())
         return;
     const auto key = std::string(chain.name()) + "|" + t.theater;
     if (!m_screens.contains(key))
         m_screens[key] = chain.site_screens(opt, t.theater);
     const auto &screens = m_screens[key];
+    // A screen missing from the next open dates is a warning only: halls are closed for weeks
+    // and reopen, and a target made in advance is right to wait.
     if (screens && std::find(screens->begin(), screens->end(), t.screen) == screens->end())
         log::error("{}: target '{}': warning: {} shows no {} at theater {} on its next open "
                    "dates; is it the right screen?",
                    t.where, t.name, chain.display_name(), chain.screen_label(t.screen), t.theater);
 }
 
-DiscoverOptions OnlineCheck::options(const Chain &chain) const {
+// Every look-up of this validate goes through one asker, so a host that answered 429 or a
+// block page is asked once, not once per target.
+DiscoverOptions OnlineCheck::options(const Chain &chain) {
     DiscoverOptions opt;
+    opt.asker = &m_asker;
     opt.api = m_cfg.defaults_of(chain).api;
     opt.http = m_cfg.http;
     return opt;

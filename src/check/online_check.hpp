@@ -2,6 +2,7 @@
 // each list asked once per OnlineCheck.
 #pragma once
 
+#include "client_asker.hpp"
 #include "discover.hpp"
 #include "settings.hpp"
 
@@ -16,7 +17,7 @@ class Chain;
 
 class OnlineCheck {
   public:
-    explicit OnlineCheck(const Config &cfg) : m_cfg(cfg) {}
+    explicit OnlineCheck(const Config &cfg) : m_cfg(cfg), m_asker(cfg.http) {}
 
     // One line per code the site does not list ("PATH:LINE: target 'x': ..."). A screen the
     // theater shows nothing on soon, and a movie not bookable yet, are said (warning, note),
@@ -35,9 +36,10 @@ class OnlineCheck {
     void note_if_no_title(const std::vector<MovieInfo> &movies, const TargetConfig &t);
     void note_if_not_bookable(const Chain &chain, const DiscoverOptions &opt,
                               const TargetConfig &t);
-    DiscoverOptions options(const Chain &chain) const;
+    DiscoverOptions options(const Chain &chain);
 
     const Config &m_cfg;
+    ClientAsker m_asker; // every look-up of this check: a blocked host is asked once
     std::map<std::string, std::optional<std::vector<TheaterInfo>>> m_theaters;
     std::map<std::string, std::optional<std::vector<MovieInfo>>> m_movies;
     std::map<std::string, std::optional<std::vector<std::string>>> m_screens;

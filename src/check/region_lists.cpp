@@ -1,6 +1,7 @@
 #include "region_lists.hpp"
 
 #include "chain.hpp"
+#include "client_asker.hpp"
 #include "log.hpp"
 #include "regions.hpp"
 
@@ -56,8 +57,9 @@ std::optional<std::vector<TheaterInfo>> read_list(const Config &cfg, const Targe
                                                   Store &store, const Io &io, bool keep) {
     const auto &lister = r.chain->lister();
     const auto now = io.now();
+    ClientAsker asker(cfg.http, io);
     DiscoverOptions opt;
-    opt.io = &io;
+    opt.asker = &asker;
     opt.api = &lister == r.chain ? r.settings.api : cfg.defaults_of(lister).api;
     opt.http = cfg.http;
     const auto host = host_of(opt.api);

@@ -2,6 +2,7 @@
 #include "online_check.hpp"
 
 #include "chain.hpp"
+#include "client_asker.hpp"
 #include "config.hpp"
 #include "deliver.hpp"
 #include "discover.hpp"
@@ -290,9 +291,11 @@ int cmd_notify_test(const Globals &g, const std::vector<std::string> &names) {
 int cmd_theaters(const Globals &g, const std::string &query, const DiscoverArgs &d) {
     const auto &chain = chosen_chain(d.chain);
     const auto cfg = discovery_config(g);
-    const auto opt = discover_options(cfg, chain, d.api, d.json);
+    auto opt = discover_options(cfg, chain, d.api, d.json);
     if (cooling(g, cfg, opt.api))
         return k_exit_failed;
+    ClientAsker asker(opt.http);
+    opt.asker = &asker;
     return chain.list_theaters(opt, query, std::cout);
 }
 
@@ -311,9 +314,11 @@ int cmd_movies(const Globals &g, const std::string &theater, const std::string &
         throw UsageError(fmt::format("unknown screen '{}' for {} (one of {})", screen, chain.name(),
                                      fmt::join(screens, ", ")));
     const auto cfg = discovery_config(g);
-    const auto opt = discover_options(cfg, chain, d.api, d.json);
+    auto opt = discover_options(cfg, chain, d.api, d.json);
     if (cooling(g, cfg, opt.api))
         return k_exit_failed;
+    ClientAsker asker(opt.http);
+    opt.asker = &asker;
     if (d.upcoming)
         return chain.list_upcoming(opt, theater, std::cout);
     return chain.list_movies(opt, theater, screen, std::cout);

@@ -18,7 +18,6 @@
 namespace alimi {
 
 class TableReader;
-class HttpClient;
 
 class Chain {
   public:
@@ -160,8 +159,8 @@ class SiteChain : public Chain {
     virtual tl::expected<std::vector<MovieInfo>, SourceError>
     parse_movie_list(std::string_view body) const = 0;
     // The codes of the movies that play at theater (in that screen, "" any) soon, given the
-    // movie list's answer; more requests through http when the chain needs them.
-    virtual std::set<std::string> movies_playing_here(HttpClient &http, const DiscoverOptions &opt,
+    // movie list's answer; more requests through opt when the chain needs them.
+    virtual std::set<std::string> movies_playing_here(const DiscoverOptions &opt,
                                                       const std::string &theater,
                                                       const std::string &screen,
                                                       const HttpRequest &list_request,

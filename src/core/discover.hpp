@@ -4,6 +4,7 @@
 #include "http_settings.hpp"
 #include "log.hpp"
 #include "opening.hpp"
+#include "timeutil.hpp"
 
 #include <optional>
 #include <ostream>
@@ -12,15 +13,30 @@
 
 namespace alimi {
 
-struct Io; // io.hpp: what requests go through, and the clock
+// What a look-up's requests are sent through and its "now" is read from. The sequencer that
+// runs the look-up gives one (check/client_asker.hpp: an HTTP client over its Io), so a chain's
+// discovery builds no client and reads no clock: it is tested in memory, as a check's plans are.
+class Asker {
+  public:
+    virtual ~Asker() = default;
+    // Answers in the order of the requests; never throws for network or server trouble.
+    virtual std::vector<HttpResult> ask(const std::vector<HttpRequest> &requests) = 0;
+    virtual TimePoint now() const = 0;
+};
 
 struct DiscoverOptions {
     std::string api; // the chain's API base
     HttpSettings http;
     bool json = false;
-    // What look-ups are sent through and "today" is read from; null: libcurl and the system
-    // clock. A sequencer passes its own, so discovery is tested as check is: in memory.
-    const Io *io = nullptr;
+    // Required by every look-up (std::logic_error without one); not owned. One asker's requests
+    // share its manners: a host that answered 429 or a block page is not asked again through it.
+    Asker *asker = nullptr;
+
+    std::vector<HttpResult> ask(const std::vector<HttpRequest> &requests) const;
+    HttpResult ask(const HttpRequest &request) const { return ask(std::vector{request}).at(0); }
+    TimePoint now() const;
+    // "Today" at the cinemas (KST), ISO: the first date a look-up cares about.
+    std::string today() const;
 };
 
 struct MovieInfo {

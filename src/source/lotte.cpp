@@ -2,9 +2,7 @@
 
 #include "chain.hpp"
 #include "config_reader.hpp"
-#include "http.hpp"
 #include "json_answer.hpp"
-#include "lookup.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -19,10 +17,14 @@ namespace {
 
 using json = nlohmann::json;
 
+// An answer of a shape we do not know is permanent: retrying will not change it, and the
+// text says it came from Lotte so a site change is seen for what it is.
 SourceError bad_answer(const std::string &why) {
     return {Outcome::permanent, "unexpected Lotte Cinema answer: " + why};
 }
 
+// Lotte sends numbers and strings for the same fields in different answers; decoded_field
+// reads either as text and decodes HTML references in titles.
 std::string field(const json &row, const char *key) {
     return decoded_field(row, key);
 }
@@ -47,6 +49,8 @@ std::string iso_of(const std::string &text) {
     return d && date.size() == 10 ? iso_date(*d) : "";
 }
 
+// A special hall is named "샤롯데 3관"; an ordinary one (division 100) by its hall alone,
+// as the site itself shows it.
 std::string screen_name(const json &row) {
     const auto hall = field(row, "ScreenNameKR");
     const auto division = field(row, "ScreenDivisionNameKR");
@@ -64,6 +68,8 @@ Opening showing_from(const json &row, const std::string &date) {
     o.key = fmt::format("{}|{}|{}|{}|{}", field(row, "CinemaID"), field(row, "ScreenID"), date,
                         field(row, "PlaySequence"), o.time);
     o.movie = field(row, "MovieNameKR");
+    // The representation code groups a film's 2D, dubbed and special versions, which is what a
+    // user means by "this movie"; MovieCode is the fallback for rows that lack it.
     o.movie_code = field(row, "RepresentationMovieCode");
     if (o.movie_code.empty())
         o.movie_code = field(row, "MovieCode");
@@ -80,6 +86,8 @@ Opening showing_from(const json &row, const std::string &date) {
     return o;
 }
 
+// IsBookingYN "N" rows are listed but not bookable: not an opening yet. "E" (sold out) is
+// kept: the showing did open, and a seat coming back is for the seat watch to tell.
 bool wanted(const json &row, const std::string &cinema_id, const std::vector<int> &divisions,
             const std::string &movie) {
     const auto division = field(row, "ScreenDivisionCode");
@@ -96,6 +104,8 @@ std::string cinema_id_of(const std::string &theater) {
     return theater.substr(theater.rfind('|') + 1);
 }
 
+// Lotte's day requests need the composite cinema code ("1|0001|1016") that the ticketing
+// page gives, so the plan keeps it from the strip's answer for its day requests.
 class LottePlan final : public DateSweepPlan {
   public:
     using DateSweepPlan::DateSweepPlan;
@@ -124,6 +134,8 @@ class LottePlan final : public DateSweepPlan {
 
 } // namespace
 
+// One form field holding JSON, as the site's own page posts it; Origin and Referer are
+// what peers send to avoid being treated as a bot.
 HttpRequest lotte_request(const std::string &api, const json &params) {
     HttpRequest r;
     r.method = "POST";
@@ -155,6 +167,7 @@ HttpRequest lotte_play_sequence(const std::string &api, const std::string &compo
                                {"representationMovieCode", movie}});
 }
 
+// Lotte answers 200 with IsOK false for its own errors: its message is shown, one line.
 tl::expected<json, SourceError> lotte_data(std::string_view body) {
     auto parsed = parse_json_answer(body);
     if (!parsed)
@@ -174,8 +187,12 @@ tl::expected<LotteStrip, SourceError> parse_lotte_page(std::string_view body,
     if (!data)
         return tl::unexpected(data.error());
     LotteStrip out;
+    // A configured composite code is used as written; a bare CinemaID is completed from the
+    // list, because the bare ID alone fails on the day requests.
     out.composite = cinema.find('|') == std::string::npos ? "" : cinema;
     for (const auto &c : items(*data, "Cinemas"))
+        // Division 2 entries repeat cinemas under a special-hall grouping; the ordinary entry is
+        // the one whose codes the day requests take.
         if (field(c, "CinemaID") == cinema_id_of(cinema) && field(c, "DivisionCode") != "2") {
             out.strip.theater_name = field(c, "CinemaNameKR");
             if (out.composite.empty())
@@ -191,6 +208,7 @@ tl::expected<LotteStrip, SourceError> parse_lotte_page(std::string_view body,
         const auto date = iso_of(field(d, "PlayDate"));
         if (date.empty())
             return tl::unexpected(bad_answer("a PlayDate that is not a date"));
+        // Dates marked N are shown greyed on the site: listed but without a bookable showing.
         if (field(d, "IsPlayDate") == "Y")
             out.strip.dates.push_back(date);
     }
@@ -211,8 +229,11 @@ tl::expected<ShowingPage, SourceError> parse_lotte_showings(std::string_view bod
         return tl::unexpected(bad_answer("no PlaySeqs"));
     ShowingPage page;
     const auto &rows = items(*data, "PlaySeqs");
+    // Rows are counted before filtering: a page with rows but none of our hall's is a real
+    // look at the day, unlike a page with no rows at all.
     page.rows = rows.size();
     for (const auto &row : rows) {
+        // Other theaters' and halls' rows are not ours to judge, so damage in them is ignored.
         if (!wanted(row, cinema_id, divisions, movie))
             continue; // only kept rows must be well formed
         const auto date = iso_of(field(row, "PlayDt"));
@@ -227,6 +248,7 @@ tl::expected<ShowingPage, SourceError> parse_lotte_showings(std::string_view bod
     return page;
 }
 
+// "CinemaDivison" is the site's own spelling.
 tl::expected<std::vector<TheaterInfo>, SourceError> parse_lotte_cinemas(std::string_view body) {
     auto data = lotte_data(body);
     if (!data)
@@ -240,6 +262,7 @@ tl::expected<std::vector<TheaterInfo>, SourceError> parse_lotte_cinemas(std::str
         if (field(c, "DivisionCode") != "2" && !field(c, "CinemaID").empty())
             out.push_back({field(c, "CinemaID"), field(c, "CinemaNameKR"),
                            regions[field(c, "DetailDivisionCode")], ""});
+    // An empty cinema list is a broken answer, not a chain with no theaters.
     if (out.empty())
         return tl::unexpected(bad_answer("no Cinemas"));
     return out;
@@ -259,6 +282,8 @@ tl::expected<std::vector<MovieInfo>, SourceError> parse_lotte_movies(std::string
     return out;
 }
 
+// The ScreenDivisionCode values each screen name stands for (several for a brand with
+// variants); an empty list means every hall.
 std::vector<int> lotte_divisions(const std::string &screen) {
     if (screen == "superplex")
         return {940};
@@ -271,6 +296,8 @@ std::vector<int> lotte_divisions(const std::string &screen) {
 
 namespace {
 
+// A bare CinemaID ("1016") or the composite form ("1|0001|1016"); anything else is a
+// config error before any request.
 bool is_cinema_code(std::string_view s) {
     const auto digits = [](std::string_view p) {
         return !p.empty() && p.size() <= 6 && std::all_of(p.begin(), p.end(), ::isdigit);
@@ -283,16 +310,18 @@ bool is_cinema_code(std::string_view s) {
 }
 
 // Movies with showings in the screen's halls on the cinema's first open date.
-std::set<std::string> playing_here(HttpClient &http, const DiscoverOptions &opt,
-                                   const std::string &cinema, const std::string &screen,
-                                   const HttpRequest &req, const HttpResult &answer) {
+// One day page (the first open date) is enough for the `movies` column "here": it costs one
+// request, and a film that plays in the hall plays on its first open day as a rule.
+std::set<std::string> playing_here(const DiscoverOptions &opt, const std::string &cinema,
+                                   const std::string &screen, const HttpRequest &req,
+                                   const HttpResult &answer) {
     std::set<std::string> out;
     const auto strip = parse_answer<LotteStrip>(
         req, answer, [&](std::string_view body) { return parse_lotte_page(body, cinema); });
     if (!strip || strip->strip.dates.empty())
         return out;
     const auto day = lotte_play_sequence(opt.api, strip->composite, strip->strip.dates.front(), "");
-    const auto page = parse_answer<ShowingPage>(day, http.perform({day}).at(0), [&](auto body) {
+    const auto page = parse_answer<ShowingPage>(day, opt.ask(day), [&](auto body) {
         return parse_lotte_showings(body, cinema_id_of(cinema), lotte_divisions(screen), "");
     });
     if (page)
@@ -330,10 +359,8 @@ class LotteChain final : public SiteChain {
     }
     std::optional<std::vector<TheaterInfo>>
     site_theaters(const DiscoverOptions &opt) const override {
-        auto http = lookup_client(opt);
         const auto req = lotte_ticketing_page(opt.api);
-        return parse_answer<std::vector<TheaterInfo>>(req, http.perform({req}).at(0),
-                                                      parse_lotte_cinemas);
+        return parse_answer<std::vector<TheaterInfo>>(req, opt.ask(req), parse_lotte_cinemas);
     }
 
   protected:
@@ -345,11 +372,11 @@ class LotteChain final : public SiteChain {
     parse_movie_list(std::string_view body) const override {
         return parse_lotte_movies(body);
     }
-    std::set<std::string> movies_playing_here(HttpClient &http, const DiscoverOptions &opt,
+    std::set<std::string> movies_playing_here(const DiscoverOptions &opt,
                                               const std::string &theater, const std::string &screen,
                                               const HttpRequest &req,
                                               const HttpResult &answer) const override {
-        return playing_here(http, opt, theater, screen, req, answer);
+        return playing_here(opt, theater, screen, req, answer);
     }
 
   public:

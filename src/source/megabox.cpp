@@ -2,9 +2,7 @@
 
 #include "chain.hpp"
 #include "config_reader.hpp"
-#include "http.hpp"
 #include "json_answer.hpp"
-#include "lookup.hpp"
 #include "text.hpp"
 #include "utf8.hpp"
 
@@ -254,15 +252,15 @@ bool is_branch_code(std::string_view s) {
 }
 
 // Movies on the branch's first open date, in the screen's halls: what `movies` marks as here.
-std::set<std::string> playing_here(HttpClient &http, const DiscoverOptions &opt,
-                                   const std::string &branch, const std::string &screen,
-                                   const HttpRequest &req, const HttpResult &answer) {
+std::set<std::string> playing_here(const DiscoverOptions &opt, const std::string &branch,
+                                   const std::string &screen, const HttpRequest &req,
+                                   const HttpResult &answer) {
     std::set<std::string> out;
     auto strip = parse_answer<DateStrip>(req, answer, parse_megabox_dates);
     if (!strip || strip->dates.empty())
         return out;
     const auto day = megabox_request(opt.api, branch, strip->dates.front());
-    const auto page = parse_answer<ShowingPage>(day, http.perform({day}).at(0), [&](auto body) {
+    const auto page = parse_answer<ShowingPage>(day, opt.ask(day), [&](auto body) {
         return parse_megabox_showings(body, branch, megabox_kind_code(screen), "");
     });
     if (page)
@@ -297,27 +295,25 @@ class MegaboxChain final : public SiteChain {
     // Any branch's day answer lists every branch (areaBrchList).
     std::optional<std::vector<TheaterInfo>>
     site_theaters(const DiscoverOptions &opt) const override {
-        auto http = lookup_client(opt);
-        const auto req = megabox_request(opt.api, "1351", lookup_today(opt));
-        return parse_answer<std::vector<TheaterInfo>>(req, http.perform({req}).at(0),
-                                                      parse_megabox_branches);
+        const auto req = megabox_request(opt.api, "1351", opt.today());
+        return parse_answer<std::vector<TheaterInfo>>(req, opt.ask(req), parse_megabox_branches);
     }
 
   protected:
     // The booking list of a theater's day names every movie bookable anywhere.
     HttpRequest movie_list_request(const DiscoverOptions &opt,
                                    const std::string &theater) const override {
-        return megabox_request(opt.api, theater, lookup_today(opt));
+        return megabox_request(opt.api, theater, opt.today());
     }
     tl::expected<std::vector<MovieInfo>, SourceError>
     parse_movie_list(std::string_view body) const override {
         return parse_megabox_movies(body);
     }
-    std::set<std::string> movies_playing_here(HttpClient &http, const DiscoverOptions &opt,
+    std::set<std::string> movies_playing_here(const DiscoverOptions &opt,
                                               const std::string &theater, const std::string &screen,
                                               const HttpRequest &req,
                                               const HttpResult &answer) const override {
-        return playing_here(http, opt, theater, screen, req, answer);
+        return playing_here(opt, theater, screen, req, answer);
     }
 
   public:

@@ -5,20 +5,20 @@
 #include "cgv.hpp"
 #include "cgv_legacy.hpp"
 #include "config_reader.hpp"
-#include "http.hpp"
 #include "http_policy.hpp"
 #include "lotte.hpp"
 #include "megabox.hpp"
 
 #include "config.hpp"
 #include "error_text.hpp"
-#include "lookup.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 namespace alimi {
 
+// A function-local static, so the list is built on first use and never meets the static
+// initialisation order of the chains' own objects in other files.
 const std::vector<const Chain *> &chains() {
     static const std::vector<const Chain *> k_chains = {
         &cgv_chain(),
@@ -29,6 +29,8 @@ const std::vector<const Chain *> &chains() {
     return k_chains;
 }
 
+// nullptr for an unknown name: the config reader turns it into an error that lists the
+// names there are (chain_names) and the nearest one.
 const Chain *find_chain(std::string_view name) {
     for (const auto *c : chains())
         if (c->name() == name)
@@ -36,10 +38,13 @@ const Chain *find_chain(std::string_view name) {
     return nullptr;
 }
 
+// A target without `source` is CGV's, the chain most users come for; the contract fixes it.
 const Chain &default_chain() {
     return cgv_chain();
 }
 
+// The help text, --chain's choices and config errors all print this one list, so adding a
+// chain to k_chains is all it takes for them to mention it.
 std::string chain_names() {
     std::vector<std::string_view> names;
     for (const auto *c : chains())
@@ -63,6 +68,8 @@ std::string screens_by_chain() {
     return fmt::format("{}", fmt::join(out, "; "));
 }
 
+// A trailing slash is dropped so that "api/" and "api" make the same requests, and the same
+// target identity: otherwise an edit of one character would re-baseline a target.
 std::string read_endpoint(TableReader &r, const char *key, const std::string &fallback,
                           const std::string &who) {
     auto url = r.string(key).value_or(fallback);
@@ -74,6 +81,7 @@ std::string read_endpoint(TableReader &r, const char *key, const std::string &fa
     return url;
 }
 
+// The chain's table sets defaults; a target's own keys override them one by one.
 void SiteChain::read_section(TableReader &r, ChainSettings &d) const {
     d.api = read_endpoint(r, "api", d.api, fmt::format("[{}]", section()));
     r.integer("dates_per_run", d.dates_per_run, 1, 31);
@@ -85,6 +93,8 @@ void SiteChain::read_target(TableReader &r, const ChainSettings &d, TargetConfig
     t.settings.api = read_endpoint(r, "api", d.api, fmt::format("target '{}'", t.name));
 }
 
+// Codes are checked before any request is sent: a typo is a config error with its line,
+// not a run of 404s in the log every minute.
 void SiteChain::check_target(TableReader &r, const TargetConfig &t) const {
     if (t.theater.empty())
         r.error(nullptr, fmt::format("target '{}' is missing 'theater'", t.name));
@@ -94,6 +104,7 @@ void SiteChain::check_target(TableReader &r, const TargetConfig &t) const {
     check_movie_code(r, t);
 }
 
+// Cool-downs and pacing are per host, because that is what a site's rate limit counts.
 std::string source_host(const TargetConfig &target) {
     return host_of(target.settings.api);
 }
@@ -104,16 +115,17 @@ int SiteChain::list_theaters(const DiscoverOptions &opt, const std::string &quer
     return all ? print_theaters(*all, query, opt.json, out) : 1;
 }
 
+// The movie list and "is it playing here" are derived from the same answers where the
+// chain allows it, so `movies` costs one or two requests, not one per film.
 int SiteChain::list_movies(const DiscoverOptions &opt, const std::string &theater,
                            const std::string &screen, std::ostream &out) const {
-    auto http = lookup_client(opt);
     const auto req = movie_list_request(opt, theater);
-    const auto answer = http.perform({req}).at(0);
+    const auto answer = opt.ask(req);
     auto movies = parse_answer<std::vector<MovieInfo>>(
         req, answer, [this](std::string_view body) { return parse_movie_list(body); });
     if (!movies)
         return 1;
-    const auto here = movies_playing_here(http, opt, theater, screen, req, answer);
+    const auto here = movies_playing_here(opt, theater, screen, req, answer);
     for (auto &m : *movies)
         m.playing_here = here.contains(m.code);
     return print_movies(*movies, opt.json, out);
@@ -121,16 +133,15 @@ int SiteChain::list_movies(const DiscoverOptions &opt, const std::string &theate
 
 std::optional<std::vector<MovieInfo>> SiteChain::site_movies(const DiscoverOptions &opt,
                                                              const std::string &theater) const {
-    auto http = lookup_client(opt);
     const auto req = movie_list_request(opt, theater);
     return parse_answer<std::vector<MovieInfo>>(
-        req, http.perform({req}).at(0),
-        [this](std::string_view body) { return parse_movie_list(body); });
+        req, opt.ask(req), [this](std::string_view body) { return parse_movie_list(body); });
 }
 
+// A hall type "exists" if a whole-screen snapshot for it finds showings on the next open
+// dates: the same plan a check runs, so validate's warning and a check cannot disagree.
 std::optional<std::vector<std::string>> SiteChain::site_screens(const DiscoverOptions &opt,
                                                                 const std::string &theater) const {
-    auto http = lookup_client(opt);
     std::vector<std::string> out;
     for (const auto &screen : screens()) {
         TargetConfig t;
@@ -141,11 +152,13 @@ std::optional<std::vector<std::string>> SiteChain::site_screens(const DiscoverOp
         t.settings = defaults();
         t.settings.api = opt.api;
         PlanContext ctx;
-        ctx.now = lookup_io(opt).now();
+        ctx.now = opt.now();
         auto plan = make_plan(t, ctx);
         for (auto requests = plan->next({}); !requests.empty();)
-            requests = plan->next(http.perform(requests));
+            requests = plan->next(opt.ask(requests));
         const auto snap = plan->result();
+        // One failed look-up makes the whole answer unknown (nullopt), never a shorter list that
+        // would wrongly warn about the screens it did not reach.
         if (!snap)
             return std::nullopt;
         if (!snap->openings.empty())

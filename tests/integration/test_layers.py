@@ -76,7 +76,8 @@ def syntax_check(case, entry, header):
 def test_the_compiler_refuses_an_include_the_layer_may_not_have(case):
     build = os.path.dirname(os.path.abspath(case.alimi))
     for file, allowed, forbidden in [("core/diff.cpp", "text.hpp", "store.hpp"),
-                                     ("source/race.cpp", "http.hpp", "ntfy.hpp"),
+                                     ("source/race.cpp", "config_reader.hpp", "http.hpp"),
+                                     ("notify/ntfy.cpp", "opening.hpp", "http.hpp"),
                                      ("store/store.cpp", "opening.hpp", "check.hpp")]:
         entry = compile_command(build, os.path.normpath(os.path.join(ROOT, "src", file)))
         expect(entry is not None, f"no compile command for {file} in {build}")

@@ -2,6 +2,7 @@
 // the look-ups go through the Io they are given and read "today" from its clock, so they are tested
 // in memory and a fake clock decides which dates are asked.
 #include "chain.hpp"
+#include "client_asker.hpp"
 #include "discover.hpp"
 #include "fake_transport.hpp"
 #include "timeutil.hpp"
@@ -56,7 +57,8 @@ TEST_CASE("discovery: the screens look-up asks the given wire for the days its c
     io.now = [] { return from_unix(1'893'639'600); }; // 2030-01-03 03:00 UTC, 12:00 KST
     DiscoverOptions opt;
     opt.api = "http://cgv.test/api/v1";
-    opt.io = &io;
+    ClientAsker asker(opt.http, io);
+    opt.asker = &asker;
     const auto screens = find_chain("cgv")->site_screens(opt, "0013");
     REQUIRE(screens.has_value());
     CHECK(*screens == std::vector<std::string>{"imax"});
@@ -77,7 +79,33 @@ TEST_CASE("discovery: a failed look-up on the given wire is nullopt, not an empt
     DiscoverOptions opt;
     opt.api = "http://cgv.test/api/v1";
     opt.http.retries = 0;
-    opt.io = &io;
+    ClientAsker asker(opt.http, io);
+    opt.asker = &asker;
     CHECK_FALSE(find_chain("cgv")->site_theaters(opt).has_value());
     CHECK_FALSE(wire.sent.empty()); // sent through the wire, not libcurl
+}
+
+TEST_CASE(
+    "discovery: a host that answered a block page is not asked again through the same asker") {
+    FakeWire wire;
+    wire.answer = [](const HttpRequest &) {
+        return reply(403, "<html>blocked</html>", "text/html");
+    };
+    auto io = fake_io(wire);
+    DiscoverOptions opt;
+    opt.api = "http://cgv.test/api/v1";
+    opt.http.retries = 0;
+    ClientAsker asker(opt.http, io);
+    opt.asker = &asker;
+    CHECK_FALSE(find_chain("cgv")->site_theaters(opt).has_value());
+    const auto after_first = wire.sent.size();
+    CHECK(after_first > 0);
+    CHECK_FALSE(find_chain("cgv")->site_theaters(opt).has_value());
+    CHECK(wire.sent.size() == after_first); // the second look-up stayed home
+}
+
+TEST_CASE("discovery: options without an asker refuse to look anything up") {
+    DiscoverOptions opt;
+    opt.api = "http://cgv.test/api/v1";
+    CHECK_THROWS_AS(find_chain("cgv")->site_theaters(opt), std::logic_error);
 }
