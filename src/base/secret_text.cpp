@@ -8,6 +8,8 @@
 
 namespace alimi {
 
+// Standard alphabet with padding: it encodes RFC 2047 header words and Basic credentials,
+// both of which require exactly this form.
 std::string base64_encode(std::string_view bytes) {
     static constexpr char k_alphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -27,10 +29,14 @@ std::string base64_encode(std::string_view bytes) {
     return out;
 }
 
+// A CR, LF or NUL in a configured header value would let it end the header and start
+// another; such values are refused when the config is read.
 bool breaks_header(std::string_view v) {
     return v.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
 }
 
+// Only used to find the parts of a Basic credential worth redacting; anything outside
+// the alphabet means "not base64" and nothing is derived from it.
 std::optional<std::string> base64_decode(std::string_view s) {
     static constexpr std::string_view k_alphabet =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -70,6 +76,8 @@ void add_basic_parts(std::string_view encoded, std::vector<std::string> &out) {
 
 } // namespace
 
+// From "Bearer abc" or "Basic dXNlcjpwdw==", every form in which the secret could show up
+// in an error text: the credential alone, and a Basic pair decoded and split.
 std::vector<std::string> credential_parts(std::string_view secret) {
     std::vector<std::string> out;
     const auto space = secret.find(' ');
@@ -87,8 +95,11 @@ std::vector<std::string> credential_parts(std::string_view secret) {
 
 std::string redact(std::string text, const std::vector<std::string> &secrets) {
     for (const auto &secret : secrets) {
+        // Very short secrets are skipped: starring every "a" or "1" would ruin the message and
+        // hide nothing a reader could use.
         if (secret.size() < 4)
             continue;
+        // A secret can appear raw or percent-encoded (inside a URL a library echoes back).
         for (const auto &form : {secret, url_encode(secret)})
             for (auto at = text.find(form); at != std::string::npos; at = text.find(form, at + 3))
                 text.replace(at, form.size(), "***");
@@ -96,6 +107,8 @@ std::string redact(std::string text, const std::vector<std::string> &secrets) {
     return text;
 }
 
+// A webhook URL is itself the secret; its path and the long path segments (tokens, keys)
+// are secrets too, because errors often quote a path without its host.
 std::vector<std::string> url_secrets(std::string_view url) {
     if (url.empty())
         return {};
@@ -107,6 +120,8 @@ std::vector<std::string> url_secrets(std::string_view url) {
     auto path = url.substr(path_at);
     path = path.substr(0, path.find_first_of("?#"));
     out.emplace_back(path);
+    // Short segments ("api", "v1", "hooks") are words anyone can read in the docs; long ones
+    // are the random parts that grant access.
     constexpr std::size_t k_key_length = 12;
     for (auto rest = path.substr(1); !rest.empty();) {
         const auto part = rest.substr(0, rest.find('/'));

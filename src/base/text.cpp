@@ -10,6 +10,8 @@
 
 namespace alimi {
 
+// RFC 3986's unreserved set stays as it is; everything else, Korean titles included, goes
+// out as %XX of its UTF-8 bytes, which is what every chain's query strings expect.
 std::string url_encode(std::string_view s) {
     static constexpr char k_hex[] = "0123456789ABCDEF";
     std::string out;
@@ -26,6 +28,8 @@ std::string url_encode(std::string_view s) {
     return out;
 }
 
+// Header values must be ASCII: a title or a user's tag in Korean is sent as an RFC 2047
+// encoded word (ntfy reads it back), never as raw bytes a proxy might reject or mangle.
 std::string header_value(std::string_view s) {
     bool ascii = true;
     for (const char ch : s) {
@@ -38,6 +42,8 @@ std::string header_value(std::string_view s) {
     return "=?UTF-8?B?" + base64_encode(s) + "?=";
 }
 
+// Block and maintenance pages come back as HTML, often with status 200; only the head is
+// looked at, so a JSON answer that quotes some markup deep inside is not mistaken for one.
 bool looks_like_html(std::string_view body) {
     auto head = trim(strip_bom(body)).substr(0, 512);
     std::string lower;
@@ -47,6 +53,8 @@ bool looks_like_html(std::string_view body) {
            lower.find("<head>") != std::string::npos || lower.find("<body") != std::string::npos;
 }
 
+// A cheap pre-parse guard: a hostile answer of a million '[' would blow the parser's stack.
+// Only brackets outside strings count, and an escaped quote does not end a string.
 bool json_nesting_exceeds(std::string_view json, int limit) {
     int depth = 0;
     bool in_string = false;
@@ -69,6 +77,7 @@ bool json_nesting_exceeds(std::string_view json, int limit) {
     return false;
 }
 
+// ASCII whitespace only: a full-width space inside a Korean title is content, not padding.
 std::string_view trim(std::string_view s) {
     const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
     while (!s.empty() && is_space(s.front()))
@@ -78,6 +87,8 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+// For text printed to a terminal: controls become visible escapes rather than being
+// dropped, so a user sees that a server sent them and no escape sequence is ever run.
 std::string terminal_safe(std::string_view s) {
     std::string out;
     out.reserve(s.size());
@@ -95,6 +106,8 @@ std::string terminal_safe(std::string_view s) {
     return out;
 }
 
+// For log lines and error columns: one line, bounded, valid UTF-8. The prefix is cut on a
+// code-point boundary; if the input was broken UTF-8 to begin with, non-ASCII becomes '?'.
 std::string one_line(std::string_view s, std::size_t max_bytes) {
     std::string out;
     const auto text = utf8_prefix(trim(s), max_bytes);
@@ -117,6 +130,8 @@ std::string one_line(std::string_view s, std::size_t max_bytes) {
     return s.size() > max_bytes ? out + "..." : out;
 }
 
+// Telegram's HTML mode and the status page need only these three; quotes stay because no
+// value of ours is ever put inside an attribute through this function.
 std::string escape_markup(std::string_view s) {
     std::string out;
     out.reserve(s.size());
@@ -133,6 +148,7 @@ std::string escape_markup(std::string_view s) {
     return out;
 }
 
+// ASCII only, unlike std::tolower, whose answer depends on the locale and on signed chars.
 std::string lower_ascii(std::string s) {
     for (auto &c : s)
         if (c >= 'A' && c <= 'Z')
@@ -140,6 +156,8 @@ std::string lower_ascii(std::string s) {
     return s;
 }
 
+// Counts in the sites' answers are strings ("schdCnt":"12"); -1 marks anything that is not
+// a plain small number, so a garbage field can never read as a large count.
 int parse_count(std::string_view text) {
     if (text.empty() || text.size() > 6 || !std::all_of(text.begin(), text.end(), ::isdigit))
         return -1;

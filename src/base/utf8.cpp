@@ -7,6 +7,8 @@ namespace alimi {
 namespace {
 
 // Length of the UTF-8 sequence starting at s[i], or 0 when it is malformed.
+// The strict rules of RFC 3629: overlong forms (C0, C1, E0 80.., F0 80..), surrogates and
+// code points past U+10FFFF are malformed, so a check never lets a bad name into a push.
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80)
@@ -42,6 +44,8 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 
 } // namespace
 
+// Channels reject invalid UTF-8 (Telegram answers 400 and the push would be retried
+// forever), so texts are checked before they leave.
 bool is_valid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         const auto len = utf8_sequence_length(s, i);
@@ -52,6 +56,8 @@ bool is_valid_utf8(std::string_view s) {
     return true;
 }
 
+// Some answers and some hand-written configs start with a byte-order mark; parsers must
+// not see it as content.
 std::string_view strip_bom(std::string_view s) {
     return s.starts_with("\xEF\xBB\xBF") ? s.substr(3) : s;
 }
@@ -66,6 +72,7 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
     return s.substr(0, end);
 }
 
+// Telegram counts its 4096-character limit in UTF-16 code units, so an emoji costs two.
 std::size_t utf16_units(std::string_view s) {
     std::size_t units = 0;
     for (const unsigned char c : s) {
@@ -76,6 +83,8 @@ std::size_t utf16_units(std::string_view s) {
     return units;
 }
 
+// NUL, surrogates and out-of-range values become U+FFFD: a "&#0;" in an answer must not cut
+// a C string or produce bytes that are not UTF-8.
 void append_utf8(std::string &out, unsigned long cp) {
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         cp = 0xFFFD;
@@ -99,6 +108,7 @@ void append_utf8(std::string &out, unsigned long cp) {
 namespace {
 
 // The code point of a numeric reference's digits ("40", "x28"), or nullopt when malformed.
+// Bounded to 8 digits so that a long run of digits cannot overflow the value.
 std::optional<unsigned long> numeric_reference(std::string_view ref) {
     const bool hex = !ref.empty() && (ref[0] == 'x' || ref[0] == 'X');
     const auto digits = hex ? ref.substr(1) : ref;
@@ -119,13 +129,17 @@ std::optional<unsigned long> numeric_reference(std::string_view ref) {
 
 } // namespace
 
+// CGV's JSON carries titles HTML-escaped ("&lt;듄&gt;", "&#40;"): only the references real
+// answers use are decoded; an unknown "&name;" is kept as written, not dropped.
 std::string html_unescape(std::string_view s) {
     static const std::pair<std::string_view, std::string_view> k_named[] = {
+        // &nbsp; becomes a plain space, so that title matching and one_line treat it as a space.
         {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}};
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
         const auto end = s[i] == '&' ? s.find(';', i) : std::string_view::npos;
+        // A lone '&' (as in "Tom & Jerry") or a far-away ';' is text, not a reference.
         if (end == std::string_view::npos || end - i > 12) {
             out += s[i];
             continue;
@@ -152,6 +166,8 @@ std::string html_unescape(std::string_view s) {
     return out;
 }
 
+// Each malformed byte becomes U+FFFD, one for one, so what was readable stays readable and
+// the position of the damage is still visible.
 std::string valid_utf8(std::string_view s) {
     std::string out;
     out.reserve(s.size());

@@ -19,6 +19,8 @@ bool selected(const CheckOptions &options, const TargetConfig &t) {
 
 } // namespace
 
+// Longest unattempted first; never-attempted targets (0) lead. stable_sort keeps the
+// config's order among equals, so the order is the same from run to run.
 std::vector<const TargetConfig *> check_order(const Config &cfg, Store &store,
                                               const CheckOptions &options) {
     const auto attempted = store.last_attempts();
@@ -37,11 +39,15 @@ std::vector<const TargetConfig *> check_order(const Config &cfg, Store &store,
 }
 
 std::vector<std::vector<const TargetConfig *>>
+// Racing targets of one theater go in one batch, because their requests are planned as
+// one group (one date list, shared tripwires); others go in fixed-size batches.
 batches(const std::vector<const TargetConfig *> &order, bool by_theater) {
     std::vector<std::vector<const TargetConfig *>> out;
     std::map<std::string, std::size_t> theater_batch;
     for (const auto *t : order) {
         if (by_theater) {
+            // The api is part of the key: two targets at the same theater code on different sites
+            // (a test server and the real one) are different theaters.
             const auto key = fmt::format("{}|{}|{}", t->chain->name(), t->settings.api, t->theater);
             const auto [it, added] = theater_batch.try_emplace(key, out.size());
             if (added)
@@ -57,6 +63,8 @@ batches(const std::vector<const TargetConfig *> &order, bool by_theater) {
 }
 
 std::vector<std::vector<std::vector<const TargetConfig *>>>
+// One lane per host: lanes run in parallel, while within a lane requests keep the host's
+// pacing, so a slow or cooling host never holds up another chain.
 host_lanes(const std::vector<const TargetConfig *> &order, bool by_theater) {
     std::vector<std::vector<const TargetConfig *>> by_host;
     std::map<std::string, std::size_t> lane_of;
@@ -72,6 +80,8 @@ host_lanes(const std::vector<const TargetConfig *> &order, bool by_theater) {
     return out;
 }
 
+// Per host, what the chains say they will send this run; the time budget and the pacing
+// are planned from it before anything is sent.
 std::map<std::string, int> expected_requests(const std::vector<const TargetConfig *> &order) {
     std::map<std::pair<std::string, const Chain *>, std::vector<const TargetConfig *>> by_host;
     for (const auto *t : order)

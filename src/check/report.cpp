@@ -20,6 +20,7 @@ namespace alimi {
 
 namespace {
 
+// The status page shows the last month-ish of activity at a glance; more is in `history`.
 constexpr int k_recent = 30;
 
 // Outside services get a short leash: a slow ntfy or ping endpoint must not slow a check.
@@ -30,6 +31,8 @@ HttpSettings side_settings(const Config &cfg) {
     return s;
 }
 
+// ntfy's own metrics are an extra on the page: any failure is logged at info and the page
+// is written without them, never failing the check.
 std::optional<NtfyStats> read_ntfy_metrics(const Config &cfg) {
     HttpRequest req;
     req.url = cfg.status.ntfy_metrics;
@@ -45,6 +48,8 @@ std::optional<NtfyStats> read_ntfy_metrics(const Config &cfg) {
 
 } // namespace
 
+// Everything the status renderers need, read from the store in one place, so the
+// renderers stay pure functions over a value and are tested without a database.
 StatusReport gather_report(const Config &cfg, Store &store, TimePoint now, bool read_ntfy) {
     StatusReport r;
     r.now = now;
@@ -69,17 +74,24 @@ StatusReport gather_report(const Config &cfg, Store &store, TimePoint now, bool 
                      [](const Event &a, const Event &b) { return a.at > b.at; });
     if (r.errors.size() > static_cast<std::size_t>(k_recent))
         r.errors.resize(static_cast<std::size_t>(k_recent));
+    // Totals are kept in the state (counters in meta, since pruning deletes finished pushes,
+    // and a request_counts table), so Prometheus counters only go up across runs and restarts.
     r.pushes = store.push_totals();
     r.requests = store.request_counts();
     if (auto d = store.meta("last_check_seconds"))
         r.last_check_seconds = std::stod(*d);
     r.ntfy_configured = !cfg.status.ntfy_metrics.empty();
     if (r.ntfy_configured && read_ntfy)
+        // Only the HTML page shows ntfy's figures, so the Prometheus-only case asks nothing.
         r.ntfy = read_ntfy_metrics(cfg);
     return r;
 }
 
+// A web server may read the page at any moment: writing a temporary file and renaming it
+// over the old one means a reader sees the old page or the new one, never half of either.
+// No fsync: a page lost in a power cut is written again by the next run.
 void write_file_atomic(const std::string &path, const std::string &content) {
+    // The pid keeps two overlapping runs from writing the same temporary file.
     const auto tmp = fmt::format("{}.tmp-{}", path, ::getpid());
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -98,6 +110,8 @@ void write_file_atomic(const std::string &path, const std::string &content) {
     }
 }
 
+// A status file that cannot be written is logged, not fatal: the check's own work (pushes,
+// state) is already done and must not be reported as failed for it.
 void refresh_status_files(const Config &cfg, Store &store, TimePoint now) {
     if (cfg.status.html.empty() && cfg.status.prometheus.empty())
         return;
@@ -112,11 +126,15 @@ void refresh_status_files(const Config &cfg, Store &store, TimePoint now) {
     }
 }
 
+// A dead man's switch (healthchecks.io style): "/start" before a check, the base after a good
+// one, "/fail" with the reason after a bad one, so a cron that stopped running or keeps failing
+// is noticed by the pinged service, not by missed pushes.
 void ping(const Config &cfg, const std::string &suffix, const std::string &body) {
     if (cfg.status.ping_url.empty())
         return;
     HttpRequest req;
     auto base = cfg.status.ping_url;
+    // Suffixes such as "/fail" and "/start" are appended to the base, which must not end in '/'.
     while (base.ends_with('/'))
         base.pop_back();
     req.url = base + suffix;

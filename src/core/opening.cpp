@@ -8,11 +8,15 @@
 
 namespace alimi {
 
+// Most snapshots are one request and one parse; this plan is that two-step exchange, so a
+// chain only writes the request and the parser.
 std::vector<HttpRequest> SingleRequestPlan::next(const std::vector<HttpResult> &answers) {
     if (!m_sent) {
         m_sent = true;
         return {m_request};
     }
+    // A failed answer is the snapshot's error, never an empty snapshot: an empty one would read
+    // as "every showing is gone" and wrongly move what is known.
     if (auto failure = first_failure({m_request}, answers)) {
         m_result = tl::unexpected(*failure);
         return {};
@@ -21,6 +25,8 @@ std::vector<HttpRequest> SingleRequestPlan::next(const std::vector<HttpResult> &
     return {};
 }
 
+// A poster URL goes into pushes and the status page, so only a plain, quote-free http(s)
+// URL or a site-relative path is kept; anything else becomes "no poster", not an error.
 std::string poster_url(std::string_view host, std::string_view path) {
     path = trim(path);
     const bool absolute = path.starts_with("https://") || path.starts_with("http://");
@@ -31,11 +37,15 @@ std::string poster_url(std::string_view host, std::string_view path) {
                           return u > 0x20 && u < 0x7F && c != '"' && c != '\'' && c != '<' &&
                                  c != '>' && c != '\\';
                       });
+    // "//host/..." would be a different host under the chain's scheme; refused like a relative
+    // path, whose base we cannot know.
     if (!safe || (!absolute && !path.starts_with('/')) || path.starts_with("//"))
         return "";
     return absolute ? std::string(path) : std::string(host) + std::string(path);
 }
 
+// The first failed answer names the batch's failure: its URL (without secrets or query
+// noise) and what went wrong, as the error column and the log show it.
 std::optional<SourceError> first_failure(const std::vector<HttpRequest> &requests,
                                          const std::vector<HttpResult> &answers) {
     for (std::size_t i = 0; i < answers.size() && i < requests.size(); ++i) {

@@ -10,11 +10,15 @@
 
 namespace alimi {
 
+// Region names are matched as titles are (case, spaces, punctuation folded), so "서울" in
+// a config matches " 서울 " or a chain's "서울 " as listed.
 bool region_matches(std::string_view written, std::string_view listed) {
     const auto key = title_key(written);
     return !key.empty() && key == title_key(listed);
 }
 
+// One member per theater code, sorted, so the expansion (and each member's name, its key
+// in the store) is the same whatever order the chain lists its theaters in.
 std::vector<TargetConfig> region_members(const TargetConfig &region_target,
                                          const std::vector<TheaterInfo> &theaters) {
     std::vector<TargetConfig> out;
@@ -22,6 +26,9 @@ std::vector<TargetConfig> region_members(const TargetConfig &region_target,
     for (const auto &t : theaters)
         if (region_matches(region_target.region, t.region) && !t.code.empty() &&
             seen.insert(t.code).second) {
+            // A member is the region target at one theater: its name carries the code so that each
+            // member keeps its own seen and announced showings; the group name joins them in
+            // output.
             auto m = region_target;
             m.theater = t.code;
             m.name = region_target.name + "@" + t.code;
@@ -35,6 +42,7 @@ std::vector<TargetConfig> region_members(const TargetConfig &region_target,
 
 namespace {
 
+// Named in the error so that a misspelt region can be fixed without another look-up.
 std::string regions_of(const std::vector<TheaterInfo> &theaters) {
     std::vector<std::string> names;
     for (const auto &t : theaters)
@@ -45,6 +53,7 @@ std::string regions_of(const std::vector<TheaterInfo> &theaters) {
 
 } // namespace
 
+// An empty string means "no problem", so callers can collect problems without branching.
 std::string region_problem(const TargetConfig &r, const std::vector<TheaterInfo> &theaters) {
     if (!region_members(r, theaters).empty())
         return "";
@@ -52,11 +61,15 @@ std::string region_problem(const TargetConfig &r, const std::vector<TheaterInfo>
                        r.where, r.name, r.chain->display_name(), r.region, regions_of(theaters));
 }
 
+// Members of an earlier expansion are dropped first: expanding again (a list read anew)
+// must give the new list's members, not the old ones plus the new.
 std::vector<std::string> expand_regions(Config &cfg, const TheaterLists &lists) {
     std::erase_if(cfg.targets, [](const TargetConfig &t) { return !t.region.empty(); });
     std::vector<std::string> problems;
     for (const auto &r : cfg.region_targets) {
         const auto list = lists.find(r.chain->lister().name());
+        // No list read yet for this chain (offline, or the look-up failed): the region is left
+        // unexpanded rather than guessed, and the caller reports why.
         if (list == lists.end())
             continue;
         auto members = region_members(r, list->second);

@@ -11,6 +11,8 @@ namespace {
 
 using json = nlohmann::json;
 
+// CGV sends some codes as numbers in one answer and as strings in another; either reads
+// as the same text, and a missing key as "" (the caller decides what is required).
 std::string str(const json &row, std::initializer_list<const char *> keys) {
     for (const auto *k : keys)
         if (row.is_object() && row.contains(k)) {
@@ -26,6 +28,8 @@ TheaterInfo theater_from(const json &site, const std::string &region) {
     return {str(site, {"siteNo"}), str(site, {"siteNm"}), region, str(site, {"bzplcOperStusNm"})};
 }
 
+// A shape we do not know is permanent: asking again will not change it, and the message
+// names what was missing so a site change is easy to see.
 SourceError bad(const char *what) {
     return SourceError{Outcome::permanent, std::string("bad answer: ") + what};
 }
@@ -39,11 +43,15 @@ tl::expected<std::vector<TheaterInfo>, SourceError> parse_cgv_regions(std::strin
     if (!data->is_array())
         return tl::unexpected(bad("data is not a list"));
     std::vector<TheaterInfo> out;
+    // One region without its site list means the answer is not the one we know; refusing it
+    // whole is safer than a partial list that would drop theaters from region targets.
     for (const auto &region : *data) {
         if (!region.is_object() || !region.contains("siteList") || !region["siteList"].is_array())
             return tl::unexpected(bad("a region without siteList"));
         const auto name = str(region, {"regnGrpNm", "regnNm", "regnGrpCdNm"});
         for (const auto &site : region["siteList"])
+            // A row without a code cannot be watched or matched, so it is skipped, not listed
+            // blank.
             if (!str(site, {"siteNo"}).empty())
                 out.push_back(theater_from(site, name));
     }
@@ -56,6 +64,7 @@ tl::expected<std::vector<TheaterInfo>, SourceError> parse_cgv_sites(std::string_
         return tl::unexpected(data.error());
     if (!data->is_object() || !data->contains("siteInfo") || !(*data)["siteInfo"].is_array())
         return tl::unexpected(bad("data without siteInfo"));
+    // Sites name their region by code; the names come from regionInfo, when the answer has it.
     std::map<std::string, std::string> regions;
     if (data->contains("regionInfo") && (*data)["regionInfo"].is_array())
         for (const auto &r : (*data)["regionInfo"])
@@ -90,6 +99,8 @@ tl::expected<std::vector<std::string>, SourceError> parse_cgv_hall_grades(std::s
         return tl::unexpected(bad("data is not a list"));
     std::vector<std::string> out;
     for (const auto &row : *data)
+        // Only the hall-grade rows name a screen type (IMAX, 4DX, ...); other code groups in the
+        // same list describe other things.
         if (str(row, {"comCd"}) == "TCSCNS_GRAD_CD" && !str(row, {"comCdval"}).empty())
             out.push_back(str(row, {"comCdval"}));
     return out;

@@ -10,6 +10,8 @@
 
 namespace alimi::cgv_race {
 
+// A failed or unreadable date list fails every member: without it no date can be told
+// new from dropped, and a snapshot made without it could invent or lose showings.
 bool CgvRace::read_strip(const HttpResult &answer, const HttpRequest &request,
                          const std::string &today) {
     if (auto failure = first_failure({request}, {answer})) {
@@ -23,6 +25,7 @@ bool CgvRace::read_strip(const HttpResult &answer, const HttpRequest &request,
     }
     const auto now = unix_now(m_members.front().ctx);
     for (const auto &d : strip->dates)
+        // Past dates stay out: they can no longer be booked, so nothing on them is news.
         if (d >= today) {
             m_listed.push_back(d);
             if (!first_look() && !group_last_sweep(d)) // new: asked until its page shows a hall
@@ -32,6 +35,8 @@ bool CgvRace::read_strip(const HttpResult &answer, const HttpRequest &request,
     return true;
 }
 
+// Dates any member has swept before and that are still ahead: the group's memory of what
+// is open, used when this run's date list is not read.
 std::vector<std::string> CgvRace::known_open(const std::string &today) const {
     std::set<std::string> dates;
     for (const auto &m : m_members)
@@ -41,6 +46,8 @@ std::vector<std::string> CgvRace::known_open(const std::string &today) const {
     return {dates.begin(), dates.end()};
 }
 
+// One tripwire answer: a failed one is only noted in the plan's log line, because the
+// ordinary sweep reaches its dates later; it never fails the group.
 void CgvRace::read_ask(const Ask &a, const HttpResult &answer, const std::string &today) {
     if (answer.outcome != Outcome::ok) { // a silent tripwire: the sweep covers its dates, later
         m_unanswered.push_back(answer.error);
@@ -69,6 +76,8 @@ void CgvRace::read_ask(const Ask &a, const HttpResult &answer, const std::string
                 open.push_back(d);
         const auto key = list_key(a);
         const auto before = note(key);
+        // A hit is a date this list shows for the movie in the hall that neither its last answer
+        // nor the known showings had: the cheapest sign of an opening before any day page.
         const auto hits = tripwire_hits(before, open, a.movie, known(a.attr));
         // Against its last answer a hit is certain news; a first answer's dates without a known
         // showing only may be ("?": asked until seen, but not news on a silent date).
@@ -80,6 +89,8 @@ void CgvRace::read_ask(const Ask &a, const HttpResult &answer, const std::string
     }
 }
 
+// The planner's whole input as one value (listed, flagged, waves, last sweeps, budget
+// left), so the choice of day pages is a pure function tested without answers.
 RaceView CgvRace::view() const {
     RaceView v;
     v.listed = m_listed;
@@ -107,10 +118,15 @@ RaceView CgvRace::view() const {
     for (const auto &d : v.listed) // the group's memory: new for one member is new for all
         if (auto last = group_last_sweep(d))
             v.swept[d] = *last;
+    // At least one day page per run, whatever the lists cost: a run that asks no day page
+    // could never confirm a flag.
     v.budget = std::max(1, budget() - m_spent);
     return v;
 }
 
+// nullopt: some member has never listed the date (new to the group); an empty inner value:
+// listed but never looked at; else the oldest member's last look, since a date is only as
+// fresh as its least recently swept member.
 std::optional<std::optional<long long>> CgvRace::group_last_sweep(const std::string &d) const {
     std::optional<long long> oldest;
     for (std::size_t i = 0; i < m_members.size(); ++i) {
@@ -125,6 +141,8 @@ std::optional<std::optional<long long>> CgvRace::group_last_sweep(const std::str
     return oldest;
 }
 
+// Any failed day page fails every member: a partial sweep written for one member and not
+// another would split what the group knows.
 void CgvRace::finish(const std::vector<HttpResult> &answers) {
     if (auto failure = first_failure(m_days, answers)) {
         fail_all(*failure);
@@ -140,6 +158,8 @@ void CgvRace::finish(const std::vector<HttpResult> &answers) {
     }
 }
 
+// Each member reads the same day pages through its own hall grade, so two targets at one
+// theater share one request per date instead of asking twice.
 SnapshotResult CgvRace::member_snapshot(const Member &m,
                                         const std::vector<HttpResult> &answers) const {
     Snapshot snap;
@@ -170,6 +190,8 @@ SnapshotResult CgvRace::member_snapshot(const Member &m,
     for (const auto &t : m_tripwires)
         if (t.attr == attr)
             snap.notes[t.key] = tripwire_note(t.dates);
+    // Flags not yet seen on a page are carried to the next run with their first moment, so a
+    // flag outlives a lagging or blank page until it is seen or expires.
     snap.notes["flags:" + attr] = write_stamps(waiting_flags(attr, snap.openings));
     for (const auto &[what, at] : waiting_flags(attr, {})) // this run's and earlier news
         if (!what.ends_with('|') && !what.ends_with('?'))
@@ -181,11 +203,15 @@ SnapshotResult CgvRace::member_snapshot(const Member &m,
             asked.push_back(list_key(a));
     snap.notes["asked"] = asked_note(note("asked").value_or(""), asked, m_run);
     const auto spent = m_spent + static_cast<int>(m_chosen.size());
+    // The credit is a token bucket, refilled at the budget's rate per minute up to an hour's
+    // worth: quiet runs let it fill, a wave draws on it, so the mean stays within the budget.
     snap.notes["credit"] = credit_note(m_credit - spent, unix_now(m.ctx));
     snap.plan_note = spending();
     return snap;
 }
 
+// A flag ends when a page shows what it announced: the movie on that date in the hall, or
+// for a new date's flag any showing of the hall there.
 Flags CgvRace::waiting_flags(const std::string &attr, const std::vector<Opening> &seen) const {
     auto all = flags(attr);
     if (const auto it = m_new_flags.find(attr); it != m_new_flags.end())
@@ -199,6 +225,8 @@ Flags CgvRace::waiting_flags(const std::string &attr, const std::vector<Opening>
     return live_flags(all, shown, unix_now(m_members.front().ctx));
 }
 
+// The plan's one line in `check -v`: what was asked and why, so a slow race can be read
+// from the log without a debugger.
 std::string CgvRace::spending() const {
     std::vector<std::string> lists;
     for (const auto &asks : {m_asks, m_newcomers})

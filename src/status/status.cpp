@@ -9,6 +9,7 @@ namespace alimi {
 
 namespace {
 
+// JSON readers get null for "never", not an empty string or epoch, so jq can test for it.
 nlohmann::json iso_or_null(const std::optional<TimePoint> &t) {
     return t ? nlohmann::json(iso_timestamp(*t)) : nlohmann::json(nullptr);
 }
@@ -18,6 +19,8 @@ std::size_t width(const std::string &s) {
     std::size_t w = 0;
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
+        // A lead byte's value says how long its sequence is; three- and four-byte code points
+        // (Hangul, CJK, emoji) take two terminal columns, which keeps the columns straight.
         const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
         w += len >= 3 ? 2 : 1;
         i += len;
@@ -32,6 +35,8 @@ std::string pad(const std::string &s, std::size_t to) {
 
 } // namespace
 
+// A table for people: relative times ("3m ago") and KST; scripts read status_json, whose
+// times are ISO and whose fields never change meaning with the terminal's width.
 std::string status_table(const std::vector<StatusRow> &rows, TimePoint now) {
     const std::vector<std::string> head = {"TARGET",        "SOURCE", "LAST SUCCESS", "FAILS",
                                            "COOLING UNTIL", "KNOWN",  "PENDING",      "LAST ERROR"};
@@ -45,6 +50,8 @@ std::string status_table(const std::vector<StatusRow> &rows, TimePoint now) {
              h.dropped_notifications
                  ? fmt::format("{} ({} dropped)", h.pending_notifications, h.dropped_notifications)
                  : std::to_string(h.pending_notifications),
+             // The last column says the most urgent thing: a failure first, then a warning, then a
+             // baseline still being taken; an old error after a success is history, not status.
              h.consecutive_failures > 0 ? h.last_error
              : !h.warning.empty()       ? "warning: " + h.warning
              : waiting(h)               ? k_waiting
@@ -58,12 +65,14 @@ std::string status_table(const std::vector<StatusRow> &rows, TimePoint now) {
     for (const auto &row : cells) {
         std::string line;
         for (std::size_t i = 0; i < row.size(); ++i)
+            // The last column is not padded: trailing spaces would only wrap narrow terminals.
             line += i + 1 < row.size() ? pad(row[i], widths[i] + 2) : row[i];
         out += line + "\n";
     }
     return out;
 }
 
+// Field order is fixed (ordered_json) so that diffs of two status outputs read line by line.
 std::string status_json(const std::vector<StatusRow> &rows) {
     auto arr = nlohmann::ordered_json::array();
     for (const auto &r : rows) {
@@ -88,9 +97,13 @@ std::string status_json(const std::vector<StatusRow> &rows) {
             r.cooldown ? iso_or_null(r.cooldown->until) : nlohmann::json(nullptr);
         arr.push_back(std::move(j));
     }
+    // Texts from servers are stored as they came; invalid UTF-8 in them is replaced here
+    // rather than making the whole dump throw.
     return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// An "openings" event keeps its showings on the lines after its head; they are indented
+// below it so one event still reads as one entry, each line made one-line safe.
 std::string history_text(const std::vector<Event> &events) {
     std::string out;
     for (const auto &e : events) {
@@ -111,6 +124,7 @@ std::string history_text(const std::vector<Event> &events) {
     return out;
 }
 
+// Details are given whole, newlines included: JSON can carry them, unlike the table.
 std::string history_json(const std::vector<Event> &events) {
     auto arr = nlohmann::ordered_json::array();
     for (const auto &e : events)

@@ -26,6 +26,8 @@ std::string labels(const StatusRow &row) {
 
 } // namespace
 
+// A tolerant reader of Prometheus text for two of ntfy's series: unknown series are
+// skipped, a value that is not a number makes the whole reading unknown rather than wrong.
 std::optional<NtfyStats> parse_ntfy_metrics(std::string_view text) {
     std::optional<double> subscribers, visitors;
     std::istringstream in{std::string(text)};
@@ -40,6 +42,7 @@ std::optional<NtfyStats> parse_ntfy_metrics(std::string_view text) {
                                                                        : nullptr;
         if (!slot)
             continue;
+        // The value follows the labels' closing brace when there are labels, the name otherwise.
         const auto value_at =
             line.find(' ', line.find('}') == std::string::npos ? name_end : line.find('}'));
         try {
@@ -49,11 +52,14 @@ std::optional<NtfyStats> parse_ntfy_metrics(std::string_view text) {
             return std::nullopt;
         }
     }
+    // Neither series found: probably not ntfy's metrics endpoint at all, so nothing is shown.
     if (!subscribers && !visitors)
         return std::nullopt;
     return NtfyStats{subscribers.value_or(0), visitors.value_or(0)};
 }
 
+// For text inside attributes as well as elements, so quotes are escaped too: every name on
+// the page comes from a cinema's answer or a user's config.
 std::string html_escape(std::string_view s) {
     std::string out;
     for (const char c : s) {
@@ -80,10 +86,14 @@ std::string html_escape(std::string_view s) {
     return out;
 }
 
+// Thresholds in units of the expected interval, so the same page reads right for a cron
+// every minute and a timer every ten: late after 2.5 missed runs, stale after 10.
 const char *health_of(const TargetHealth &h, TimePoint now, double interval) {
     if (!h.last_success_at) // never worked: not stale, which would say it once did
         return h.consecutive_failures > 0 ? "failing" : "unchecked";
     const double age = static_cast<double>((now - *h.last_success_at).count());
+    // Stale outranks failing: a target that has not worked for ten intervals needs attention
+    // whatever its last attempt said.
     if (age > 10 * interval)
         return "stale";
     if (h.consecutive_failures > 0)
@@ -93,6 +103,8 @@ const char *health_of(const TargetHealth &h, TimePoint now, double interval) {
     return h.warning.empty() ? "ok" : "warning";
 }
 
+// Every family has HELP and TYPE lines and every target its own series with the same
+// labels, so a missing target shows as 0 rather than as a silently absent series.
 std::string render_prometheus(const StatusReport &r) {
     std::ostringstream o;
     const auto family = [&](const char *name, const char *type, const char *help) {
@@ -115,12 +127,15 @@ std::string render_prometheus(const StatusReport &r) {
            "Openings the state knows for the target now (baseline included; past days pruned).");
     for (const auto &row : r.rows)
         o << fmt::format("alimi_openings_known{{{}}} {}\n", labels(row), row.health.openings_known);
+    // Delivered and dropped as one counter with a result label, the Prometheus way to let a
+    // rate() over both be taken without a join.
     family("alimi_pushes_total", "counter", "Pushes by result, ever.");
     o << fmt::format("alimi_pushes_total{{result=\"delivered\"}} "
                      "{}\nalimi_pushes_total{{result=\"dropped\"}} {}\n",
                      r.pushes.delivered, r.pushes.dropped);
     family("alimi_pushes_pending", "gauge", "Pushes waiting in the outbox.");
     o << "alimi_pushes_pending " << r.pushes.pending << '\n';
+    // Absent before the first check: a 0 would read as an impossibly fast check.
     if (r.last_check_seconds) {
         family("alimi_check_duration_seconds", "gauge", "Wall time of the last check.");
         o << fmt::format("alimi_check_duration_seconds {:.3f}\n", *r.last_check_seconds);
