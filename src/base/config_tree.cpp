@@ -26,6 +26,8 @@ std::string toml_where(const std::string &path, const toml::source_region &r) {
     return r.begin.line ? fmt::format("{}:{}", path, r.begin.line) : path;
 }
 
+// TOML and JSON become one tree of nodes that remember where they were written, so the
+// config reader checks both formats with the same code and names file:line in errors.
 ConfigNode from_toml(const toml::node &n, const std::string &path, const std::string &where) {
     ConfigNode out;
     out.where = where;
@@ -41,6 +43,8 @@ ConfigNode from_toml(const toml::node &n, const std::string &path, const std::st
         out.kind = ConfigNode::Kind::array;
         for (auto &&item : *a)
             out.items.push_back(from_toml(item, path, toml_where(path, item.source())));
+        // Dates and times (TOML's own types) are left as an untyped node: the reader then says the
+        // key wants a string, which is what the contract's date keys are.
     } else if (auto *s = n.as_string()) {
         out.kind = ConfigNode::Kind::string;
         out.text = s->get();
@@ -65,6 +69,7 @@ std::string pointer_token(std::string_view key) {
     return out;
 }
 
+// JSON has no lines once parsed, so a node's place is its JSON pointer ("/target/0/theater").
 ConfigNode from_json(const nlohmann::json &j, const std::string &path, const std::string &pointer) {
     ConfigNode out;
     out.where = fmt::format("{}: {}", path, pointer.empty() ? "/" : pointer);
@@ -86,6 +91,8 @@ ConfigNode from_json(const nlohmann::json &j, const std::string &path, const std
         out.text = j.get<std::string>();
         break;
     case V::number_integer:
+    // A number past a long long's range wraps to a negative one here, which no integer key
+    // accepts (every one is range-checked), so it is still refused.
     case V::number_unsigned:
         out.kind = ConfigNode::Kind::integer;
         out.integer = j.get<long long>();
@@ -116,6 +123,7 @@ const ConfigNode *ConfigNode::find(std::string_view key) const {
     return nullptr;
 }
 
+// With the article, as errors read: "screen must be a string, not an integer".
 const char *kind_name(ConfigNode::Kind kind) {
     switch (kind) {
     case ConfigNode::Kind::table:
@@ -139,6 +147,7 @@ namespace {
 
 constexpr int k_max_toml_key_depth = 64;
 
+// Characters that may appear in or around a bare key part, spaces around dots included.
 bool is_key_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == ' ' ||
            c == '\t';
@@ -178,6 +187,8 @@ int deep_key_line(std::string_view text, int max_depth) {
 
 } // namespace
 
+// toml++ gives the line and column of a syntax error; one_line keeps its description to
+// a single line of output.
 ConfigNode parse_toml_config(std::string_view text, const std::string &path) {
     if (const int line = deep_key_line(text, k_max_toml_key_depth))
         throw ConfigError({fmt::format("{}:{}: a key nested deeper than {} levels", path, line,
@@ -191,6 +202,8 @@ ConfigNode parse_toml_config(std::string_view text, const std::string &path) {
     }
 }
 
+// The nesting guard runs first for the same reason as TOML's: a recursive parser and a
+// hostile file.
 ConfigNode parse_json_config(std::string_view text, const std::string &path) {
     if (json_nesting_exceeds(text, k_max_json_depth))
         throw ConfigError(
@@ -208,12 +221,15 @@ ConfigNode parse_json_config(std::string_view text, const std::string &path) {
             what = what.substr(pos + 2);
         // "; last read: '...'" quotes the text being read, which may be a token.
         what = what.substr(0, what.find("; last read:"));
+        // A JSON file that parses once comments are ignored failed only for its comments: saying
+        // so saves the user a hunt for the "syntax error".
         if (!nlohmann::json::parse(strip_bom(text), nullptr, false, true).is_discarded())
             what += "; JSON allows no comments (write the config as TOML to keep them)";
         throw ConfigError({fmt::format("{}: {}", path, one_line(what))});
     }
 }
 
+// The format follows the file name: .json is JSON, anything else TOML (the default).
 ConfigNode load_config_tree(const std::string &path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))

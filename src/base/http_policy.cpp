@@ -13,6 +13,7 @@ namespace alimi {
 
 namespace {
 
+// "application/json", "text/json", "application/problem+json": any type naming JSON.
 bool is_json_type(std::string_view ct) {
     return ct.find("json") != std::string_view::npos;
 }
@@ -45,6 +46,8 @@ void classify_error_status(HttpResult &r, bool html) {
 
 } // namespace
 
+// The names in the requests table, metrics labels and `check --json`: part of the
+// contract, so they never change with the enum.
 const char *outcome_name(Outcome o) {
     switch (o) {
     case Outcome::ok:
@@ -65,11 +68,15 @@ const char *outcome_name(Outcome o) {
     return "unknown";
 }
 
+// Sites answer blocks and maintenance with a 200 HTML page; judging by the body as well as
+// the status keeps such a page from being parsed as an empty schedule.
 void classify_response(HttpResult &r, Expect expect) {
     const auto ct = lower(r.content_type);
     const bool html = ct.find("text/html") != std::string::npos || looks_like_html(r.body);
     if (r.status < 200 || r.status >= 300)
         return classify_error_status(r, html);
+    // An HTML page where JSON was asked for is a block: asking again at once would only make
+    // the block longer, so the host cools down instead of retrying.
     if (expect != Expect::any && html && !is_json_type(ct))
         return fail(r, Outcome::blocked,
                     fmt::format("blocked by the server (HTTP {} HTML page instead of {})", r.status,
@@ -78,12 +85,15 @@ void classify_response(HttpResult &r, Expect expect) {
     // the parsers check the rows they keep.
     if (expect == Expect::xml && !is_valid_utf8(r.body))
         return fail(r, Outcome::permanent, "answer is not valid UTF-8");
+    // An empty 200 is a hiccup worth one retry, never a schedule with nothing in it.
     if (expect != Expect::any && trim(strip_bom(r.body)).empty())
         return fail(r, Outcome::retryable, fmt::format("empty answer (HTTP {})", r.status));
     r.outcome = Outcome::ok;
     r.error.clear();
 }
 
+// Seconds or an HTTP date; anything else (or a number of more than 9 digits) is ignored
+// and the usual cool-down applies, so a garbled header cannot stop us for a century.
 std::optional<double> parse_retry_after(std::string_view value, TimePoint now) {
     const auto v = std::string(trim(value));
     if (v.empty())
@@ -99,6 +109,8 @@ std::optional<double> parse_retry_after(std::string_view value, TimePoint now) {
     return std::max(0.0, static_cast<double>(at - to_unix(now)));
 }
 
+// Lower case and without user info: "User@Host" and "host" are one host to pace and to
+// cool down.
 std::string host_of(std::string_view url) {
     const auto scheme = url.find("://");
     if (scheme == std::string_view::npos)
@@ -110,6 +122,8 @@ std::string host_of(std::string_view url) {
     return lower(rest);
 }
 
+// For logs and errors: scheme, host and path only, since queries and user info are where
+// keys travel.
 std::string printable_url(std::string_view url) {
     const auto scheme = url.find("://");
     if (scheme == std::string_view::npos)
@@ -124,6 +138,8 @@ std::string printable_url(std::string_view url) {
     return fmt::format("{}://{}{}", url.substr(0, scheme), authority, path);
 }
 
+// Two spellings of one webhook (case of the host, a default port, a trailing slash) must
+// count as one destination, or one opening would reach one channel twice.
 std::string canonical_url(std::string_view url) {
     const auto scheme_end = url.find("://");
     if (scheme_end == std::string_view::npos)
@@ -144,6 +160,8 @@ std::string canonical_url(std::string_view url) {
            (query_at == std::string::npos ? "" : tail.substr(query_at));
 }
 
+// A 429 is often per endpoint (CGV limits one path while others answer), so it silences
+// that path only; a block is about the client, so it silences the whole host.
 std::string cooldown_key(std::string_view url, Outcome outcome) {
     const auto host = host_of(url);
     if (outcome != Outcome::rate_limited || host.empty())
@@ -157,6 +175,8 @@ std::string_view cooldown_host(std::string_view key) {
     return key.substr(0, key.find('/'));
 }
 
+// A server's own Retry-After wins (up to the longest allowed); otherwise a 429 that comes
+// back soon after the last cool-down ended doubles it, up to its ceiling.
 double cooldown_seconds(const CooldownRules &rules, Outcome outcome,
                         std::optional<double> retry_after, const std::optional<PastCooldown> &last,
                         TimePoint at) {
@@ -175,6 +195,8 @@ std::string shown_url(const HttpRequest &request) {
     return request.display.empty() ? printable_url(request.url) : request.display;
 }
 
+// Full jitter (a random share of the exponential step), so runs of many users started by
+// the same cron minute do not retry in step.
 std::optional<double> retry_delay(const RetryPolicy &policy, const HttpResult &last, int failures,
                                   int budget_left, double elapsed, double random01) {
     if (last.outcome != Outcome::retryable)
@@ -189,6 +211,7 @@ std::optional<double> retry_delay(const RetryPolicy &policy, const HttpResult &l
             return std::nullopt;
         delay = *last.retry_after;
     }
+    // A retry that would end after the run's deadline is not started: the next run asks anew.
     if (elapsed + delay > policy.deadline)
         return std::nullopt;
     return delay;

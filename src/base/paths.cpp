@@ -7,6 +7,8 @@ namespace alimi {
 
 namespace {
 
+// An empty variable counts as unset, as the XDG spec says: "XDG_STATE_HOME=" must not put
+// the state in the working folder.
 std::optional<std::string> non_empty(const EnvLookup &env, const std::string &name) {
     auto v = env(name);
     if (v && v->empty())
@@ -23,6 +25,8 @@ std::string xdg_home(const EnvLookup &env, const std::string &var, const std::st
 
 } // namespace
 
+// The environment is passed in as a function, so path rules are tested without touching
+// the test process's own environment.
 EnvLookup process_env() {
     return [](const std::string &name) -> std::optional<std::string> {
         const char *v = std::getenv(name.c_str());
@@ -32,6 +36,8 @@ EnvLookup process_env() {
     };
 }
 
+// weakly_canonical: the file may not exist yet (a first run), but its folder's symlinks
+// are still resolved. On error the path is kept as given.
 std::string real_path(const std::string &path) {
     std::error_code ec;
     const auto p = std::filesystem::weakly_canonical(path, ec);
@@ -43,6 +49,8 @@ bool file_exists(const std::string &path) {
     return std::filesystem::exists(path, ec);
 }
 
+// The order of the contract: --config, $ALIMI_CONFIG, then config.toml under the XDG
+// config home, or config.json there when only that one exists.
 std::string resolve_config_path(const std::optional<std::string> &cli, const EnvLookup &env,
                                 const FileExists &exists) {
     if (cli)
@@ -59,6 +67,8 @@ std::string default_config_path(const EnvLookup &env) {
     return xdg_home(env, "XDG_CONFIG_HOME", ".config") + "/alimi/config.toml";
 }
 
+// A relative `state` in the config is relative to the config file, not to wherever cron
+// happens to start the program.
 std::string resolve_state_path(const std::optional<std::string> &cli,
                                const std::optional<std::string> &from_config,
                                const std::string &config_path, const EnvLookup &env) {

@@ -8,6 +8,8 @@
 namespace alimi {
 
 Database::Database(const std::string &path, Mode mode) : m_path(path) {
+    // Commands that only read a state open it as existing (no CREATE): a mistyped path is an
+    // error, not an empty database left behind. NOMUTEX: one connection, one thread.
     const int flags = SQLITE_OPEN_READWRITE | (mode == Mode::create ? SQLITE_OPEN_CREATE : 0) |
                       SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
@@ -16,6 +18,7 @@ Database::Database(const std::string &path, Mode mode) : m_path(path) {
         m_db = nullptr;
         throw StoreError(fmt::format("state {}: cannot open ({})", path, why));
     }
+    // Extended codes tell a full disk (SQLITE_FULL) and a read-only file apart in errors.
     sqlite3_extended_result_codes(m_db, 1);
     // Concurrent runs (cron overlap, `status` during `check`) wait for the lock instead of failing.
     sqlite3_busy_timeout(m_db, 10000);
@@ -27,6 +30,8 @@ Database::~Database() {
     sqlite3_close_v2(m_db);
 }
 
+// PERSISTENT for cached statements: SQLite then allocates them for a long life, not from
+// the lookaside meant for statements used once.
 sqlite3_stmt *Database::compile(std::string_view sql, bool persistent) {
     sqlite3_stmt *stmt = nullptr;
     if (sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()),
@@ -35,6 +40,8 @@ sqlite3_stmt *Database::compile(std::string_view sql, bool persistent) {
     return stmt;
 }
 
+// One cached statement per SQL text; a nested use of the same text while it runs (a query
+// inside a loop over its own results) gets a fresh statement instead of resetting it.
 Database::Slot *Database::cached(std::string_view sql) {
     auto it = m_cache.find(sql);
     if (it == m_cache.end())
@@ -45,6 +52,8 @@ Database::Slot *Database::cached(std::string_view sql) {
     return &it->second;
 }
 
+// Every store error names the state's path and what was being done, so "database is
+// locked" or "disk I/O error" can be traced to a file and a step.
 void Database::fail(std::string_view doing) const {
     throw StoreError(fmt::format("state {}: {}: {}", m_path, doing, sqlite3_errmsg(m_db)));
 }
@@ -58,6 +67,8 @@ void Database::exec(const std::string &sql) {
     }
 }
 
+// For the check's connection: the WAL is not checkpointed away at every close, so the next
+// run a minute later starts without rebuilding it; its size stays bounded.
 void Database::keep_wal() {
     sqlite3_db_config(m_db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     exec("PRAGMA wal_autocheckpoint=64");
@@ -72,6 +83,8 @@ int Database::changes() const {
     return sqlite3_changes(m_db);
 }
 
+// Statements are cached by their text: a check runs the same few dozen statements for every
+// target, and preparing each anew would cost more than running it.
 Statement::Statement(Database &db, std::string_view sql)
     : m_db(db), m_slot(db.cached(sql)), m_stmt(m_slot ? m_slot->stmt : db.compile(sql, false)) {}
 
@@ -89,6 +102,7 @@ void Statement::bind_one(int i, long long v) {
         m_db.fail("binding");
 }
 
+// TRANSIENT: SQLite copies the text, because the caller's string may die before the step.
 void Statement::bind_one(int i, std::string_view v) {
     if (sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) !=
         SQLITE_OK)
@@ -100,6 +114,7 @@ void Statement::bind_one(int i, std::nullopt_t) {
         m_db.fail("binding");
 }
 
+// A busy or failed step throws with the database's own message; callers never see codes.
 bool Statement::step() {
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
@@ -109,6 +124,8 @@ bool Statement::step() {
     m_db.fail("query");
 }
 
+// For statements whose rows (RETURNING) are not wanted: stepped to the end so that the
+// change is complete, then reset for the cache.
 void Statement::run() {
     while (step()) {
     }
@@ -128,6 +145,7 @@ long long Statement::integer(int col) const {
     return sqlite3_column_int64(m_stmt, col);
 }
 
+// Read by byte count, not up to NUL: a stored text may hold a NUL that came from a server.
 std::string Statement::text(int col) const {
     const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, col));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)))
@@ -146,6 +164,8 @@ std::optional<long long> Statement::optional_integer(int col) const {
     return integer(col);
 }
 
+// IMMEDIATE takes the write lock at BEGIN: two runs that both read then write would
+// otherwise deadlock on upgrading their locks, one failing with SQLITE_BUSY mid-way.
 Transaction::Transaction(Database &db, Sync sync) : m_db(&db) {
     // Inside another transaction this one joins it: the outer one commits or rolls back both.
     m_open = sqlite3_get_autocommit(db.handle()) != 0;

@@ -22,6 +22,7 @@ struct Clock {
     long long seconds_of_day;
 };
 
+// floor, not a cast: a moment before 1970 still falls on the right day.
 Clock split(TimePoint t) {
     const auto day = std::chrono::floor<std::chrono::days>(t);
     return {Date{day}, (t - day).count()};
@@ -69,11 +70,14 @@ std::string compact_date(Date d) {
     return fmt::format("{:04}{:02}{:02}", static_cast<int>(d.year()), month_of(d), day_of(d));
 }
 
+// "12월 24일(목)": the form Korean booking sites and pushes use, day of week included
+// because users plan by it.
 std::string korean_date(Date d) {
     const std::chrono::weekday wd{std::chrono::sys_days{d}};
     return fmt::format("{}월 {}일({})", month_of(d), day_of(d), k_weekdays_ko[wd.c_encoding()]);
 }
 
+// UTC with Z for machines (JSON, history --json); people get KST from the kst_ forms.
 std::string iso_timestamp(TimePoint t) {
     const auto c = split(t);
     return fmt::format("{}T{:02}:{:02}:{:02}Z", iso_date(c.date), c.seconds_of_day / 3600,
@@ -89,10 +93,13 @@ std::string kst_timestamp(TimePoint t) {
     return fmt::format("{} {} KST", iso_date(kst_date(t)), kst_clock(t));
 }
 
+// Today's moments by their clock time alone; other days with their date.
 std::string kst_when(TimePoint t, TimePoint now) {
     return kst_date(t) == kst_date(now) ? kst_clock(t) + " KST" : kst_timestamp(t);
 }
 
+// "90s", "15m", "2h", "7d", "1w", or days by default; at most 12 characters, so the
+// product cannot overflow.
 std::optional<long long> parse_duration(std::string_view s) {
     if (s.empty() || s.size() > 12)
         return std::nullopt;
@@ -130,8 +137,11 @@ std::optional<long long> parse_duration(std::string_view s) {
     return n * unit;
 }
 
+// Coarse on purpose: `status` is read at a glance, and hours up to two days read better
+// than "1 days ago".
 std::string ago(TimePoint then, TimePoint now) {
     const auto s = (now - then).count();
+    // A time ahead of ours means our clock or the record's is off; saying so beats "-5 s ago".
     if (s < 0)
         return "in the future";
     if (s < 60)

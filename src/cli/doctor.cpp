@@ -27,6 +27,8 @@ namespace alimi {
 
 namespace {
 
+// A warning is printed but does not fail the exit status: doctor exits 1 only for what
+// keeps pushes from arriving.
 enum class Mark { ok, warn, fail, skip };
 
 // Prints the lines and counts what failed; the exit status is 1 when anything did.
@@ -35,11 +37,13 @@ struct Lines {
     void say(Mark m, std::string_view what, const std::string &detail) {
         static constexpr const char *k_marks[] = {"ok  ", "warn", "FAIL", "--  "};
         failed += m == Mark::fail;
+        // Details quote servers' answers and file names: made safe for the terminal they go to.
         std::cout << terminal_safe(
             fmt::format("{}  {}: {}\n", k_marks[static_cast<int>(m)], what, detail));
     }
 };
 
+// The folder matters as much as the file: SQLite writes its journal beside the state.
 bool writable_dir_of(const std::string &path) {
     const auto dir = std::filesystem::path(path).parent_path();
     return ::access(dir.empty() ? "." : dir.c_str(), W_OK) == 0;
@@ -67,6 +71,8 @@ void check_state(Lines &out, const Globals &g, const Config &cfg, Store &store) 
                              "goes)"));
 }
 
+// The clock decides what "today" is and when pruning forgets a day, so a dead RTC (a date
+// before 2024) fails, and a clock five minutes off the sites' is worth a warning.
 void check_clock(Lines &out, Store &store, TimePoint now) {
     const auto tz = process_env()("TZ");
     auto detail = fmt::format("{} (UTC {}), TZ {}: times are shown in KST whatever the zone",
@@ -86,6 +92,8 @@ void check_clock(Lines &out, Store &store, TimePoint now) {
 }
 
 // One request as a check sends it first (the chain's own headers, the configured User-Agent).
+// No retries: doctor reports what one request gets, and must not hammer a site that is
+// already refusing us.
 HttpResult probe(const Config &cfg, const HttpRequest &request, const std::string &user_agent) {
     auto settings = cfg.http;
     settings.retries = 0;
@@ -101,10 +109,13 @@ std::string answer_text(const HttpResult &r) {
                        r.outcome == Outcome::ok ? "" : " (" + one_line(r.error, 160) + ")");
 }
 
+// One line per host, not per target: the first enabled target's first request speaks for
+// the host, as it is the request every check sends first.
 void check_host(Lines &out, const Config &cfg, Store &store, const TargetConfig &t, bool online,
                 TimePoint now) {
     const auto host = source_host(t);
     const auto what = fmt::format("site {}", host);
+    // A host in a cool-down is not asked even by doctor: the silence was asked for by the site.
     for (const auto &c : store.cooldowns(now))
         if (c.key == host || c.key.starts_with(host + "/")) {
             const auto left = std::chrono::duration_cast<std::chrono::seconds>(c.until - now);
@@ -165,6 +176,8 @@ void check_codes(Lines &out, const Config &cfg, Store &store, TimePoint now) {
 }
 
 // The notifier's server, asked for its front page: reachable or not, without a push.
+// Any HTTP answer from the front page counts as reachable: it is the network path being
+// tested, not the push (that is --push's job).
 void check_notifier(Lines &out, const Config &cfg, const NotifierConfig &n, bool online) {
     const auto what = fmt::format("notifier {}", n.name);
     const auto url = push_request(n, PushMessage{}, "alimi-doctor").url;
@@ -197,6 +210,8 @@ std::string parent_name() {
     return name;
 }
 
+// cron and systemd each fail set-ups in their own way (PATH, ReadWritePaths), so the line
+// names the one in use and its usual trap.
 void check_scheduler(Lines &out, const Globals &g, const Config &cfg) {
     const auto env = process_env();
     const auto path = env("PATH").value_or("");
@@ -219,6 +234,8 @@ void check_scheduler(Lines &out, const Globals &g, const Config &cfg) {
 
 } // namespace
 
+// Each check prints as it finishes, in set-up order, so the first FAIL is the first
+// thing to fix.
 int cmd_doctor(const Globals &g, const DoctorOptions &opt) {
     Lines out;
     std::optional<Config> loaded;

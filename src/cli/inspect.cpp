@@ -24,6 +24,8 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
+// A name that stands for several targets (a theater list, a region) is refused with the
+// members' names, since show and test look at one state at a time.
 const TargetConfig &the_target(const Config &cfg, const std::string &name) {
     require_known_targets(cfg, {name});
     const auto named = cfg.targets_named(name);
@@ -41,6 +43,7 @@ const TargetConfig &the_target(const Config &cfg, const std::string &name) {
     return *named.front();
 }
 
+// The api is shown (it is a site, not a secret); notifiers by name only, never their URLs.
 ojson definition_json(const TargetConfig &t) {
     ojson j;
     j["chain"] = t.chain->name();
@@ -74,6 +77,7 @@ std::string when(const std::optional<TimePoint> &t) {
     return t ? kst_timestamp(*t) : "never";
 }
 
+// The same fields as a push shows, one line each, bounded.
 std::string opening_line(const Opening &o) {
     auto line = fmt::format("{}{}{}", o.date, o.time.empty() ? "" : " " + o.time,
                             o.movie.empty() ? "" : "  " + o.movie);
@@ -148,6 +152,8 @@ ojson show_json(const TargetConfig &t, const Snapshot &names, const TargetHealth
 
 } // namespace
 
+// Read-only: an existing state is opened without the check lock, so `show` answers even
+// while a check runs; a missing state reads as empty, not as an error.
 int cmd_show(const Globals &g, const std::string &name, bool json) {
     const auto cfg = load(g);
     const auto &t = the_target(cfg, name);
@@ -213,6 +219,8 @@ std::string filter_lines(const WatchFilter &f, const std::vector<Opening> &curre
     return out;
 }
 
+// "openings" is everything seen now, "new" what a check would push; push is null when a
+// check would push nothing.
 ojson test_json(const TargetConfig &t, const Snapshot &snap, const Diff &diff,
                 const PushMessage &would) {
     ojson j;
@@ -275,6 +283,8 @@ int cmd_test(const Globals &g, const std::string &name, bool json) {
                    kst_when(cd->until, now), cd->reason);
         return k_exit_failed;
     }
+    // Its own client: what a test learns of a host (a 429) is not stored as a cool-down,
+    // because a test changes no state.
     HttpClient http(cfg.http, cfg.secrets());
     const auto snap = fetch_snapshot(*store, one_off(t), http, now);
     if (!snap) {

@@ -10,6 +10,8 @@
 
 namespace alimi {
 
+// from_chars, not stod: "45s", "1e9" past the bound, "nan" and "inf" are all refused with
+// the range in the message, as the contract's usage errors are.
 CLI::Validator seconds_between(double lo, double hi) {
     return CLI::Validator(
         [lo, hi](const std::string &text) -> std::string {
@@ -24,11 +26,15 @@ CLI::Validator seconds_between(double lo, double hi) {
         fmt::format("({:g}-{:g})", lo, hi));
 }
 
+// The one place errors become exit codes (2 usage or config, 3 state, 1 anything else),
+// so every command keeps the contract's codes without its own try block.
 int guarded(const std::function<int()> &command) {
     try {
         return command();
     } catch (const ConfigError &e) {
         for (const auto &p : e.problems())
+            // Config problems print even under --quiet: a user who asked for silence still has to
+            // know why nothing runs.
             log::always("{}", p);
         return k_exit_usage;
     } catch (const UsageError &e) {
@@ -45,6 +51,7 @@ int guarded(const std::function<int()> &command) {
 
 namespace {
 
+// From the chain registry, so a new chain shows up in --help with no edit here.
 std::string chains_help() {
     return fmt::format("Cinema chain: {} (default {})", chain_names(), default_chain().name());
 }
@@ -52,6 +59,7 @@ std::string chains_help() {
 constexpr const char *k_api_help =
     "API base (default: the chain's table in the config, e.g. [cgv] api, or the chain's own site)";
 
+// Flags only declare; what they mean lives in cmd_check, which the tests drive directly.
 void declare_check(CLI::App &c, Args &a) {
     c.add_flag("--dry-run", a.check.dry_run,
                "Fetch and compare, but change no state and push nothing");
@@ -139,6 +147,8 @@ void declare_doctor(CLI::App &c, Args &a) {
     c.add_flag("--push", a.doctor.push, "Also send a test push to every notifier");
 }
 
+// One row per command: its name, help, flags and action. `alimi --help` is made from it,
+// and the tests hold the man page to that help, command by command and flag by flag.
 std::vector<Subcommand> table() {
     // In the order `alimi --help` lists them.
     return {

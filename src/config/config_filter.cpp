@@ -23,10 +23,12 @@ void read_title(TableReader &r, TargetConfig &t) {
                             t.name, title));
         return;
     }
+    // A title of punctuation alone would match nothing (or, folded to "", everything).
     if (!title.empty() && title_key(title).empty())
         r.error(r.find_node("title"),
                 fmt::format("target '{}': title '{}' has no letters or digits to match", t.name,
                             title));
+    // Both at once would be two answers to "which film"; the error says which one to keep.
     if (!title.empty() && !t.movie.empty())
         r.error(r.find_node("title"),
                 fmt::format("target '{}': give title or movie, not both (title matches every "
@@ -35,6 +37,8 @@ void read_title(TableReader &r, TargetConfig &t) {
     t.filter.title = std::move(title);
 }
 
+// One window per target; two windows are two targets, which keeps every push's filter
+// one line long.
 void read_times(TableReader &r, TargetConfig &t) {
     const auto times = r.string("times");
     if (!times)
@@ -57,6 +61,7 @@ void read_days(TableReader &r, TargetConfig &t) {
             continue;
         }
         const std::vector<std::string> names = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+        // "Sat", "saturday" and "sta" each get the nearest name suggested.
         const auto guess = nearest(lower_ascii(d), names);
         r.error(r.find_node("days"),
                 fmt::format("target '{}': unknown day '{}' in days ({}mon tue wed thu fri sat "
@@ -78,6 +83,7 @@ void read_dates(TableReader &r, TargetConfig &t) {
     }
 }
 
+// 1000 is far above any hall's size: a larger number is a typo that would hold every push.
 void read_seats(TableReader &r, TargetConfig &t) {
     if (const auto *n = r.get("min_seats", ConfigNode::Kind::integer)) {
         if (n->integer < 1 || n->integer > 1000)
@@ -101,6 +107,8 @@ void read_filter(TableReader &r, TargetConfig &t) {
     read_seats(r, t);
 }
 
+// Run after the chain has read its keys, because whether seats are known depends on the
+// target (a movie target's date list has none).
 void check_filter(TableReader &r, const TargetConfig &t) {
     const bool wants_seats = t.filter.min_seats > 1 || t.filter.seats_back;
     if (wants_seats && !t.chain->gives_seats(t))

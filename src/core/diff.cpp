@@ -6,6 +6,8 @@
 
 namespace alimi {
 
+// The order a push lists showings in: by day and start, the key last so that equal
+// showings still sort the same way every run.
 bool opening_before(const Opening &a, const Opening &b) {
     return std::tie(a.date, a.time, a.movie, a.key) < std::tie(b.date, b.time, b.movie, b.key);
 }
@@ -22,6 +24,8 @@ namespace {
 using HallDay = std::pair<std::string, std::string>;               // (date, hall)
 using Showings = std::vector<std::pair<std::string, std::string>>; // sorted (time+movie, key)
 
+// Only rows with a hall and a start time can be matched across renumbering; date-level
+// openings have neither and are compared by key alone.
 template <typename Row> std::map<HallDay, Showings> by_hall_day(const std::vector<Row> &rows) {
     std::map<HallDay, Showings> out;
     for (const auto &r : rows)
@@ -32,6 +36,8 @@ template <typename Row> std::map<HallDay, Showings> by_hall_day(const std::vecto
     return out;
 }
 
+// The same starts and movies in the same order: a hall whose whole day moved to a new
+// hall code, not a day with real changes.
 bool same_showings(const Showings &a, const Showings &b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(),
                       [](const auto &x, const auto &y) { return x.first == y.first; });
@@ -63,6 +69,9 @@ void renumbered_in_hall(std::vector<Opening> &fresh, const std::vector<KnownRow>
 } // namespace
 
 std::vector<std::pair<std::string, std::string>>
+// The second kind of renumbering: a site gives a hall a new code (Megabox does on
+// refits), so a whole day of showings appears under new keys. Matched day by day, one old
+// hall to one new, only where the old hall has nothing listed any more.
 renumbered_halls(const std::vector<Opening> &fresh_in, const std::vector<KnownRow> &known,
                  const std::set<std::string> &current_keys) {
     std::vector<std::pair<std::string, std::string>> out;
@@ -89,6 +98,9 @@ renumbered_halls(const std::vector<Opening> &fresh_in, const std::vector<KnownRo
     return out;
 }
 
+// The heart of "never invent a push": only keys new to the state are candidates, dates
+// looked at for the first time are silent unless a tripwire saw them open, and showings
+// that merely changed their key are carried over instead of announced.
 Diff diff_openings(const Snapshot &snapshot, const std::set<std::string> &known, bool has_baseline,
                    Date today, const std::set<std::string> &silent_dates,
                    const std::vector<KnownRow> &known_rows) {
@@ -103,6 +115,7 @@ Diff diff_openings(const Snapshot &snapshot, const std::set<std::string> &known,
         d.current.push_back(o);
     }
     std::sort(d.current.begin(), d.current.end(), opening_before);
+    // A first look announces nothing: every current showing becomes known, silently.
     if (d.baseline)
         return d;
     for (const auto &o : d.current) {

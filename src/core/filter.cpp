@@ -9,6 +9,7 @@ namespace alimi {
 
 namespace {
 
+// Config spells days in English (the contract's keys); pushes name them in Korean.
 constexpr const char *k_days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 constexpr const char *k_korean_days[] = {"월", "화", "수", "목", "금", "토", "일"};
 
@@ -26,6 +27,8 @@ std::optional<int> parse_clock(std::string_view s) {
     return hour * 60 + minute;
 }
 
+// The dashes are checked as well as the day: "2026-1-5" or "20260105" is a config error,
+// not a date the comparison below would misorder.
 bool is_iso_date(std::string_view s) {
     if (s.size() != 10 || s[4] != '-' || s[7] != '-')
         return false;
@@ -46,15 +49,20 @@ std::string clock_text(int minutes) {
 
 } // namespace
 
+// No day chosen means every day, so an empty days list cannot silence a target.
 bool WatchFilter::any_day() const {
     return std::none_of(days.begin(), days.end(), [](bool d) { return d; });
 }
 
+// Whether the target watches less than its whole schedule: such a target says so in
+// `list` and its first look explains what it will ignore.
 bool WatchFilter::narrows() const {
     return !title.empty() || from_minute >= 0 || !any_day() || !dates.empty() || min_seats > 1 ||
            seats_back;
 }
 
+// Both ends are included; a window may run past midnight ("22:00-26:00") in the sites'
+// own counting, but never backwards.
 std::optional<std::pair<int, int>> parse_time_window(std::string_view text) {
     const auto dash = text.find('-');
     if (dash == std::string_view::npos)
@@ -73,6 +81,8 @@ std::optional<int> parse_weekday(std::string_view text) {
     return std::nullopt;
 }
 
+// "2026-12-24" is a range of one day; ISO dates compare as text, so ranges need no parsing
+// at match time.
 std::optional<std::pair<std::string, std::string>> parse_date_range(std::string_view text) {
     const auto dots = text.find("..");
     const auto first = text.substr(0, dots);
@@ -82,6 +92,8 @@ std::optional<std::pair<std::string, std::string>> parse_date_range(std::string_
     return std::pair{std::string(first), std::string(last)};
 }
 
+// The filters that say whether a showing is of interest at all; seats are judged apart
+// (seats_enough), because a wanted showing with too few seats is held, not ignored.
 bool passes(const WatchFilter &f, const Opening &o) {
     if (!f.title.empty() && !title_matches(f.title, o.movie))
         return false;
@@ -103,10 +115,13 @@ bool passes(const WatchFilter &f, const Opening &o) {
     return true;
 }
 
+// An unknown seat count (-1: the chain did not say) never holds a push back.
 bool seats_enough(const WatchFilter &f, const Opening &o) {
     return o.seats_free < 0 || o.seats_free >= f.min_seats;
 }
 
+// The filter as a push and `list` show it, in the order a user reads a showing: film,
+// time, days, dates, seats.
 std::string filter_text(const WatchFilter &f) {
     std::vector<std::string> parts;
     if (!f.title.empty())
@@ -139,6 +154,8 @@ namespace alimi {
 namespace {
 
 // The state's mark of each known key, a renumbered showing's under its new key too.
+// A showing renumbered by the site keeps what the state knew of it under its old key, so it
+// is not news again and its hold or seat state carries over.
 std::map<std::string, OpeningMark> known_marks(const Diff &diff,
                                                const std::vector<KnownRow> &known) {
     std::map<std::string, OpeningMark> out;
@@ -151,6 +168,8 @@ std::map<std::string, OpeningMark> known_marks(const Diff &diff,
 }
 
 // A showing the state knows: what this look at it changes.
+// A held showing becomes news once it is open to the filter with seats enough; a settled
+// one whose seats had run low is "seats back" only for targets that asked for it.
 OpeningMark known_step(const OpeningMark &was, const Opening &o, const WatchFilter &f, Diff &diff) {
     const bool open = passes(f, o) && seats_enough(f, o);
     OpeningMark now{was.settled, was.held, !seats_enough(f, o)};
@@ -165,6 +184,8 @@ OpeningMark known_step(const OpeningMark &was, const Opening &o, const WatchFilt
 
 } // namespace
 
+// Every current showing gets a mark, so "seen" is recorded for all and "announced" only
+// for those that were news: a showing filtered out today is not news tomorrow either.
 void filter_news(Diff &diff, const std::vector<KnownRow> &known, const WatchFilter &f) {
     const auto marks = known_marks(diff, known);
     std::set<std::string> candidates;
@@ -179,6 +200,8 @@ void filter_news(Diff &diff, const std::vector<KnownRow> &known, const WatchFilt
         } else if (diff.baseline || !candidates.contains(o.key)) {
             diff.marks[o.key] = OpeningMark{true, false, low}; // a silent baseline or date
         } else if (!passes(f, o)) {
+            // Outside the filters: known, unsettled and never news, even if the filter is
+            // later widened: by then it is an old showing, not an opening.
             diff.marks[o.key] = OpeningMark{false, false, low}; // known, never news
         } else {
             diff.marks[o.key] = OpeningMark{!low, low, low};

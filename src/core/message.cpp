@@ -15,6 +15,8 @@ namespace alimi {
 
 namespace {
 
+// Seats as "free/total" when both are known, free alone when only that is: a chain that
+// does not say is not shown as "0 seats".
 std::string seats(const Opening &o) {
     if (o.seats_free < 0)
         return "";
@@ -23,6 +25,7 @@ std::string seats(const Opening &o) {
     return fmt::format(" {}/{}", o.seats_free, o.seats_total);
 }
 
+// Dates in the Korean form with the weekday; a date that does not parse is shown as sent.
 std::string date_label(const std::string &iso) {
     const auto d = parse_yyyymmdd(iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2));
     return d ? korean_date(*d) : iso;
@@ -47,6 +50,7 @@ struct BodyLine {
     bool keep = false;
 };
 
+// A date-level opening (no start time yet) says so, rather than showing an empty time.
 std::string showing_text(const Opening &o, bool name_hall) {
     auto text = o.time.empty() ? std::string("시간 미정") : display_time(o.time);
     if (name_hall && !o.screen.empty())
@@ -63,6 +67,7 @@ std::vector<BodyLine> showing_lines(std::vector<Opening> fresh, bool name_halls)
     std::vector<std::string> order;
     std::map<std::string, std::map<std::string, std::vector<const Opening *>>> groups;
     for (const auto &o : fresh) {
+        // Grouped by code where there is one: two spellings of one film's title stay one group.
         const auto movie = o.movie_code.empty() ? o.movie : o.movie_code;
         if (!groups.contains(movie))
             order.push_back(movie);
@@ -108,6 +113,8 @@ bool several_halls(const Snapshot &snapshot, const std::vector<Opening> &fresh) 
 
 // Joins lines into at most max_bytes: every kept line stays; the others go in order until one
 // does not fit, then "... and N more" says how many openings the cut hid; footer last.
+// Each channel's size limit is met here once, for every channel, so no channel cuts a
+// push in the middle of a line or a code point.
 std::string fit_body(const std::vector<BodyLine> &lines, const std::string &footer,
                      std::size_t max_bytes) {
     int total = 0;
@@ -136,11 +143,14 @@ std::string fit_body(const std::vector<BodyLine> &lines, const std::string &foot
         add(fmt::format("... and {} more", total - shown));
     if (!footer.empty())
         add(footer);
+    // The last guard: kept lines alone could exceed the limit with enough movies.
     return std::string(utf8_prefix(out, max_bytes));
 }
 
 } // namespace
 
+// Sites count past midnight as 24:00-29:59 of the day before; the usual clock time follows
+// in brackets, so "25:10 (01:10)" is read right by both habits.
 std::string display_time(const std::string &hhmm) {
     if (hhmm.size() != 5 || hhmm[2] != ':')
         return hhmm;
@@ -150,6 +160,8 @@ std::string display_time(const std::string &hhmm) {
     return fmt::format("{} ({:02}:{})", hhmm, hour - 24, hhmm.substr(3));
 }
 
+// Templates were checked when the config was read, so an unknown {field} here is kept as
+// written rather than failing a push.
 std::string render_template(const std::string &tpl,
                             const std::vector<std::pair<std::string, std::string>> &fields) {
     std::string out;
@@ -172,6 +184,7 @@ std::string render_template(const std::string &tpl,
     return out;
 }
 
+// Sent once when a target's failures reach [alerts] after, not every failed minute.
 PushMessage failure_alert_message(const std::string &target, int failures,
                                   const std::string &error) {
     PushMessage m;
@@ -180,11 +193,13 @@ PushMessage failure_alert_message(const std::string &target, int failures,
         fmt::format("{} has failed {} times in a row.\nLast error: {}", target, failures, error),
         k_max_body_bytes));
     m.tags = {"warning"};
+    // High, not urgent: an operator problem matters but must not outshout an opening's push.
     m.priority = 4;
     m.data = json_text({{"target", target}, {"openings", nlohmann::ordered_json::array()}});
     return m;
 }
 
+// The pair to the failure alert, so an operator who got one knows when to stop worrying.
 PushMessage recovery_alert_message(const std::string &target) {
     PushMessage m;
     m.title = fmt::format("alimi: {} 복구됨", target);
@@ -195,6 +210,8 @@ PushMessage recovery_alert_message(const std::string &target) {
     return m;
 }
 
+// Sites name theaters with their chain ("CGV 용산아이파크몰"); the push adds the chain
+// itself, so the prefix is taken off once here.
 std::string bare_theater_name(const Chain &chain, const Snapshot &snapshot) {
     std::string_view name = trim(snapshot.theater_name);
     const auto prefix = std::string(chain.display_name()) + " ";
@@ -203,6 +220,8 @@ std::string bare_theater_name(const Chain &chain, const Snapshot &snapshot) {
     return std::string(trim(name));
 }
 
+// Whole-screen sweeps and anything with start times are about showings; a movie target's
+// date list is about dates, and its push reads differently.
 bool is_showing_target(const Snapshot &snapshot, const std::vector<Opening> &fresh) {
     return !snapshot.listed_dates.empty() ||
            std::any_of(fresh.begin(), fresh.end(),
@@ -290,6 +309,7 @@ PushMessage seats_back_message(const TargetConfig &target, const Snapshot &snaps
     return m;
 }
 
+// The contract's JSON opening, shared by `check --json`, webhooks' bodies and history.
 nlohmann::ordered_json opening_object(const TargetConfig &t, const Snapshot &snap, const Opening &o,
                                       std::string_view event) {
     // The same fields for every chain and target kind (interface.md); empty ones are left out.
@@ -301,6 +321,7 @@ nlohmann::ordered_json opening_object(const TargetConfig &t, const Snapshot &sna
     j["target"] = t.name;
     j["event"] = event;
     j["chain"] = t.chain->name();
+    // "source" repeats "chain" under the config key's name; the contract names both.
     j["source"] = t.chain->name();
     j["date"] = o.date;
     put("time", o.time);
@@ -331,6 +352,7 @@ std::string push_data(const TargetConfig &t, const Snapshot &snap,
     return json_text(j);
 }
 
+// Compact and never throwing on broken UTF-8 (replaced), since texts come from servers.
 std::string json_text(const nlohmann::ordered_json &j) {
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -20,6 +20,8 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
+// Gaps, retries and deadlines run on the steady clock: a wall clock set back mid-run must
+// not make a request wait an hour or fire twice at once.
 double seconds_between(Steady::time_point a, Steady::time_point b) {
     return std::chrono::duration<double>(b - a).count();
 }
@@ -32,6 +34,8 @@ struct Job {
     Steady::time_point ready_at;
 };
 
+// How many requests a host has in flight and when its last one started: what max_per_host
+// and min_gap are judged by.
 struct HostState {
     int active = 0;
     Steady::time_point last_start{};
@@ -61,6 +65,8 @@ void abandon(Transport &transport, std::deque<std::unique_ptr<Job>> &waiting,
 HttpResult read_exchange(Exchange x, const HttpRequest &req, TimePoint now,
                          const std::vector<std::string> &secrets) {
     auto r = std::move(x.answer);
+    // Redacted on arrival, before anything can log or store it: a server that echoes the
+    // request would otherwise hand the token back to our own error column.
     r.body = redact(std::move(r.body), secrets);
     if (x.failed && req.status_decides && r.status >= 200 && r.status < 300) {
         r.error = "answer body not read whole (" + r.error + ")";
@@ -68,6 +74,8 @@ HttpResult read_exchange(Exchange x, const HttpRequest &req, TimePoint now,
         r.body_whole = false;
         return r;
     }
+    // A failed transfer's partial body is thrown away: half an answer read as a whole one
+    // could look like a schedule with showings missing.
     if (x.failed) {
         r.status = 0;
         r.body.clear();
@@ -83,12 +91,15 @@ HttpResult read_exchange(Exchange x, const HttpRequest &req, TimePoint now,
 
 struct HttpClient::Impl {
     std::unique_ptr<Transport> transport;
+    // Seeded per client: jitter must differ between users who all run at the same minute.
     std::mt19937 rng{std::random_device{}()};
     // Per host across every perform() of this client: a run's later steps and batches keep
     // min_gap after its earlier ones (what asked us to back off is in m_troubled).
     std::map<std::string, HostState> hosts;
 };
 
+// Says what we are and how we behave, so a site's operator who sees us in a log can tell
+// a polite watcher from a scraper.
 std::string default_user_agent() {
     return fmt::format("alimi/{} (booking-open notifier; one request per target per run)",
                        ALIMI_VERSION);
@@ -104,6 +115,9 @@ HttpClient::HttpClient(const HttpSettings &settings, std::vector<std::string> se
 
 HttpClient::~HttpClient() = default;
 
+// The only loop that sends: pacing per host, cool-downs, retries with jitter, one retry
+// budget per call and a deadline. Results come back in the order of the requests,
+// whatever order the answers arrived in.
 std::vector<HttpResult> HttpClient::perform_each(const std::vector<HttpRequest> &requests) {
     std::vector<HttpResult> results(requests.size());
     std::deque<std::unique_ptr<Job>> waiting;
@@ -112,6 +126,8 @@ std::vector<HttpResult> HttpClient::perform_each(const std::vector<HttpRequest> 
     const auto start = Steady::now();
     RetryPolicy policy;
     policy.max_retries = m_settings.retries;
+    // Room for a timed-out try and two retries, so a slow site cannot stretch a minute's run
+    // into the next cron minute.
     policy.deadline = std::max(30.0, m_settings.timeout * 3);
     int budget = policy.run_budget;
     for (std::size_t i = 0; i < requests.size(); ++i) {
@@ -135,6 +151,8 @@ std::vector<HttpResult> HttpClient::perform_each(const std::vector<HttpRequest> 
         for (auto it = waiting.begin(); it != waiting.end();) {
             auto &job = **it;
             auto &host = hosts[job.host];
+            // A host or path in a cool-down is not asked at all: the answer is "not sent", which
+            // the plan reports as a failure that changes nothing known.
             if (auto why = silenced(requests[job.index])) {
                 auto &r = results[job.index];
                 r.outcome = Outcome::not_sent;
@@ -183,6 +201,8 @@ std::vector<HttpResult> HttpClient::perform_each(const std::vector<HttpRequest> 
                 m_server_clock = std::max(m_server_clock.value_or(0), *r.server_date);
             ++m_counts[fmt::format("{} {}", job->host, outcome_name(r.outcome))];
             if (r.outcome == Outcome::rate_limited || r.outcome == Outcome::blocked)
+                // Remembered for the rest of this client's life: later batches in the run stay away
+                // from the host, and the sequencer stores the cool-down for later runs.
                 m_troubled[cooldown_key(req.url, r.outcome)] = {r.outcome, r.retry_after, m_now()};
             ++job->failures;
             const auto delay =

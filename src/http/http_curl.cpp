@@ -27,6 +27,7 @@ using Easy = std::unique_ptr<CURL, EasyDelete>;
 using Slist = std::unique_ptr<curl_slist, SlistDelete>;
 using Multi = std::unique_ptr<CURLM, MultiDelete>;
 
+// Cleaned up at exit, after every transport is gone (a function-local static outlives them).
 struct GlobalInit {
     GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
     ~GlobalInit() { curl_global_cleanup(); }
@@ -53,6 +54,8 @@ struct Transfer {
     bool too_large = false;
 };
 
+// CURLOPT_MAXFILESIZE only works when the server sends a length; a chunked or endless body
+// is cut here, so a hostile answer can never fill memory.
 size_t on_body(char *data, size_t size, size_t n, void *user) {
     auto *t = static_cast<Transfer *>(user);
     const auto len = size * n;
@@ -60,10 +63,13 @@ size_t on_body(char *data, size_t size, size_t n, void *user) {
         t->too_large = true;
         return 0; // makes curl stop with CURLE_WRITE_ERROR
     }
+    // Bodies arrive in pieces in any order of sizes; they are joined as they come.
     t->body.append(data, len);
     return len;
 }
 
+// Headers are read as they arrive: Retry-After and Date are all the manners layer needs,
+// and the status line gives a code even when the body later breaks off.
 size_t on_header(char *data, size_t size, size_t n, void *user) {
     auto *t = static_cast<Transfer *>(user);
     const std::string_view line(data, size * n);
@@ -86,6 +92,8 @@ size_t on_header(char *data, size_t size, size_t n, void *user) {
     return size * n;
 }
 
+// Every limit is set on every handle: timeouts, redirect count, protocols (a redirect to
+// file:// or gopher:// must not be followed) and the body's size.
 void configure(Transfer &t, const HttpRequest &req, const HttpSettings &s, const std::string &ua) {
     t.easy.reset(curl_easy_init());
     CURL *h = t.easy.get();
@@ -97,6 +105,7 @@ void configure(Transfer &t, const HttpRequest &req, const HttpSettings &s, const
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");                 // every encoding curl decodes
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    // No SIGALRM for DNS timeouts: signals belong to the program's own SIGTERM handling.
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, req.follow_redirects ? 1L : 0L);
     curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
@@ -109,17 +118,22 @@ void configure(Transfer &t, const HttpRequest &req, const HttpSettings &s, const
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t.error_buffer.data());
+    // Releasing and resetting keeps the list owned at every step, also if append fails.
     for (const auto &header : req.headers)
         t.headers.reset(curl_slist_append(t.headers.release(), header.c_str()));
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, t.headers.get());
     if (req.method == "POST") {
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+        // COPYPOSTFIELDS: libcurl keeps its own copy, so the request may go out of scope while the
+        // transfer runs (retries build new handles anyway).
         curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, req.body.c_str());
     }
     t.max_body = s.max_body;
 }
 
 // How a transfer broke off, in the words a person checks it by.
+// The outcome decides what happens next (retry, cool down, give up), so each libcurl code
+// is sorted by what asking again could change.
 void broke_off(HttpResult &r, const Transfer &t, CURLcode code) {
     const std::string detail =
         t.error_buffer.c_str()[0] ? t.error_buffer.c_str() : curl_easy_strerror(code);
@@ -162,6 +176,8 @@ void broke_off(HttpResult &r, const Transfer &t, CURLcode code) {
     }
 }
 
+// The server's Date header is what pruning trusts when the local clock runs ahead (a date
+// must not be forgotten as past before the site says it is); an unreadable date is not used.
 std::optional<long long> server_date(const std::string &value) {
     if (value.empty())
         return std::nullopt;
@@ -169,6 +185,8 @@ std::optional<long long> server_date(const std::string &value) {
     return t > 0 ? std::optional<long long>(t) : std::nullopt;
 }
 
+// A broken transfer keeps the status line's code it had seen: a 429 whose body was cut off
+// is still a 429 to the manners layer.
 Exchange ended(Transfer &t, CURLcode code) {
     Exchange x;
     auto &r = x.answer;
@@ -194,6 +212,8 @@ Exchange ended(Transfer &t, CURLcode code) {
     return x;
 }
 
+// The one place the program talks to the network; tests replace it with an in-memory
+// transport behind the same interface.
 class CurlTransport final : public Transport {
   public:
     CurlTransport(const HttpSettings &settings, std::string user_agent)
@@ -212,6 +232,8 @@ class CurlTransport final : public Transport {
         m_running.emplace(t->easy.get(), std::move(t));
     }
 
+    // Waits at most a second at a time, so the caller can act on SIGTERM and on deadlines
+    // between polls.
     std::vector<std::pair<std::size_t, Exchange>> wait(std::chrono::milliseconds timeout) override {
         auto done = collect();
         if (done.empty() && !m_running.empty()) {
@@ -223,6 +245,7 @@ class CurlTransport final : public Transport {
         return done;
     }
 
+    // On SIGTERM or a deadline: transfers in flight are dropped, their handles freed by the map.
     void abandon() override {
         for (auto &[easy, t] : m_running)
             curl_multi_remove_handle(m_multi.get(), easy);
@@ -236,6 +259,7 @@ class CurlTransport final : public Transport {
         std::vector<std::pair<std::size_t, Exchange>> done;
         int queued = 0;
         while (CURLMsg *msg = curl_multi_info_read(m_multi.get(), &queued)) {
+            // Only finished transfers are reported; libcurl defines no other message today.
             if (msg->msg != CURLMSG_DONE)
                 continue;
             auto node = m_running.extract(msg->easy_handle);

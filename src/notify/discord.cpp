@@ -12,6 +12,7 @@ namespace alimi {
 namespace {
 constexpr std::size_t k_title_bytes = 256; // Discord counts characters; bytes are a safe bound
 constexpr int k_embed_colour = 0xE71A0F;   // CGV red
+// Both of Discord's host names serve webhooks; a URL on either is used as it is.
 bool is_native_webhook(std::string_view url) {
     for (const auto *host :
          {"https://discord.com/api/webhooks/", "https://discordapp.com/api/webhooks/"})
@@ -38,6 +39,8 @@ std::string webhook_from_url(TableReader &r, const std::string &url, const std::
     return fmt::format("https://discord.com/api/webhooks/{}", rest);
 }
 
+// `url` (Apprise's form) and `webhook_url` are two spellings of one setting; giving both
+// would leave a reader guessing which one pushes, so it is an error.
 DiscordSettings read_discord(TableReader &r, const NotifierConfig &n, const EnvLookup &env) {
     DiscordSettings s;
     const auto who = fmt::format("notifier '{}'", n.name);
@@ -110,6 +113,8 @@ const Channel &discord_channel() {
     return k_channel;
 }
 
+// One embed per push: its title links to the booking page, and a poster shows as a
+// thumbnail that never hides the text.
 HttpRequest discord_request(const NotifierConfig &n, const PushMessage &m) {
     nlohmann::json embed = {{"title", std::string(utf8_prefix(m.title, k_title_bytes))},
                             {"description", std::string(utf8_prefix(m.body, k_max_body_bytes))},
@@ -118,9 +123,11 @@ HttpRequest discord_request(const NotifierConfig &n, const PushMessage &m) {
         embed["url"] = m.click;
     if (!m.image.empty())
         embed["thumbnail"] = {{"url", m.image}};
-    const nlohmann::json body = {{"username", "alimi"},
-                                 {"embeds", {embed}},
-                                 {"allowed_mentions", {{"parse", nlohmann::json::array()}}}};
+    const nlohmann::json body = {
+        {"username", "alimi"},
+        {"embeds", {embed}},
+        // No mentions parsed: a movie title with "@everyone" in it must not ping a whole server.
+        {"allowed_mentions", {{"parse", nlohmann::json::array()}}}};
     HttpRequest r;
     r.method = "POST";
     // wait=true makes Discord answer with the stored message (and its id) instead of 204.
@@ -133,6 +140,7 @@ HttpRequest discord_request(const NotifierConfig &n, const PushMessage &m) {
     return r;
 }
 
+// The stored message's id is kept as the delivery's receipt, for `history` to show.
 Delivery interpret_discord(const HttpResult &a) {
     const auto j = parse_small_answer(a.body);
     const bool obj = j.is_object();
@@ -146,12 +154,16 @@ Delivery interpret_discord(const HttpResult &a) {
     const auto why =
         fmt::format("{}{}", a.error.empty() ? fmt::format("HTTP {}", a.status) : a.error,
                     said.empty() ? "" : ": " + said);
+    // Discord's body says how long to wait (retry_after, in seconds); the header is the
+    // fallback, then five seconds.
     if (a.status == 429) {
         const double wait = obj && j.contains("retry_after") && j["retry_after"].is_number()
                                 ? j["retry_after"].get<double>()
                                 : a.retry_after.value_or(5);
         return {Delivery::Kind::retry, "rate limited by Discord (" + why + ")", wait};
     }
+    // Any other 4xx is the webhook refusing this push (deleted, bad token, bad body): sending
+    // it again unchanged would be refused again.
     if (a.status >= 400 && a.status < 500)
         return {Delivery::Kind::rejected, "webhook refused the push (" + why + ")", 0};
     return {Delivery::Kind::retry, why, 0};

@@ -10,6 +10,7 @@
 namespace alimi {
 
 namespace {
+// The README's and examples' topic: refused, so nobody pushes to a topic everyone copied.
 constexpr std::string_view k_placeholder_topic = "CHANGE-ME";
 } // namespace
 
@@ -25,6 +26,8 @@ std::string join(const std::vector<std::string> &items, const char *sep) {
     return out;
 }
 
+// "view" actions open a URL on tap; labels and URLs come from our own message, never from
+// a server's text, so the header's ; and , separators are safe.
 std::string actions_header(const std::vector<PushAction> &actions) {
     std::vector<std::string> parts;
     for (std::size_t i = 0; i < actions.size() && i < 3; ++i) // ntfy takes at most three
@@ -37,6 +40,8 @@ Delivery make(Delivery::Kind kind, std::string detail, double wait = 0) {
 }
 
 // ntfy://[user:password@|tk_token@]host[:port]/topic, ntfys:// for https (Apprise's spelling).
+// Credentials inside the URL make the URL a secret of the file's, noted for the chmod
+// advice; the password and token are then redacted like any other.
 void read_ntfy_url(TableReader &r, NtfySettings &n, const std::string &who,
                    const std::string &url) {
     const auto *at = r.find_node("url");
@@ -79,6 +84,7 @@ void read_ntfy(TableReader &r, NtfySettings &n, const std::string &who, const En
         n.server = r.string("server").value_or(n.server);
         n.topic = r.required_string("topic");
     }
+    // "https://ntfy.sh/" and "https://ntfy.sh" must post to the same topic URL.
     while (n.server.ends_with('/'))
         n.server.pop_back();
     if (!is_http_url(n.server))
@@ -147,6 +153,8 @@ class NtfyChannel final : public Channel {
     bool claims_url(std::string_view url) const override {
         return url.starts_with("ntfy://") || url.starts_with("ntfys://");
     }
+    // Server and topic make the phone's subscription: two notifiers naming the same pair are
+    // one destination and push each opening once.
     std::string destination_text(const NotifierConfig &n) const override {
         const auto &s = n.settings_as<NtfySettings>();
         return fmt::format("ntfy\n{}/{}", canonical_url(s.server), s.topic);
@@ -166,6 +174,8 @@ const Channel &ntfy_channel() {
     return k_channel;
 }
 
+// The body is the message and the metadata goes in headers (the form every ntfy server
+// version accepts); non-ASCII header values go RFC 2047 encoded.
 HttpRequest ntfy_request(const NtfySettings &n, const PushMessage &m,
                          const std::string &sequence_id) {
     HttpRequest r;
@@ -182,6 +192,8 @@ HttpRequest ntfy_request(const NtfySettings &n, const PushMessage &m,
         r.headers.push_back("X-Click: " + header_value(m.click));
     if (!m.actions.empty())
         r.headers.push_back("X-Actions: " + header_value(actions_header(m.actions)));
+    // A sequence id makes a retried push replace its own earlier copy on the phone (ntfy
+    // 2.16+) instead of showing twice when the first answer was lost.
     if (!sequence_id.empty())
         r.headers.push_back("X-Sequence-ID: " + sequence_id);
     if (n.markdown)
@@ -197,6 +209,8 @@ HttpRequest ntfy_request(const NtfySettings &n, const PushMessage &m,
     return r;
 }
 
+// ntfy's JSON error codes say more than the status: 42908 (daily quota) holds for an hour,
+// other 429s retry after at least 5 s, refused credentials wait for a config change.
 Delivery interpret_ntfy(const HttpResult &a) {
     const auto j = parse_small_answer(a.body);
     if (a.outcome == Outcome::ok) {

@@ -17,6 +17,8 @@ constexpr std::size_t k_section_bytes = 2900;
 constexpr std::size_t k_alt_bytes = 1000; // an image block's alt_text takes 2000 characters
 
 // slack://T/B/X (Apprise's spelling) or the hooks URL itself.
+// Exactly three path parts (team, bot, secret), none empty: anything else cannot be a
+// hooks URL and would only fail at the first push.
 std::string webhook_from_url(TableReader &r, const std::string &url, const std::string &who) {
     r.note_secret("url");
     if (url.starts_with(k_hooks))
@@ -35,6 +37,7 @@ std::string webhook_from_url(TableReader &r, const std::string &url, const std::
     return fmt::format("{}{}", k_hooks, rest);
 }
 
+// webhook_url_env keeps the secret part of the URL out of the config file.
 SlackSettings read_slack(TableReader &r, const NotifierConfig &n, const EnvLookup &env) {
     SlackSettings s;
     const auto who = fmt::format("notifier '{}'", n.name);
@@ -82,6 +85,7 @@ class SlackChannel final : public Channel {
     std::string fingerprint_text(const NotifierConfig &n) const override {
         return fmt::format("slack\n{}", n.settings_as<SlackSettings>().webhook_url);
     }
+    // One hooks URL, however spelt, is one channel: two notifiers naming it push once.
     std::string destination_text(const NotifierConfig &n) const override {
         return "slack\n" + canonical_url(n.settings_as<SlackSettings>().webhook_url);
     }
@@ -101,12 +105,15 @@ const Channel &slack_channel() {
     return k_channel;
 }
 
+// Slack's mrkdwn reads &, < and > as markup, so they are escaped; the top-level text is
+// the notification's fallback where blocks are not shown.
 HttpRequest slack_request(const SlackSettings &s, const PushMessage &m) {
     const auto text = fmt::format("*{}*\n{}", escape_markup(m.title), escape_markup(m.body));
     nlohmann::json blocks = nlohmann::json::array();
     blocks.push_back(
         {{"type", "section"},
          {"text", {{"type", "mrkdwn"}, {"text", utf8_prefix(text, k_section_bytes)}}}});
+    // Slack refuses a whole message whose button URL is not http(s), so no button then.
     if (m.click.starts_with("https://") || m.click.starts_with("http://"))
         blocks.push_back({{"type", "actions"},
                           {"elements",

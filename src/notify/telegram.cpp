@@ -28,6 +28,8 @@ bool is_word(char c) {
 }
 
 // 1-20 digits, ':', then 20-100 of A-Z a-z 0-9 _ -.
+// The shape BotFather hands out; a token of another shape is refused when the config is
+// read, instead of every push failing with 401 later.
 bool is_bot_token(std::string_view t) {
     const auto colon = t.find(':');
     if (colon == std::string_view::npos || colon == 0 || colon > 20)
@@ -49,6 +51,7 @@ bool is_chat_id(std::string_view c) {
 }
 
 // tgram://TOKEN/CHAT[:THREAD] (the token may carry Apprise's "bot" prefix).
+// A URL with the token in it is a secret of the file's: noted for the chmod advice.
 void read_tgram_url(TableReader &r, TelegramSettings &s, const std::string &url,
                     const std::string &who) {
     r.note_secret("url");
@@ -124,6 +127,8 @@ TelegramSettings read_telegram(TableReader &r, const NotifierConfig &n, const En
 }
 
 // Whole lines of body that fit in budget UTF-16 units, with a count of the lines left out.
+// The 30 units kept free are for the "... and N more lines" note, so the cut text plus its
+// note still fits Telegram's limit.
 std::string cut_lines(const std::string &body, std::size_t budget) {
     if (utf16_units(body) <= budget)
         return body;
@@ -144,6 +149,7 @@ std::string cut_lines(const std::string &body, std::size_t budget) {
     return fmt::format("{}\n... and {} more line{}", kept, left, left == 1 ? "" : "s");
 }
 
+// The part before the colon names the bot and grants nothing, so logs may show it.
 std::string bot_id(const TelegramSettings &s) {
     return s.bot_token.substr(0, s.bot_token.find(':'));
 }
@@ -179,6 +185,7 @@ class TelegramChannel final : public Channel {
         const auto &s = n.settings_as<TelegramSettings>();
         return fmt::format("telegram\n{}\n{}\n{}", s.bot_token, s.chat_id, s.thread_id);
     }
+    // The whole token and its secret half: an error may quote either.
     std::vector<std::string> secrets(const NotifierConfig &n) const override {
         const auto &token = n.settings_as<TelegramSettings>().bot_token;
         return {token, token.substr(token.find(':') + 1)};
@@ -193,6 +200,8 @@ const Channel &telegram_channel() {
     return k_channel;
 }
 
+// HTML parse mode, because it needs only three characters escaped; MarkdownV2 would need
+// eighteen, and one missed would make Telegram refuse the push.
 std::string telegram_text(const PushMessage &m) {
     const auto title = std::string(utf8_prefix(m.title, 512));
     // Tags do not count and each entity counts as the one character it stands for.
@@ -230,6 +239,7 @@ HttpRequest telegram_request(const TelegramSettings &s, const PushMessage &m) {
     return r;
 }
 
+// Delivered only with "ok": true; the message id is the receipt `history` shows.
 Delivery interpret_telegram(const HttpResult &a) {
     const auto j = parse_small_answer(a.body);
     const bool obj = j.is_object();
@@ -244,6 +254,7 @@ Delivery interpret_telegram(const HttpResult &a) {
                           ? one_line(j["description"].get<std::string>(), 160)
                           : "";
     auto d = http_verdict(a, "Telegram", said);
+    // Telegram's flood control names its wait in the body (parameters.retry_after).
     if (a.status == 429 && obj && j.contains("parameters") && j["parameters"].is_object() &&
         j["parameters"].contains("retry_after") && j["parameters"]["retry_after"].is_number())
         d.wait_seconds = j["parameters"]["retry_after"].get<double>();

@@ -12,6 +12,8 @@ namespace alimi {
 
 namespace {
 
+// A stricter set than RFC 9110's token: every real header name fits it, and nothing that
+// could split or confuse a header line does.
 bool is_header_name(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
@@ -68,6 +70,7 @@ void read_headers(TableReader &r, WebhookSettings &s, const std::string &who,
     }
 }
 
+// url_env keeps the URL out of the config file, as for every channel whose URL is a secret.
 WebhookSettings read_webhook(TableReader &r, const NotifierConfig &n, const EnvLookup &env) {
     WebhookSettings s;
     const auto who = fmt::format("notifier '{}'", n.name);
@@ -101,9 +104,12 @@ class WebhookChannel final : public Channel {
     std::string where(const NotifierConfig &n) const override {
         return fmt::format("webhook {}", host_of(n.settings_as<WebhookSettings>().url));
     }
+    // Two notifiers naming one URL (spelt differently) are one destination: one push each.
     std::string destination_text(const NotifierConfig &n) const override {
         return "webhook\n" + canonical_url(n.settings_as<WebhookSettings>().url);
     }
+    // Headers are part of the fingerprint: a held push is released when the operator fixes a
+    // token header, not only when the URL changes. Only ever hashed.
     std::string fingerprint_text(const NotifierConfig &n) const override {
         const auto &s = n.settings_as<WebhookSettings>();
         auto text = fmt::format("webhook\n{}", s.url);
@@ -111,12 +117,14 @@ class WebhookChannel final : public Channel {
             text += fmt::format("\n{}: {}", k, v);
         return text;
     }
+    // The URL and its long path parts, plus every credential header's value.
     std::vector<std::string> secrets(const NotifierConfig &n) const override {
         const auto &s = n.settings_as<WebhookSettings>();
         auto out = url_secrets(s.url);
         out.insert(out.end(), s.secret_values.begin(), s.secret_values.end());
         return out;
     }
+    // Apprise-style URLs (json://) given to `notify test URL` are this channel's.
     bool claims_url(std::string_view url) const override {
         return url.starts_with("json://") || url.starts_with("jsons://");
     }
@@ -129,6 +137,8 @@ const Channel &webhook_channel() {
     return k_channel;
 }
 
+// A stable JSON document for receivers' scripts: the keys are part of the contract, and
+// structured fields (target, chain, openings) come from the push's data, not its text.
 std::string webhook_body(const PushMessage &m) {
     const auto data = nlohmann::ordered_json::parse(m.data, nullptr, false);
     const auto field = [&](const char *key) {
@@ -138,6 +148,7 @@ std::string webhook_body(const PushMessage &m) {
                                    {"priority", m.priority},  {"target", field("target")},
                                    {"chain", field("chain")}, {"link", m.click}};
     const auto openings = field("openings");
+    // Always a list, even when empty, so receivers need no null check.
     body["openings"] = openings.is_array() ? openings : nlohmann::ordered_json::array();
     if (!m.image.empty())
         body["poster"] = m.image;
@@ -156,6 +167,7 @@ HttpRequest webhook_request(const WebhookSettings &s, const PushMessage &m) {
     return r;
 }
 
+// Any 2xx is delivered: receivers answer 200, 201, 202 or 204 as they please.
 Delivery interpret_webhook(const HttpResult &a) {
     if (a.status >= 200 && a.status < 300 && a.outcome == Outcome::ok)
         return {Delivery::Kind::delivered, fmt::format("HTTP {}", a.status), 0};

@@ -15,6 +15,8 @@ namespace alimi {
 
 namespace {
 
+// The legacy endpoint's own screen codes, which differ from the current site's attr and
+// grade codes for the same halls; a screen it has no code for is asked unfiltered.
 std::string legacy_screen_code(const std::string &screen) {
     if (screen == "imax")
         return "02";
@@ -51,11 +53,13 @@ tl::expected<std::string, SourceError> envelope_data(std::string_view body) {
     return data->get<std::string>();
 }
 
+// Absent nodes read as "" (pugixml's null nodes), so a name the answer lacks is just empty.
 std::string first_text(const pugi::xml_node &root, const char *list, const char *item,
                        const char *field) {
     return trim(root.child(list).child(item).child(field).text().as_string()).data();
 }
 
+// The schedule lists one movie per version; the group name joins them, each once.
 std::string movie_names(const pugi::xml_node &root) {
     std::set<std::string> seen;
     std::string out;
@@ -67,6 +71,7 @@ std::string movie_names(const pugi::xml_node &root) {
     return out;
 }
 
+// One POST answers the whole schedule for the target: no sweep, no dates to rotate.
 class LegacyPlan final : public SingleRequestPlan {
   public:
     explicit LegacyPlan(const TargetConfig &target)
@@ -82,6 +87,8 @@ class LegacyPlan final : public SingleRequestPlan {
 
 } // namespace
 
+// Captured parameters are sent as captured (already encrypted by the site's own page);
+// otherwise every field is built and encrypted the way that page does it.
 std::vector<std::pair<std::string, std::string>> cgv_legacy_fields(const TargetConfig &t) {
     if (const auto &params = legacy_params(t.settings); !params.empty())
         return params;
@@ -105,6 +112,8 @@ std::vector<std::pair<std::string, std::string>> cgv_legacy_fields(const TargetC
     return out;
 }
 
+// The origin is the api's scheme and host: the endpoint checks Origin and Referer
+// against its own site, as the page's own XHR sends them.
 HttpRequest cgv_legacy_request(const TargetConfig &t) {
     nlohmann::ordered_json body = nlohmann::ordered_json::object();
     for (const auto &[k, v] : cgv_legacy_fields(t))
@@ -124,6 +133,8 @@ HttpRequest cgv_legacy_request(const TargetConfig &t) {
     return r;
 }
 
+// A PlayDays with an element we do not know means the answer's shape changed: refused
+// whole rather than read in part, since a part would look like dropped dates.
 SnapshotResult parse_cgv_legacy(std::string_view body, const std::string &theater) {
     auto xml = envelope_data(body);
     if (!xml)
@@ -156,6 +167,7 @@ SnapshotResult parse_cgv_legacy(std::string_view body, const std::string &theate
             return tl::unexpected(
                 bad_answer(fmt::format("PLAY_YMD '{}' is not a date", one_line(ymd, 40))));
         Opening o;
+        // The legacy answer lists open dates only, so a date is the opening.
         o.key = ymd;
         o.date = iso_date(*date);
         o.movie = snap.movie_name;

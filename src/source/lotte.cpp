@@ -233,7 +233,6 @@ tl::expected<ShowingPage, SourceError> parse_lotte_showings(std::string_view bod
     // look at the day, unlike a page with no rows at all.
     page.rows = rows.size();
     for (const auto &row : rows) {
-        // Other theaters' and halls' rows are not ours to judge, so damage in them is ignored.
         if (!wanted(row, cinema_id, divisions, movie))
             continue; // only kept rows must be well formed
         const auto date = iso_of(field(row, "PlayDt"));

@@ -20,6 +20,8 @@ constexpr std::string_view k_now_showing = "상영중";
 
 using json = nlohmann::json;
 
+// Shapes we do not know are permanent and say they came from Megabox, so a site change
+// reads as one in the error column instead of as a network fault.
 SourceError bad_answer(const std::string &why) {
     return {Outcome::permanent, "unexpected Megabox answer: " + why};
 }
@@ -34,6 +36,8 @@ int count(const json &row, const char *key) {
 }
 
 // "15:50" as sent, "1550" or "930" from other clients; "" when neither.
+// Start times are shown and matched as "HH:MM" whatever the row's spelling, so a
+// re-spelt time is never a new showing.
 std::string clock(std::string t) {
     std::erase(t, ':');
     if (t.size() == 3)
@@ -52,10 +56,14 @@ Opening showing_from(const json &row, const std::string &date) {
     Opening o;
     o.date = date;
     o.time = clock(field(row, "playStartTime"));
+    // playSchdlNo is the site's own booking id for one showing: the natural key, and the one
+    // the booking link takes.
     o.key = field(row, "playSchdlNo");
     if (o.key.empty()) // peers' fallback; playSchdlNo is on every real row
         o.key = fmt::format("{}|{}|{}", field(row, "playDe"), o.time, field(row, "theabNo"));
     o.movie = field(row, "movieNm");
+    // The representative number groups a film's versions (2D, Dolby, dubbed), which is what a
+    // movie target means; movieNo is the fallback.
     o.movie_code = field(row, "rpstMovieNo");
     if (o.movie_code.empty())
         o.movie_code = field(row, "movieNo");
@@ -68,6 +76,7 @@ Opening showing_from(const json &row, const std::string &date) {
     return o;
 }
 
+// bokdAbleAt "N" rows are listed but not bookable yet: not an opening until they are.
 bool wanted(const json &row, const std::string &branch, const std::string &kind,
             const std::string &movie) {
     return field(row, "brchNo") == branch && field(row, "bokdAbleAt") != "N" &&
@@ -75,6 +84,8 @@ bool wanted(const json &row, const std::string &branch, const std::string &kind,
            (movie.empty() || field(row, "movieNo") == movie || field(row, "rpstMovieNo") == movie);
 }
 
+// Megabox answers one endpoint for both the date strip and a day's showings: the strip
+// request is today's day request, read for its date list.
 class MegaboxPlan final : public DateSweepPlan {
   public:
     using DateSweepPlan::DateSweepPlan;
@@ -104,6 +115,8 @@ class MegaboxPlan final : public DateSweepPlan {
 
 } // namespace
 
+// Origin, Referer and X-Requested-With as the site's own page sends them; peers report
+// blocks without them.
 HttpRequest megabox_request(const std::string &api, const std::string &branch,
                             const std::string &iso_date) {
     // The site's own quick-booking page sends these; unused slots stay empty.
@@ -131,6 +144,8 @@ HttpRequest megabox_request(const std::string &api, const std::string &branch,
     return r;
 }
 
+// Megabox throttles with a plain-text 200; reading it as a 429 puts the host in a
+// cool-down instead of failing the parse every minute.
 void megabox_refine_answer(HttpResult &answer) {
     if (trim(strip_bom(answer.body)).starts_with("Workload is so high")) {
         answer.outcome = Outcome::rate_limited;
@@ -138,6 +153,7 @@ void megabox_refine_answer(HttpResult &answer) {
     }
 }
 
+// Some answers wrap their data in megaMap, others do not; both are read the same way.
 tl::expected<json, SourceError> megabox_data(std::string_view body) {
     auto parsed = parse_json_answer(body);
     if (!parsed)
@@ -168,6 +184,7 @@ tl::expected<DateStrip, SourceError> parse_megabox_dates(std::string_view body) 
         if (!date)
             return tl::unexpected(
                 bad_answer(fmt::format("playDe '{}' is not a date", one_line(ymd, 20))));
+        // Dates the strip shows without a showing (formAt N) are greyed out on the site.
         if (field(d, "formAt") == "Y")
             strip.dates.push_back(iso_date(*date));
     }
@@ -216,6 +233,8 @@ tl::expected<std::vector<TheaterInfo>, SourceError> parse_megabox_branches(std::
     return out;
 }
 
+// The status (상영중, 개봉예정) is kept so `movies --upcoming` can list films before their
+// sale; one entry per representative code.
 tl::expected<std::vector<MovieInfo>, SourceError> parse_megabox_movies(std::string_view body) {
     auto data = megabox_data(body);
     if (!data)
@@ -235,6 +254,7 @@ tl::expected<std::vector<MovieInfo>, SourceError> parse_megabox_movies(std::stri
     return out;
 }
 
+// theabKindCd values of the special halls; "" watches every hall of the branch.
 std::string megabox_kind_code(const std::string &screen) {
     if (screen == "dolby")
         return "DBC";
@@ -247,6 +267,7 @@ std::string megabox_kind_code(const std::string &screen) {
 
 namespace {
 
+// Megabox branch numbers are four digits ("1372"); anything else is a config error.
 bool is_branch_code(std::string_view s) {
     return s.size() == 4 && std::all_of(s.begin(), s.end(), ::isdigit);
 }

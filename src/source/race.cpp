@@ -88,6 +88,8 @@ std::vector<std::string> hall_movies(const std::vector<KnownShowing> &known,
     return out;
 }
 
+// Notes are small "what@when" lists kept in the store between runs; the planner's memory
+// is all in them, so the planner itself stays a pure function.
 Stamps read_stamps(const std::string &note) {
     Stamps out;
     for (const auto &entry : split(note, ',')) {
@@ -110,6 +112,8 @@ std::string write_stamps(const Stamps &stamps) {
     return fmt::format("{}", fmt::join(entries, ","));
 }
 
+// A flag lives until a page shows what it announced or its time runs out; a new date's flag
+// (ending in '|') is shorter-lived, since a new date may well be for other halls only.
 Flags live_flags(const Flags &flags, const std::set<std::string> &seen, long long now) {
     Flags out;
     for (const auto &[what, at] : flags)
@@ -161,6 +165,8 @@ bool quiet_hour(const std::vector<KnownShowing> &known, long long now) {
            });
 }
 
+// Each list has its own period in runs; the most overdue go first, so a tight run still
+// reaches every list in turn instead of asking the same one each time.
 std::vector<std::size_t> lists_to_ask(const std::vector<ListCandidate> &candidates,
                                       const std::string &asked, long long run, int room) {
     const auto last = read_stamps(asked);
@@ -190,6 +196,8 @@ std::string asked_note(const std::string &before, const std::vector<std::string>
     return write_stamps(last);
 }
 
+// Each code keeps the moment it first appeared in the nationwide list: a film that just
+// went on sale is told from one that has been on sale for weeks.
 std::string national_note(const std::string &previous, const std::vector<std::string> &codes,
                           long long now) {
     const auto before = read_stamps(previous);
@@ -203,6 +211,8 @@ std::string national_note(const std::string &previous, const std::vector<std::st
     return fmt::format("{}", fmt::join(entries, ","));
 }
 
+// Against the list's previous answer a new date is a hit; on a first answer (no note yet),
+// a date counts where no known showing of the movie is, so a restart loses no opening.
 std::set<std::string> tripwire_hits(const std::optional<std::string> &previous_note,
                                     const std::vector<std::string> &dates, const std::string &movie,
                                     const std::vector<KnownShowing> &known) {
@@ -226,6 +236,8 @@ std::string tripwire_note(const std::vector<std::string> &dates) {
     return fmt::format("{}", fmt::join(dates, ","));
 }
 
+// Flagged dates first, then dates never looked at, then the rest by how long they have
+// waited, weighted by how likely news is there (a wave's dates most).
 std::vector<std::string> choose_race_dates(const RaceView &v) {
     const auto wave = around(v);
     // tier, -value, last sweep, turn (equal dates take turns by run), date
@@ -260,6 +272,7 @@ std::set<std::string> wave_dates(const std::vector<KnownShowing> &known, long lo
     return out;
 }
 
+// Every date of a film that is opening now: its further dates are the likeliest next news.
 std::set<std::string> wave_stretch(const std::vector<KnownShowing> &known, long long now) {
     std::set<std::string> movies, out;
     for (const auto &s : known)

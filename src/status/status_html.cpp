@@ -14,6 +14,8 @@ namespace alimi {
 
 namespace {
 
+// Inline and small: the page is one file a web server serves as it is, with no assets to
+// go stale beside it, and it reads on a phone.
 constexpr const char *k_css =
     R"(body{font-family:system-ui,-apple-system,"Apple SD Gothic Neo","Noto Sans KR",sans-serif;margin:0;padding:1rem;background:#fafafa;color:#222;max-width:60rem}
 h1{font-size:1.3rem;margin:.2rem 0}h2{font-size:1.05rem;margin:1.2rem 0 .4rem}.meta{color:#555;font-size:.85rem}.en{color:#777;font-weight:400}
@@ -38,6 +40,7 @@ std::string both(std::string_view ko, std::string_view en) {
     return fmt::format("{} <span class=\"en\" lang=\"en\">{}</span>", ko, en);
 }
 
+// Times in KST, as the showings themselves are: the page is read in Korea.
 std::string when(const std::optional<TimePoint> &t) {
     return t ? kst_timestamp(*t) : both("없음", "never");
 }
@@ -56,6 +59,8 @@ void fact(std::ostringstream &o, std::string_view ko, std::string_view en,
     o << "<li>" << both(ko, en) << ": " << value << "</li>";
 }
 
+// data-health carries the state for the script and for tests; the bar's colour says it
+// to a person at a glance.
 void target_card(std::ostringstream &o, const StatusRow &row, TimePoint now, double interval) {
     const auto &h = row.health;
     const auto health = health_of(h, now, interval);
@@ -75,6 +80,7 @@ void target_card(std::ostringstream &o, const StatusRow &row, TimePoint now, dou
          fmt::format("{} {}, {} {}", h.pending_notifications, both("대기", "pending"),
                      h.dropped_notifications, both("포기", "dropped")));
     o << "</ul>";
+    // The same precedence as the table: a failure outranks a warning.
     if (h.consecutive_failures > 0)
         o << "<div class=\"err\" lang=\"en\">" << html_escape(h.last_error) << "</div>";
     else if (!h.warning.empty())
@@ -82,12 +88,16 @@ void target_card(std::ostringstream &o, const StatusRow &row, TimePoint now, dou
     o << "</div>\n";
 }
 
+// The page refreshes itself at the check's own interval (within 10 s..1 h), so an open
+// tab follows the runs without polling faster than they happen.
 void head(std::ostringstream &o, const StatusReport &r) {
     const auto refresh = std::clamp(static_cast<long long>(r.interval), 10LL, 3600LL);
     o << "<!DOCTYPE html>\n<html lang=\"ko\"><head><meta charset=\"utf-8\">"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       << "<meta http-equiv=\"refresh\" content=\"" << refresh << "\">"
-      << "<title>alimi status</title><style>" << k_css << "</style></head>\n"
+      << "<title>alimi status</title><style>" << k_css
+      << "</style></head>\n"
+      // The moment of writing and the expected interval, for the viewer's clock to judge.
       << fmt::format("<body data-generated=\"{}\" data-interval=\"{:g}\">\n", to_unix(r.now),
                      r.interval);
 }
@@ -108,6 +118,7 @@ void summary(std::ostringstream &o, const StatusReport &r) {
     o << "</p>\n";
 }
 
+// The newest openings first, as they were pushed.
 void openings_table(std::ostringstream &o, const StatusReport &r) {
     o << "<h2>" << both("최근 오픈", "Recent openings") << "</h2>\n";
     if (r.openings.empty()) {
@@ -127,6 +138,7 @@ void openings_table(std::ostringstream &o, const StatusReport &r) {
     o << "</table>\n";
 }
 
+// Errors stay in the language they were written in (English), marked so for readers.
 void errors_table(std::ostringstream &o, const StatusReport &r) {
     o << "<h2>" << both("최근 오류", "Recent errors") << "</h2>\n";
     if (r.errors.empty()) {

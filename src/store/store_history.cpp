@@ -5,6 +5,7 @@
 
 namespace alimi {
 
+// Details are redacted before they are stored: `history` and the status page print them.
 void Store::add_event(const std::string &target, const std::string &kind, const std::string &detail,
                       TimePoint now) {
     Statement(*m_db, "INSERT INTO events(at, target, kind, detail) VALUES(?1, ?2, ?3, ?4)")
@@ -12,6 +13,7 @@ void Store::add_event(const std::string &target, const std::string &kind, const 
         .run();
 }
 
+// Keys are a host or "host/path" (a 429 silences one path); this answers for the host.
 std::optional<Cooldown> Store::cooldown(const std::string &host, TimePoint now) {
     for (auto &c : cooldowns(now)) // few rows: one per troubled host or path
         if (cooldown_host(c.key) == host)
@@ -19,6 +21,7 @@ std::optional<Cooldown> Store::cooldown(const std::string &host, TimePoint now) 
     return std::nullopt;
 }
 
+// Only those still running; ended rows are kept a day so a repeat 429 can double its wait.
 std::vector<Cooldown> Store::cooldowns(TimePoint now) {
     Statement s(*m_db, R"(SELECT host, until, reason FROM host_cooldowns WHERE until > ?1
                           ORDER BY until DESC, host)");
@@ -29,6 +32,7 @@ std::vector<Cooldown> Store::cooldowns(TimePoint now) {
     return out;
 }
 
+// The last cool-down of a key, even if over: cooldown_seconds doubles a repeat from it.
 std::optional<PastCooldown> Store::last_cooldown(const std::string &key) {
     Statement s(*m_db, "SELECT until, seconds FROM host_cooldowns WHERE host = ?1");
     s.bind(key);
@@ -37,6 +41,8 @@ std::optional<PastCooldown> Store::last_cooldown(const std::string &key) {
     return PastCooldown{from_unix(s.integer(0)), static_cast<double>(s.integer(1))};
 }
 
+// An empty host ends all; a host ends its own and every path under it, which is what
+// `cooldown clear HOST` promises.
 int Store::end_cooldowns(const std::string &host, TimePoint now) {
     Statement(*m_db, R"(UPDATE host_cooldowns SET until = ?2 WHERE until > ?2 AND
                           (?1 = '' OR host = ?1 OR substr(host, 1, length(?1) + 1) = ?1 || '/'))")
@@ -45,6 +51,8 @@ int Store::end_cooldowns(const std::string &host, TimePoint now) {
     return m_db->changes();
 }
 
+// max(until, ...): a shorter cool-down never shortens a longer one already running, as
+// when two lanes meet the same host's 429 in one run.
 void Store::set_cooldown(const std::string &key, TimePoint until, double seconds,
                          const std::string &reason) {
     Statement(*m_db, R"(INSERT INTO host_cooldowns(host, until, reason, seconds)
@@ -55,6 +63,7 @@ void Store::set_cooldown(const std::string &key, TimePoint until, double seconds
         .run();
 }
 
+// Keys come as "host outcome"; host names hold no spaces, so the last space splits them.
 void Store::add_request_counts(const std::map<std::string, int> &counts) {
     Statement s(*m_db, R"(INSERT INTO request_counts(host, outcome, count) VALUES(?1, ?2, ?3)
                           ON CONFLICT(host, outcome) DO UPDATE SET count = count + excluded.count)");
@@ -87,6 +96,7 @@ void Store::set_meta(const std::string &key, const std::string &value) {
         .run();
 }
 
+// Newest first, id breaking ties within one second, so the order is stable.
 std::vector<Event> Store::events(const std::string &target, TimePoint since, int limit,
                                  const std::string &kind) {
     Statement s(*m_db, R"(SELECT at, target, kind, detail FROM events
@@ -99,6 +109,8 @@ std::vector<Event> Store::events(const std::string &target, TimePoint since, int
     return out;
 }
 
+// After the clock went back: stored waits move back by the same amount in one
+// transaction, so no push or cool-down waits the jump on top of its own time.
 void Store::shift_future_times(long long seconds) {
     Transaction tx(*m_db);
     Statement(*m_db,
@@ -117,17 +129,21 @@ long long Store::found_since(const std::string &target, TimePoint since) {
     return s.step() ? s.integer(0) : 0;
 }
 
+// The site clock only moves forward: it is the latest Date a site has sent.
 void Store::note_site_clock(long long unix_seconds) {
     const auto before = meta("site_clock");
     if (!before || std::stoll(*before) < unix_seconds)
         set_meta("site_clock", std::to_string(unix_seconds));
 }
 
+// The earlier of our clock and the sites': a local clock days ahead must not prune today's
+// showings as past and then push them again as news when it comes back.
 TimePoint Store::trusted_now(TimePoint now) {
     const auto site = meta("site_clock");
     return site ? std::min(now, from_unix(std::stoll(*site))) : now;
 }
 
+// One transaction: pruning is all or nothing, and never touches pending pushes.
 PruneCounts Store::prune(TimePoint clock, long long keep_seconds) {
     const auto now = trusted_now(clock);
     const auto cutoff = to_unix(now) - keep_seconds;

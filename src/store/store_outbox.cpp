@@ -11,6 +11,8 @@ namespace alimi {
 
 namespace {
 
+// Actions are stored as JSON so a push is rebuilt exactly as queued, whatever the
+// channel's rules are by the time it is delivered.
 std::string actions_json(const std::vector<PushAction> &actions) {
     auto j = nlohmann::json::array();
     for (const auto &a : actions)
@@ -18,6 +20,7 @@ std::string actions_json(const std::vector<PushAction> &actions) {
     return j.dump();
 }
 
+// A damaged actions column loses the buttons, never the push itself.
 std::vector<PushAction> actions_from(const std::string &text) {
     std::vector<PushAction> out;
     const auto j = nlohmann::json::parse(text, nullptr, false);
@@ -45,6 +48,8 @@ std::vector<std::string> split_tags(const std::string &s) {
 
 } // namespace
 
+// The caller holds the transaction that also records the opening: either both are written
+// or neither, so an opening is never known without its push waiting.
 long long Store::queue_push(const std::string &target, const std::string &notifier,
                             const PushMessage &m, TimePoint now, const std::string &kind,
                             const PushRoute &route) {
@@ -67,6 +72,7 @@ long long Store::queue_push(const std::string &target, const std::string &notifi
     return m_db->last_insert_id();
 }
 
+// Oldest first (by id), so pushes of one target arrive in the order they were found.
 std::vector<QueuedPush> Store::due_pushes(TimePoint now) {
     Statement s(
         *m_db,
@@ -96,6 +102,9 @@ std::vector<QueuedPush> Store::due_pushes(TimePoint now) {
     return out;
 }
 
+// Written and committed before the request goes out: if the process dies while the push
+// is on the wire, the next run knows it may have arrived and says so, rather than
+// sending it twice at once or losing it.
 void Store::mark_sending(long long id, TimePoint now, TimePoint retry_at) {
     Statement(*m_db, "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at "
                      "= ?3 WHERE id = ?1")
@@ -111,12 +120,15 @@ void Store::mark_delivered(long long id, TimePoint now) {
     add_to_counter("pushes_delivered_total");
 }
 
+// The error is redacted: a channel's answer may echo its token or webhook URL.
 void Store::mark_retry(long long id, const std::string &error, TimePoint next_attempt) {
     Statement(*m_db, "UPDATE outbox SET last_error = ?2, next_attempt_at = ?3 WHERE id = ?1")
         .bind(id, clean(error), to_unix(next_attempt))
         .run();
 }
 
+// A push the channel refused (credentials, a request it rejects) waits for the config to change;
+// the fingerprint is the notifier's settings at the time of the refusal.
 void Store::mark_held(long long id, const std::string &error, const std::string &fingerprint,
                       TimePoint until) {
     Statement(*m_db,
@@ -126,6 +138,7 @@ void Store::mark_held(long long id, const std::string &error, const std::string 
         .run();
 }
 
+// Asked once per run, so only channels with held pushes are fingerprinted again.
 std::vector<std::string> Store::notifiers_holding() {
     Statement s(*m_db, "SELECT DISTINCT notifier FROM outbox WHERE state = 'pending' AND "
                        "hold_fingerprint IS NOT NULL");
@@ -135,6 +148,8 @@ std::vector<std::string> Store::notifiers_holding() {
     return out;
 }
 
+// A changed fingerprint means the operator edited the notifier (a new token): its held
+// pushes are due at once; an unchanged one keeps them held without asking the channel.
 int Store::release_holds(const std::string &notifier, const std::string &fingerprint,
                          TimePoint now) {
     Statement(*m_db, R"(UPDATE outbox SET hold_fingerprint = NULL, next_attempt_at = ?3
@@ -145,6 +160,7 @@ int Store::release_holds(const std::string &notifier, const std::string &fingerp
     return m_db->changes();
 }
 
+// Dropped is final and counted; the reason stays for `list` and `status` to show.
 void Store::mark_dropped(long long id, const std::string &reason, TimePoint now) {
     Statement(*m_db,
               "UPDATE outbox SET state = 'dropped', last_error = ?2, done_at = ?3 WHERE id = ?1")
@@ -153,6 +169,7 @@ void Store::mark_dropped(long long id, const std::string &reason, TimePoint now)
     add_to_counter("pushes_dropped_total");
 }
 
+// An empty target lists every target's pushes, for `list` and `doctor`.
 std::vector<Store::PendingPush> Store::pending_pushes(const std::string &target) {
     Statement s(*m_db, R"(SELECT id, notifier, title, attempts, created_at, last_error,
                                  next_attempt_at, hold_fingerprint IS NOT NULL FROM outbox
@@ -181,6 +198,7 @@ int Store::pending_count() {
     return static_cast<int>(s.integer(0));
 }
 
+// Counters live in meta as text, raised in SQL so that concurrent runs cannot lose a count.
 void Store::add_to_counter(const std::string &key) {
     Statement(*m_db, R"(INSERT INTO meta(key, value) VALUES(?1, '1') ON CONFLICT(key) DO UPDATE
                         SET value = CAST(value AS INTEGER) + 1)")
