@@ -133,7 +133,6 @@ DiscoverOptions OnlineCheck::options(const Chain &chain) {
     DiscoverOptions opt;
     opt.asker = &m_asker;
     opt.api = m_cfg.defaults_of(chain).api;
-    opt.http = m_cfg.http;
     return opt;
 }
 

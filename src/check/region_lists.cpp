@@ -57,11 +57,8 @@ std::optional<std::vector<TheaterInfo>> read_list(const Config &cfg, const Targe
                                                   Store &store, const Io &io, bool keep) {
     const auto &lister = r.chain->lister();
     const auto now = io.now();
-    ClientAsker asker(cfg.http, io);
     DiscoverOptions opt;
-    opt.asker = &asker;
     opt.api = &lister == r.chain ? r.settings.api : cfg.defaults_of(lister).api;
-    opt.http = cfg.http;
     const auto host = host_of(opt.api);
     if (const auto cd = store.cooldown(host, now)) {
         log::info("{} cooling down ({}): the theater list of region targets not read", host,
@@ -69,6 +66,8 @@ std::optional<std::vector<TheaterInfo>> read_list(const Config &cfg, const Targe
         return std::nullopt;
     }
     log::info("reading {}'s theater list for region targets", lister.display_name());
+    ClientAsker asker(cfg.http, io);
+    opt.asker = &asker;
     auto theaters = lister.site_theaters(opt);
     if (theaters && theaters->empty())
         theaters.reset(); // an empty list is a failed answer, never "no theaters"

@@ -62,8 +62,6 @@ DiscoverOptions discover_options(const std::optional<Config> &cfg, const Chain &
     DiscoverOptions opt;
     opt.json = json;
     opt.api = cfg ? cfg->defaults_of(chain).api : chain.defaults().api;
-    if (cfg)
-        opt.http = cfg->http;
     if (!api.empty())
         opt.api = api;
     while (opt.api.ends_with('/'))
@@ -294,7 +292,7 @@ int cmd_theaters(const Globals &g, const std::string &query, const DiscoverArgs 
     auto opt = discover_options(cfg, chain, d.api, d.json);
     if (cooling(g, cfg, opt.api))
         return k_exit_failed;
-    ClientAsker asker(opt.http);
+    ClientAsker asker(cfg ? cfg->http : HttpSettings{});
     opt.asker = &asker;
     return chain.list_theaters(opt, query, std::cout);
 }
@@ -317,7 +315,7 @@ int cmd_movies(const Globals &g, const std::string &theater, const std::string &
     auto opt = discover_options(cfg, chain, d.api, d.json);
     if (cooling(g, cfg, opt.api))
         return k_exit_failed;
-    ClientAsker asker(opt.http);
+    ClientAsker asker(cfg ? cfg->http : HttpSettings{});
     opt.asker = &asker;
     if (d.upcoming)
         return chain.list_upcoming(opt, theater, std::cout);

@@ -1,7 +1,6 @@
 // `alimi theaters` and `alimi movies`: what every chain's discovery is given (see Chain).
 #pragma once
 
-#include "http_settings.hpp"
 #include "log.hpp"
 #include "opening.hpp"
 #include "timeutil.hpp"
@@ -26,7 +25,6 @@ class Asker {
 
 struct DiscoverOptions {
     std::string api; // the chain's API base
-    HttpSettings http;
     bool json = false;
     // Required by every look-up (std::logic_error without one); not owned. One asker's requests
     // share its manners: a host that answered 429 or a block page is not asked again through it.

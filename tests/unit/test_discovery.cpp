@@ -57,7 +57,7 @@ TEST_CASE("discovery: the screens look-up asks the given wire for the days its c
     io.now = [] { return from_unix(1'893'639'600); }; // 2030-01-03 03:00 UTC, 12:00 KST
     DiscoverOptions opt;
     opt.api = "http://cgv.test/api/v1";
-    ClientAsker asker(opt.http, io);
+    ClientAsker asker(HttpSettings{}, io);
     opt.asker = &asker;
     const auto screens = find_chain("cgv")->site_screens(opt, "0013");
     REQUIRE(screens.has_value());
@@ -78,8 +78,9 @@ TEST_CASE("discovery: a failed look-up is nullopt, and its blocked host is not a
     auto io = fake_io(wire);
     DiscoverOptions opt;
     opt.api = "http://cgv.test/api/v1";
-    opt.http.retries = 0;
-    ClientAsker asker(opt.http, io);
+    HttpSettings http;
+    http.retries = 0;
+    ClientAsker asker(http, io);
     opt.asker = &asker;
     CHECK_FALSE(find_chain("cgv")->site_theaters(opt).has_value()); // not an empty list
     const auto after_first = wire.sent.size();
