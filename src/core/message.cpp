@@ -113,8 +113,7 @@ bool several_halls(const Snapshot &snapshot, const std::vector<Opening> &fresh) 
 
 // Joins lines into at most max_bytes: every kept line stays; the others go in order until one
 // does not fit, then "... and N more" says how many openings the cut hid; footer last.
-// Each channel's size limit is met here once, for every channel, so no channel cuts a
-// push in the middle of a line or a code point.
+// A channel with a smaller limit than k_max_body_bytes (ntfy's) cuts further on its own.
 std::string fit_body(const std::vector<BodyLine> &lines, const std::string &footer,
                      std::size_t max_bytes) {
     int total = 0;
@@ -193,7 +192,7 @@ PushMessage failure_alert_message(const std::string &target, int failures,
         fmt::format("{} has failed {} times in a row.\nLast error: {}", target, failures, error),
         k_max_body_bytes));
     m.tags = {"warning"};
-    // High, not urgent: an operator problem matters but must not outshout an opening's push.
+    // High, as an opening's push is: the operator must see it; never urgent (5).
     m.priority = 4;
     m.data = json_text({{"target", target}, {"openings", nlohmann::ordered_json::array()}});
     return m;

@@ -105,7 +105,8 @@ void configure(Transfer &t, const HttpRequest &req, const HttpSettings &s, const
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");                 // every encoding curl decodes
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-    // No SIGALRM for DNS timeouts: signals belong to the program's own SIGTERM handling.
+    // No SIGALRM for DNS timeouts: lanes run on threads, where libcurl's signal-based timeout is
+    // unsafe, and signals belong to the program's own SIGTERM handling.
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, req.follow_redirects ? 1L : 0L);
     curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);

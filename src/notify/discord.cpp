@@ -140,7 +140,7 @@ HttpRequest discord_request(const NotifierConfig &n, const PushMessage &m) {
     return r;
 }
 
-// The stored message's id is kept as the delivery's receipt, for `history` to show.
+// The stored message's id is the delivery's receipt, named in the "pushed" log line.
 Delivery interpret_discord(const HttpResult &a) {
     const auto j = parse_small_answer(a.body);
     const bool obj = j.is_object();

@@ -239,7 +239,7 @@ HttpRequest telegram_request(const TelegramSettings &s, const PushMessage &m) {
     return r;
 }
 
-// Delivered only with "ok": true; the message id is the receipt `history` shows.
+// Delivered only with "ok": true; the message id is the receipt the "pushed" log line names.
 Delivery interpret_telegram(const HttpResult &a) {
     const auto j = parse_small_answer(a.body);
     const bool obj = j.is_object();
