@@ -203,7 +203,8 @@ std::vector<HttpResult> HttpClient::perform_each(const std::vector<HttpRequest> 
             if (r.outcome == Outcome::rate_limited || r.outcome == Outcome::blocked)
                 // Remembered for the rest of this client's life: later batches in the run stay away
                 // from the host, and the sequencer stores the cool-down for later runs.
-                m_troubled[cooldown_key(req.url, r.outcome)] = {r.outcome, r.retry_after, m_now()};
+                m_troubled[cooldown_key(req.url, r.outcome)] = {r.outcome, r.retry_after, m_now(),
+                                                                r.error};
             ++job->failures;
             const auto delay =
                 retry_delay(policy, r, job->failures, budget, seconds_between(start, Steady::now()),

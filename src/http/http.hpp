@@ -45,6 +45,7 @@ class HttpClient {
         Outcome outcome;
         std::optional<double> retry_after;
         TimePoint at; // when the answer arrived: a wait counts from then, not from the run's start
+        std::string error; // what it said, for the requests it silences (the first may be quiet)
     };
     const std::map<std::string, HostTrouble> &troubled_hosts() const { return m_troubled; }
 

@@ -58,9 +58,10 @@ std::optional<std::string> HttpClient::silenced(const HttpRequest &request) cons
     const auto host = host_of(request.url);
     const auto path = cooldown_key(request.url, Outcome::rate_limited);
     if (const auto it = m_troubled.find(host); it != m_troubled.end())
-        return "not sent: the host blocked us earlier in this run";
-    if (m_troubled.count(path))
-        return "not sent: the server rate-limited this path earlier in this run";
+        return "not sent: the host blocked us earlier in this run (" + it->second.error + ")";
+    if (const auto it = m_troubled.find(path); it != m_troubled.end())
+        return "not sent: the server rate-limited this path earlier in this run (" +
+               it->second.error + ")";
     for (const auto &key : {host, path})
         if (const auto it = m_holds.find(key); it != m_holds.end())
             return it->second;

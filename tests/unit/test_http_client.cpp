@@ -52,6 +52,9 @@ TEST_CASE("a 429 silences its path for the rest of the client's life, Retry-Afte
     CHECK(*first.retry_after == doctest::Approx(120));
     const auto again = http.perform({get("http://h:1/api/a"), get("http://h:1/api/b")});
     CHECK(again[0].outcome == Outcome::not_sent);
+    // Says what the path answered: the first look-up may have been a quiet one.
+    CHECK(again[0].error == "not sent: the server rate-limited this path earlier in this run "
+                            "(rate limited by the server (HTTP 429))");
     CHECK(again[1].outcome == Outcome::ok);
     CHECK(wire.sent.size() == 2);
     CHECK(http.troubled_hosts().size() == 1);
@@ -69,7 +72,10 @@ TEST_CASE("a block page silences the host; a held key is never sent to") {
     CHECK(r[0].error == "cooling down after a 429");
     CHECK(r[1].outcome == Outcome::blocked);
     // Later in the run, another path of that host is not asked.
-    CHECK(http.perform({get("http://h:1/b")}).at(0).outcome == Outcome::not_sent);
+    const auto later = http.perform({get("http://h:1/b")}).at(0);
+    CHECK(later.outcome == Outcome::not_sent);
+    CHECK(later.error == "not sent: the host blocked us earlier in this run (blocked by the "
+                         "server (403 HTML page))");
     CHECK(wire.sent.size() == 1);
 }
 
